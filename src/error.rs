@@ -1,0 +1,39 @@
+//! One error type for the library, carrying the context a user needs to act:
+//! which file, which key, which stage. Per-document extraction problems are not
+//! errors of this kind: they become a status in the `documents` table.
+
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read configuration {path}: {source}")]
+    ConfigRead {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Unknown keys and ill-typed values, as reported by the TOML parser (which
+    /// names the key and the line).
+    #[error("invalid configuration {path}: {message}")]
+    ConfigSyntax { path: PathBuf, message: String },
+    /// A value of the right type but outside what the stage accepts.
+    #[error("invalid configuration {path}: key `{key}`: {message}")]
+    ConfigValue {
+        path: PathBuf,
+        key: String,
+        message: String,
+    },
+    #[error("cannot read input folder {path}: {source}")]
+    InputFolder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read {path}: {source}")]
+    ReadFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write table {path}: {message}")]
+    WriteTable { path: PathBuf, message: String },
+}

@@ -1,0 +1,242 @@
+//! Removes page furniture: running headers and footers (text recurring in the
+//! top or bottom band across pages), page numbers, and tables of contents.
+//! What is removed is kept with its reason, for `evalmine inspect`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::layout::Line;
+use super::ExtractedPage;
+use crate::config::ExtractConfig;
+
+/// Why a line was taken out of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropReason {
+    RunningHeader,
+    RunningFooter,
+    PageNumber,
+    TableOfContents,
+}
+
+impl DropReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DropReason::RunningHeader => "running header",
+            DropReason::RunningFooter => "running footer",
+            DropReason::PageNumber => "page number",
+            DropReason::TableOfContents => "table of contents",
+        }
+    }
+}
+
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(
+            [-–—\s]*\d{1,4}[-–—\s]*                                  # 12, - 4 -
+          | (page|p\.?|pg\.?)\s*\d{1,4}(\s*(/|sur|of|de)\s*\d{1,4})?  # page 3 / 14, p. 3
+          | \d{1,4}\s*(/|sur|of)\s*\d{1,4}                            # 3/14, 3 sur 14
+          | [ivxlc]{1,6}                                               # roman page numbers
+        )$",
+    )
+    .expect("page number pattern is valid")
+});
+
+/// A table-of-contents entry: text, a dot leader, a page number.
+static TOC_LEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\.\s?){4,}\s*\d{1,4}$|…{2,}\s*\d{1,4}$|(_\s?){4,}\s*\d{1,4}$|(·\s?){4,}\s*\d{1,4}$")
+        .expect("toc pattern is valid")
+});
+
+static TOC_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(sommaire|table des mati[eè]res|contents|table of contents|plan du rapport|plan)$")
+        .expect("toc title pattern is valid")
+});
+
+static TRAILING_PAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,4}$").expect("valid"));
+
+pub fn is_page_number(text: &str) -> bool {
+    PAGE_NUMBER.is_match(text.trim())
+}
+
+/// The text of a line with digit runs masked and spaces removed, so
+/// "Page 3 / 14" and "Page 12 / 14" count as the same running line.
+fn furniture_key(text: &str) -> String {
+    let mut key = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            // A run of digits is one mark: "6/131" and "12/131" share a key.
+            if !key.ends_with('#') {
+                key.push('#');
+            }
+        } else if !c.is_whitespace() {
+            key.extend(c.to_lowercase());
+        }
+    }
+    key
+}
+
+/// Takes headers, footers, page numbers and tables of contents out of the pages.
+pub fn remove_furniture(pages: &mut [ExtractedPage], config: &ExtractConfig) {
+    let in_top = |l: &Line, p: &ExtractedPage| l.y < config.header_band * p.height;
+    let in_bottom = |l: &Line, p: &ExtractedPage| l.y > (1.0 - config.footer_band) * p.height;
+
+    // Count on how many pages each masked text appears in a band.
+    let mut seen: HashMap<(bool, String), HashSet<u32>> = HashMap::new();
+    for page in pages.iter() {
+        for line in &page.lines {
+            let top = in_top(line, page);
+            if top || in_bottom(line, page) {
+                seen.entry((top, furniture_key(&line.text))).or_default().insert(page.number);
+            }
+        }
+    }
+    let text_pages = pages.iter().filter(|p| !p.lines.is_empty()).count();
+    // Long documents change their running header with the chapter: a line
+    // recurring on `repeated_min_pages` pages counts too.
+    let min_pages = ((config.repeated_min_share * text_pages as f64).ceil() as usize).min(config.repeated_min_pages).max(2);
+    let recurring = |top: bool, line: &Line| {
+        text_pages >= 3 && seen.get(&(top, furniture_key(&line.text))).is_some_and(|s| s.len() >= min_pages)
+    };
+
+    for page in pages.iter_mut() {
+        let mut kept = Vec::with_capacity(page.lines.len());
+        for line in std::mem::take(&mut page.lines) {
+            let top = in_top(&line, page);
+            let bottom = in_bottom(&line, page);
+            let reason = if (top || bottom) && is_page_number(&line.text) {
+                Some(DropReason::PageNumber)
+            } else if top && recurring(true, &line) {
+                Some(DropReason::RunningHeader)
+            } else if bottom && recurring(false, &line) {
+                Some(DropReason::RunningFooter)
+            } else {
+                None
+            };
+            match reason {
+                Some(r) => page.dropped.push((line, r)),
+                None => kept.push(line),
+            }
+        }
+        page.lines = kept;
+        remove_toc(page);
+    }
+}
+
+/// Drops table-of-contents lines. Dot-leader entries are dropped anywhere; on
+/// a page made mostly of entries (a contents page), entries whose page
+/// number stands apart, wrapped entry lines and the "Sommaire" title go too.
+fn remove_toc(page: &mut ExtractedPage) {
+    let rows: Vec<usize> = {
+        let mut r: Vec<usize> = page.lines.iter().map(|l| l.row).collect();
+        r.dedup();
+        r
+    };
+    // A row is an entry when it ends with a leader and a number, or when its
+    // last fragment is a lone number to the right of text.
+    let is_entry_row = |row: usize| {
+        let parts: Vec<&Line> = page.lines.iter().filter(|l| l.row == row).collect();
+        let last = parts.last().expect("row has lines");
+        TOC_LEADER.is_match(&last.text)
+            || (parts.len() >= 2 && TRAILING_PAGE.is_match(&last.text) && parts[0].text.chars().any(char::is_alphabetic))
+    };
+    let entry_rows: HashSet<usize> = rows.iter().copied().filter(|&r| is_entry_row(r)).collect();
+    let leader_rows: HashSet<usize> = page
+        .lines
+        .iter()
+        .filter(|l| TOC_LEADER.is_match(&l.text))
+        .map(|l| l.row)
+        .collect();
+    let has_title = page.lines.iter().any(|l| TOC_TITLE.is_match(l.text.trim()));
+    let contents_page = entry_rows.len() >= 3 && (has_title || entry_rows.len() * 5 >= rows.len() * 2);
+
+    let (first, last) = (
+        rows.iter().position(|r| entry_rows.contains(r)),
+        rows.iter().rposition(|r| entry_rows.contains(r)),
+    );
+    let mut kept = Vec::with_capacity(page.lines.len());
+    for line in std::mem::take(&mut page.lines) {
+        let position = rows.iter().position(|&r| r == line.row);
+        let inside = matches!((first, last, position), (Some(f), Some(l), Some(p)) if p >= f && p <= l);
+        let drop = leader_rows.contains(&line.row)
+            || (contents_page && (entry_rows.contains(&line.row) || inside || TOC_TITLE.is_match(line.text.trim())));
+        if drop {
+            page.dropped.push((line, DropReason::TableOfContents));
+        } else {
+            kept.push(line);
+        }
+    }
+    page.lines = kept;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers_are_recognised() {
+        for t in ["12", "- 4 -", "– 4 –", "page 3 / 14", "Page 3 sur 14", "3/14", "3 / 14", "p. 7", "iv"] {
+            assert!(is_page_number(t), "{t:?} is a page number");
+        }
+        for t in ["2022-2023", "12,5 %", "Page de garde", "1. Introduction", "Conclusion"] {
+            assert!(!is_page_number(t), "{t:?} is not a page number");
+        }
+    }
+
+    #[test]
+    fn toc_entries_are_recognised() {
+        assert!(TOC_LEADER.is_match("1.1 Le contexte ............ 4"));
+        assert!(TOC_LEADER.is_match("Introduction . . . . . . . 3"));
+        assert!(TOC_LEADER.is_match("Annexes ……… 42"));
+        assert!(!TOC_LEADER.is_match("Le taux atteint 12... puis 14"));
+    }
+
+    fn line(page: u32, row: usize, y: f64, text: &str) -> Line {
+        Line { page, x0: 72.0, x1: 300.0, y, size: 10.0, text: text.into(), column: 0, row, starts_with_marker: false }
+    }
+
+    fn page_with(number: u32, lines: Vec<Line>) -> ExtractedPage {
+        ExtractedPage { number, width: 595.0, height: 842.0, columns: 1, lines, dropped: Vec::new(), failed: false }
+    }
+
+    #[test]
+    fn running_header_and_footer_are_removed() {
+        let mut pages: Vec<ExtractedPage> = (1..=5)
+            .map(|n| {
+                page_with(n, vec![
+                    line(n, 0, 40.0, "Contrat de ville de Villeneuve - Évaluation finale"),
+                    line(n, 1, 300.0, &format!("Texte courant de la page {n}.")),
+                    line(n, 2, 810.0, &format!("Page {n} / 5")),
+                ])
+            })
+            .collect();
+        remove_furniture(&mut pages, &ExtractConfig::default());
+        for p in &pages {
+            assert_eq!(p.lines.len(), 1, "only the body line stays on page {}", p.number);
+            assert!(p.lines[0].text.starts_with("Texte courant"));
+        }
+    }
+
+    #[test]
+    fn body_text_in_the_middle_is_never_furniture() {
+        let mut pages: Vec<ExtractedPage> =
+            (1..=4).map(|n| page_with(n, vec![line(n, 0, 400.0, "12")])).collect();
+        remove_furniture(&mut pages, &ExtractConfig::default());
+        assert!(pages.iter().all(|p| p.lines.len() == 1));
+    }
+
+    #[test]
+    fn contents_page_is_removed() {
+        let mut lines = vec![line(2, 0, 100.0, "Sommaire")];
+        for (i, t) in ["1. Introduction ........ 3", "2. Le contexte ........ 5", "2.1 Les quartiers ....... 6", "3. Conclusion ...... 12"]
+            .iter()
+            .enumerate()
+        {
+            lines.push(line(2, i + 1, 130.0 + 20.0 * i as f64, t));
+        }
+        let mut pages = vec![page_with(2, lines)];
+        remove_furniture(&mut pages, &ExtractConfig::default());
+        assert!(pages[0].lines.is_empty(), "left: {:?}", pages[0].lines);
+    }
+}

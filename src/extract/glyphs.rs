@@ -1,0 +1,136 @@
+//! Collects positioned glyphs from pdf-extract's `OutputDev` callbacks.
+//!
+//! pdf-extract walks the content stream and reports every character with its
+//! text rendering matrix; we keep its position (top-left origin, PDF points),
+//! its size and advance, so the layout stage can rebuild lines and columns.
+
+use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+
+/// One character drawn on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// Left edge, in points from the page's left edge.
+    pub x: f64,
+    /// Baseline, in points from the page's top edge.
+    pub y: f64,
+    /// Font size as drawn (text matrix and CTM applied).
+    pub size: f64,
+    /// Horizontal advance in points.
+    pub advance: f64,
+    /// Unicode text of the glyph (may be several characters, e.g. a ligature).
+    pub text: String,
+    /// Direction of the baseline in quarter turns (0 left to right, 1 bottom
+    /// to top, 2 upside down, 3 top to bottom).
+    pub direction: u8,
+}
+
+impl Glyph {
+    pub fn right(&self) -> f64 {
+        self.x + self.advance
+    }
+    pub fn is_space(&self) -> bool {
+        self.text.chars().all(char::is_whitespace)
+    }
+}
+
+/// The glyphs of one page and its size.
+#[derive(Debug, Clone, Default)]
+pub struct PageGlyphs {
+    pub number: u32,
+    pub width: f64,
+    pub height: f64,
+    pub glyphs: Vec<Glyph>,
+}
+
+/// An `OutputDev` that records the glyphs of the page being processed.
+#[derive(Default)]
+pub struct GlyphCollector {
+    page: PageGlyphs,
+    origin_x: f64,
+    top: f64,
+}
+
+impl GlyphCollector {
+    /// Hands over the page collected so far and starts empty.
+    pub fn take_page(&mut self) -> PageGlyphs {
+        std::mem::take(&mut self.page)
+    }
+}
+
+impl OutputDev for GlyphCollector {
+    fn begin_page(
+        &mut self,
+        page_num: u32,
+        media_box: &MediaBox,
+        _art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        self.page = PageGlyphs {
+            number: page_num,
+            width: (media_box.urx - media_box.llx).abs(),
+            height: (media_box.ury - media_box.lly).abs(),
+            glyphs: Vec::new(),
+        };
+        self.origin_x = media_box.llx.min(media_box.urx);
+        self.top = media_box.ury.max(media_box.lly);
+        Ok(())
+    }
+
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        text: &str,
+    ) -> Result<(), OutputError> {
+        // The rendering matrix excludes the font size: the size as drawn is
+        // the font size scaled by the matrix's area factor (robust to rotation).
+        let det = trm.m11 * trm.m22 - trm.m12 * trm.m21;
+        let size = font_size * det.abs().sqrt();
+        if text.is_empty() || !size.is_finite() || size <= 0.0 {
+            return Ok(());
+        }
+        let direction = quarter_turns(trm.m11, trm.m12);
+        // Positions are taken in the frame where this glyph's text reads left
+        // to right, so sideways text gets lines of its own.
+        let (px, py) = (trm.m31 - self.origin_x, trm.m32);
+        let (x, y) = match direction {
+            0 => (px, self.top - py),
+            1 => (py, px),
+            2 => (-px, py),
+            _ => (-py, -px),
+        };
+        if !x.is_finite() || !y.is_finite() {
+            return Ok(());
+        }
+        self.page.glyphs.push(Glyph {
+            x,
+            y,
+            size,
+            advance: (width * size).max(0.0),
+            text: text.to_string(),
+            direction,
+        });
+        Ok(())
+    }
+
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+/// The baseline direction of a text matrix, rounded to quarter turns.
+fn quarter_turns(m11: f64, m12: f64) -> u8 {
+    let angle = m12.atan2(m11).to_degrees().rem_euclid(360.0);
+    (((angle + 45.0) / 90.0).floor() as u8) % 4
+}

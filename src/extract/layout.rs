@@ -1,0 +1,380 @@
+//! Rebuilds lines from glyph positions and puts them in reading order.
+//!
+//! Glyphs are grouped into rows by baseline, rows are cut into fragments at
+//! wide horizontal gaps (column gutters, table cells, tab stops), superscript
+//! footnote markers are detached, and fragments are ordered column by column:
+//! a full-width fragment (a heading across both columns) closes the band of
+//! columns above it.
+
+use super::clean::clean_text;
+use super::glyphs::{Glyph, PageGlyphs};
+
+/// A line of text as it sits on the page: one row fragment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub page: u32,
+    /// Left and right edges, points from the page's left edge.
+    pub x0: f64,
+    pub x1: f64,
+    /// Baseline, points from the page's top edge.
+    pub y: f64,
+    /// Dominant font size of the line.
+    pub size: f64,
+    /// Cleaned text (ligatures expanded, NFC, one apostrophe form).
+    pub text: String,
+    /// 0 for a line spanning the page (or a one-column page), 1 left
+    /// column, 2 right column.
+    pub column: u8,
+    /// Index of the baseline row on the page; fragments of one row share it.
+    pub row: usize,
+    /// A superscript number was detached at the start of the line (footnote text).
+    pub starts_with_marker: bool,
+}
+
+/// Wider gaps than this (in font sizes) cut a row into fragments.
+const FRAGMENT_GAP: f64 = 1.5;
+/// Wider gaps than this (in font sizes) are word spaces.
+const WORD_GAP: f64 = 0.15;
+
+/// Builds the page's lines in reading order.
+pub fn page_lines(page: &PageGlyphs, apostrophe: char) -> (Vec<Line>, u8) {
+    // Text is read in the page's main direction; sideways margin notes and
+    // rotated labels in charts would otherwise scatter letters into lines.
+    let mut per_direction = [0usize; 4];
+    for g in &page.glyphs {
+        per_direction[g.direction as usize % 4] += 1;
+    }
+    let main = (0..4).max_by_key(|&d| (per_direction[d], d == 0)).unwrap_or(0) as u8;
+    let glyphs: Vec<Glyph> = page.glyphs.iter().filter(|g| g.direction == main).cloned().collect();
+    let (width, height) = if main % 2 == 1 { (page.height, page.width) } else { (page.width, page.height) };
+    let rows = group_rows(&glyphs);
+    let mut lines = Vec::new();
+    for (row_index, row) in rows.iter().enumerate() {
+        for fragment in split_fragments(row) {
+            if let Some(line) = build_line(page.number, row_index, &fragment, apostrophe) {
+                lines.push(line);
+            }
+        }
+    }
+    merge_lone_markers(&mut lines);
+    let columns = assign_columns(&mut lines, width, height);
+    order_lines(&mut lines);
+    (lines, columns)
+}
+
+/// Groups glyphs whose baselines are within half a font size of a row's
+/// baseline. The row's baseline is that of its largest glyph, so raised
+/// superscripts join the row they belong to.
+fn group_rows(glyphs: &[Glyph]) -> Vec<Vec<&Glyph>> {
+    let mut sorted: Vec<&Glyph> = glyphs.iter().collect();
+    sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let mut rows: Vec<(f64, f64, Vec<&Glyph>)> = Vec::new();
+    for g in sorted {
+        match rows.last_mut() {
+            Some((base, size, members)) if (g.y - *base).abs() <= 0.5 * size.max(g.size) => {
+                if g.size > *size && !g.is_space() {
+                    *size = g.size;
+                    *base = g.y;
+                }
+                members.push(g);
+            }
+            _ => rows.push((g.y, if g.is_space() { 0.0 } else { g.size }, vec![g])),
+        }
+    }
+    rows.into_iter()
+        .map(|(_, _, mut members)| {
+            members.sort_by(|a, b| a.x.total_cmp(&b.x));
+            members
+        })
+        .collect()
+}
+
+/// Cuts a row (sorted by x) at gaps wider than `FRAGMENT_GAP` font sizes.
+fn split_fragments<'a>(row: &[&'a Glyph]) -> Vec<Vec<&'a Glyph>> {
+    let mut fragments: Vec<Vec<&Glyph>> = Vec::new();
+    let mut last_right: Option<f64> = None;
+    for &g in row {
+        if g.is_space() {
+            if let Some(f) = fragments.last_mut() {
+                f.push(g);
+            }
+            continue;
+        }
+        let cut = match last_right {
+            Some(right) => g.x - right > FRAGMENT_GAP * g.size,
+            None => true,
+        };
+        if cut {
+            fragments.push(Vec::new());
+        }
+        fragments.last_mut().expect("a fragment was just pushed").push(g);
+        last_right = Some(last_right.map_or(g.right(), |r: f64| r.max(g.right())));
+    }
+    fragments
+}
+
+/// Text, box and size of one fragment; detaches superscript footnote markers.
+fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Option<Line> {
+    let visible: Vec<&Glyph> = glyphs.iter().copied().filter(|g| !g.is_space()).collect();
+    if visible.is_empty() {
+        return None;
+    }
+    let size = dominant_size(&visible);
+    let baseline = median(visible.iter().filter(|g| g.size >= 0.85 * size).map(|g| g.y));
+    let is_superscript =
+        |g: &Glyph| g.size < 0.8 * size && g.y < baseline - 0.15 * size && !g.is_space();
+
+    let mut raw = String::new();
+    let mut last: Option<&Glyph> = None;
+    // Right edge of what was last drawn, markers included, so that
+    // "agglomération¹." does not get a space before its full stop.
+    let mut last_right = f64::NEG_INFINITY;
+    let mut pending_space = false;
+    let mut starts_with_marker = false;
+    let mut i = 0;
+    while i < glyphs.len() {
+        let g = glyphs[i];
+        if g.is_space() {
+            pending_space = last.is_some();
+            i += 1;
+            continue;
+        }
+        if is_superscript(g) {
+            // A run of raised small glyphs: a footnote marker when it is made of
+            // digits or symbols ("femmes¹"); kept when it is letters, as in "1er".
+            let start = i;
+            while i < glyphs.len() && is_superscript(glyphs[i]) {
+                i += 1;
+            }
+            let run: String = glyphs[start..i].iter().map(|g| g.text.as_str()).collect();
+            let is_marker = run.chars().all(|c| c.is_ascii_digit() || "*†‡§°".contains(c) || c == ',');
+            if is_marker {
+                if last.is_none() {
+                    starts_with_marker = true;
+                }
+                last_right = glyphs[start..i].iter().map(|g| g.right()).fold(last_right, f64::max);
+                continue;
+            }
+            for g in &glyphs[start..i] {
+                raw.push_str(&g.text);
+                last = Some(g);
+                last_right = g.right();
+            }
+            continue;
+        }
+        if let Some(prev) = last {
+            // Some producers draw a glyph twice, slightly offset, to fake bold.
+            if prev.text == g.text && (g.x - prev.x).abs() < 0.3 * g.advance.max(0.1 * g.size) && (g.y - prev.y).abs() < 0.1 * g.size {
+                i += 1;
+                continue;
+            }
+            let gap = g.x - last_right;
+            if pending_space || gap > WORD_GAP * g.size.max(prev.size) {
+                raw.push(' ');
+            }
+        }
+        raw.push_str(&g.text);
+        pending_space = false;
+        last = Some(g);
+        last_right = g.right();
+        i += 1;
+    }
+    let text = clean_text(&raw, apostrophe);
+    if text.is_empty() {
+        return None;
+    }
+    let x0 = visible.iter().map(|g| g.x).fold(f64::INFINITY, f64::min);
+    let x1 = visible.iter().map(|g| g.right()).fold(f64::NEG_INFINITY, f64::max);
+    Some(Line { page, x0, x1, y: baseline, size, text, column: 0, row, starts_with_marker })
+}
+
+/// The font size carrying most characters, rounded to a quarter point.
+fn dominant_size(glyphs: &[&Glyph]) -> f64 {
+    let mut counts: Vec<(i64, usize)> = Vec::new();
+    for g in glyphs {
+        let key = (g.size * 4.0).round() as i64;
+        match counts.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((key, 1)),
+        }
+    }
+    let (key, _) = counts.iter().max_by_key(|(k, n)| (*n, *k)).copied().unwrap_or((0, 0));
+    key as f64 / 4.0
+}
+
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = values.collect();
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// A bullet drawn far from its text becomes a fragment of its own; put it
+/// back in front of the text it marks.
+fn merge_lone_markers(lines: &mut Vec<Line>) {
+    let mut i = 0;
+    while i + 1 < lines.len() {
+        let (a, b) = (&lines[i], &lines[i + 1]);
+        if a.row == b.row && crate::segment::is_bullet_only(&a.text) && b.x0 > a.x1 && b.x0 - a.x1 < 6.0 * a.size.max(b.size) {
+            let merged = Line { text: format!("{} {}", a.text, b.text), x1: b.x1, size: b.size, y: b.y, ..a.clone() };
+            lines[i] = merged;
+            lines.remove(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Detects a two-column page by a vertical gutter that no line crosses and
+/// sets each line's column. Returns the number of columns (1 or 2).
+fn assign_columns(lines: &mut [Line], width: f64, height: f64) -> u8 {
+    // Page furniture in the top and bottom tenth does not decide the layout.
+    let body: Vec<&Line> = lines
+        .iter()
+        .filter(|l| l.y > 0.08 * height && l.y < 0.92 * height)
+        .collect();
+    if body.len() < 8 || width <= 0.0 {
+        return 1;
+    }
+    let mut best: Option<(usize, f64)> = None;
+    let (lo, hi) = ((0.3 * width) as i64, (0.7 * width) as i64);
+    for x in (lo..=hi).step_by(2) {
+        let x = x as f64;
+        let crossing = body.iter().filter(|l| l.x0 < x && l.x1 > x).count();
+        if best.is_none_or(|(c, _)| crossing < c) {
+            best = Some((crossing, x));
+        }
+    }
+    let Some((crossing, gutter)) = best else { return 1 };
+    let left = body.iter().filter(|l| l.x1 <= gutter).count();
+    let right = body.iter().filter(|l| l.x0 >= gutter).count();
+    // Both sides must carry real text, and few lines may span the gutter
+    // (headings, figures' captions).
+    if crossing * 5 > body.len() || left < 4 || right < 4 {
+        return 1;
+    }
+    // Require the two sides to sit side by side, not one above the other.
+    let overlap = |side: &dyn Fn(&Line) -> bool| {
+        let ys: Vec<f64> = body.iter().filter(|l| side(l)).map(|l| l.y).collect();
+        (ys.iter().copied().fold(f64::INFINITY, f64::min), ys.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+    };
+    let (l_top, l_bottom) = overlap(&|l: &Line| l.x1 <= gutter);
+    let (r_top, r_bottom) = overlap(&|l: &Line| l.x0 >= gutter);
+    let shorter = (l_bottom - l_top).min(r_bottom - r_top);
+    if l_bottom.min(r_bottom) - l_top.max(r_top) < 0.5 * shorter {
+        return 1;
+    }
+    for line in lines.iter_mut() {
+        line.column = if line.x1 <= gutter {
+            1
+        } else if line.x0 >= gutter {
+            2
+        } else {
+            0
+        };
+    }
+    2
+}
+
+/// Reading order: bands separated by spanning lines; within a band the left
+/// column top to bottom, then the right column; within a row, left to right.
+fn order_lines(lines: &mut Vec<Line>) {
+    lines.sort_by(|a, b| a.row.cmp(&b.row).then(a.x0.total_cmp(&b.x0)));
+    if lines.iter().all(|l| l.column == 0) {
+        return;
+    }
+    let mut ordered = Vec::with_capacity(lines.len());
+    let mut band: Vec<Line> = Vec::new();
+    let flush = |band: &mut Vec<Line>, ordered: &mut Vec<Line>| {
+        band.sort_by(|a, b| a.column.cmp(&b.column).then(a.row.cmp(&b.row)).then(a.x0.total_cmp(&b.x0)));
+        ordered.append(band);
+    };
+    for line in lines.drain(..) {
+        if line.column == 0 {
+            flush(&mut band, &mut ordered);
+            ordered.push(line);
+        } else {
+            band.push(line);
+        }
+    }
+    flush(&mut band, &mut ordered);
+    *lines = ordered;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lays out words as glyphs: each char 0.5 em wide, words one space apart.
+    fn text_at(x: f64, y: f64, size: f64, text: &str) -> Vec<Glyph> {
+        let mut glyphs = Vec::new();
+        let mut cx = x;
+        for c in text.chars() {
+            glyphs.push(Glyph { x: cx, y, size, advance: 0.5 * size, text: c.to_string(), direction: 0 });
+            cx += 0.5 * size;
+        }
+        glyphs
+    }
+
+    fn page(glyphs: Vec<Glyph>) -> PageGlyphs {
+        PageGlyphs { number: 1, width: 595.0, height: 842.0, glyphs }
+    }
+
+    #[test]
+    fn words_and_lines_are_rebuilt() {
+        let mut g = text_at(72.0, 100.0, 10.0, "Le conseil citoyen");
+        g.extend(text_at(72.0, 112.0, 10.0, "se réunit chaque mois."));
+        let (lines, columns) = page_lines(&page(g), '\'');
+        assert_eq!(columns, 1);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["Le conseil citoyen", "se réunit chaque mois."]);
+    }
+
+    #[test]
+    fn superscript_footnote_marker_is_detached() {
+        let mut g = text_at(72.0, 100.0, 10.0, "des femmes");
+        g.push(Glyph { x: 122.0, y: 96.0, size: 6.0, advance: 3.0, text: "1".into(), direction: 0 });
+        g.extend(text_at(128.0, 100.0, 10.0, " dans"));
+        let (lines, _) = page_lines(&page(g), '\'');
+        assert_eq!(lines[0].text, "des femmes dans");
+    }
+
+    #[test]
+    fn superscript_letters_are_kept() {
+        let mut g = text_at(72.0, 100.0, 10.0, "le 1");
+        g.push(Glyph { x: 92.0, y: 96.0, size: 6.0, advance: 3.0, text: "e".into(), direction: 0 });
+        g.push(Glyph { x: 95.0, y: 96.0, size: 6.0, advance: 3.0, text: "r".into(), direction: 0 });
+        g.extend(text_at(98.0, 100.0, 10.0, " trimestre"));
+        let (lines, _) = page_lines(&page(g), '\'');
+        assert_eq!(lines[0].text, "le 1er trimestre");
+    }
+
+    #[test]
+    fn two_columns_are_read_left_then_right() {
+        let mut g = Vec::new();
+        for i in 0..10 {
+            let y = 100.0 + 12.0 * i as f64;
+            g.extend(text_at(50.0, y, 10.0, &format!("gauche {i} texte de la colonne")));
+            g.extend(text_at(320.0, y, 10.0, &format!("droite {i} texte de la colonne")));
+        }
+        let (lines, columns) = page_lines(&page(g), '\'');
+        assert_eq!(columns, 2);
+        assert!(lines[..10].iter().all(|l| l.text.starts_with("gauche")));
+        assert!(lines[10..].iter().all(|l| l.text.starts_with("droite")));
+        assert!(lines[..10].windows(2).all(|w| w[0].y < w[1].y));
+    }
+
+    #[test]
+    fn duplicated_glyphs_are_drawn_once() {
+        let mut g = Vec::new();
+        for (i, c) in "Titre".chars().enumerate() {
+            let x = 72.0 + 6.0 * i as f64;
+            g.push(Glyph { x, y: 100.0, size: 12.0, advance: 6.0, text: c.to_string(), direction: 0 });
+            g.push(Glyph { x: x + 0.4, y: 100.0, size: 12.0, advance: 6.0, text: c.to_string(), direction: 0 });
+        }
+        let (lines, _) = page_lines(&page(g), '\'');
+        assert_eq!(lines[0].text, "Titre");
+    }
+}

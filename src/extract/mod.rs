@@ -1,0 +1,228 @@
+//! Extraction stage: PDF bytes -> pages of positioned, cleaned lines in
+//! reading order, with page furniture (headers, footers, page numbers,
+//! tables of contents) taken out.
+//!
+//! pdf-extract is driven page by page through its `OutputDev` so that a page
+//! that fails (an error or a panic inside the parser) loses only itself.
+
+mod clean;
+mod furniture;
+mod glyphs;
+mod layout;
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+
+use pdf_extract::{Document, Object};
+
+pub use clean::{clean_text, collapse_spaces, strip_soft_hyphens};
+pub use furniture::{is_page_number, DropReason};
+pub use layout::Line;
+
+use crate::config::ExtractConfig;
+use crate::record::DocStatus;
+
+/// Name recorded in `documents.extractor`.
+pub const EXTRACTOR: &str = "pdf-extract";
+
+/// One page after layout and furniture removal.
+#[derive(Debug, Clone)]
+pub struct ExtractedPage {
+    pub number: u32,
+    pub width: f64,
+    pub height: f64,
+    /// 1 or 2 text columns detected.
+    pub columns: u8,
+    /// Text lines in reading order.
+    pub lines: Vec<Line>,
+    /// Lines taken out, with the reason (for `inspect`).
+    pub dropped: Vec<(Line, DropReason)>,
+    /// The parser failed on this page; it has no lines.
+    pub failed: bool,
+}
+
+/// The outcome of extracting one file.
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    pub status: DocStatus,
+    pub message: String,
+    pub page_count: u32,
+    pub pages_failed: u32,
+    pub title: Option<String>,
+    pub pages: Vec<ExtractedPage>,
+}
+
+impl Extraction {
+    fn failed(status: DocStatus, message: impl Into<String>) -> Extraction {
+        Extraction { status, message: message.into(), page_count: 0, pages_failed: 0, title: None, pages: Vec::new() }
+    }
+}
+
+/// Extracts the pages of a PDF held in memory. Never panics: parser panics
+/// and errors become a status and a message.
+pub fn extract_pdf(bytes: &[u8], config: &ExtractConfig) -> Extraction {
+    if bytes.is_empty() {
+        return Extraction::failed(DocStatus::Invalid, "empty file");
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    if !head.windows(5).any(|w| w == b"%PDF-") {
+        return Extraction::failed(DocStatus::Invalid, "not a PDF: no %PDF- header in the first 1024 bytes");
+    }
+    let doc = match contain(|| Document::load_mem(bytes)) {
+        Ok(Ok(doc)) => doc,
+        Ok(Err(e)) => return Extraction::failed(DocStatus::Invalid, format!("unreadable PDF structure: {e}")),
+        Err(panic) => return Extraction::failed(DocStatus::Error, format!("PDF parser panicked while loading: {panic}")),
+    };
+    // lopdf has already tried the empty user password; still encrypted means
+    // a password is needed.
+    if doc.is_encrypted() {
+        return Extraction::failed(DocStatus::Encrypted, "encrypted: a password is needed to open this PDF");
+    }
+    let page_ids = match contain(|| doc.get_pages()) {
+        Ok(pages) => pages,
+        Err(panic) => return Extraction::failed(DocStatus::Error, format!("cannot walk the page tree: {panic}")),
+    };
+    if page_ids.is_empty() {
+        return Extraction::failed(DocStatus::Invalid, "the PDF has no pages");
+    }
+    let apostrophe = config.apostrophe.chars().next().unwrap_or('\'');
+    let mut pages = Vec::with_capacity(page_ids.len());
+    let mut failures: Vec<String> = Vec::new();
+    let mut glyph_count = 0usize;
+    for &number in page_ids.keys() {
+        let mut collector = glyphs::GlyphCollector::default();
+        let outcome = contain(|| pdf_extract::output_doc_page(&doc, &mut collector, number));
+        let problem = match outcome {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(format!("page {number}: {e}")),
+            Err(panic) => Some(format!("page {number}: parser panicked: {panic}")),
+        };
+        if let Some(problem) = problem {
+            failures.push(problem);
+            pages.push(ExtractedPage { number, width: 0.0, height: 0.0, columns: 1, lines: Vec::new(), dropped: Vec::new(), failed: true });
+            continue;
+        }
+        let page = collector.take_page();
+        glyph_count += page.glyphs.iter().filter(|g| !g.is_space()).count();
+        let (lines, columns) = layout::page_lines(&page, apostrophe);
+        pages.push(ExtractedPage { number, width: page.width, height: page.height, columns, lines, dropped: Vec::new(), failed: false });
+    }
+    furniture::remove_furniture(&mut pages, config);
+
+    let page_count = pages.len() as u32;
+    let pages_failed = failures.len() as u32;
+    let title = document_title(&doc);
+    let (status, message) = if pages_failed == page_count {
+        (DocStatus::Error, format!("extraction failed on every page; first: {}", failures[0]))
+    } else if glyph_count == 0 {
+        let failed = if pages_failed > 0 { format!(", {pages_failed} failed") } else { String::new() };
+        (DocStatus::NoText, format!("no extractable text on {page_count} pages{failed} (image-only scan?)"))
+    } else if pages_failed > 0 {
+        (DocStatus::Ok, format!("{pages_failed} of {page_count} pages failed: {}", failures.join("; ")))
+    } else {
+        (DocStatus::Ok, String::new())
+    };
+    Extraction { status, message, page_count, pages_failed, title, pages }
+}
+
+/// The document's /Title from the Info dictionary, if it is non-empty text.
+fn document_title(doc: &Document) -> Option<String> {
+    let info = doc.trailer.get(b"Info").ok()?;
+    let info = match info {
+        Object::Reference(id) => doc.get_object(*id).ok()?,
+        other => other,
+    };
+    let title = info.as_dict().ok()?.get(b"Title").ok()?;
+    let bytes = match title {
+        Object::String(bytes, _) => bytes,
+        _ => return None,
+    };
+    let text = decode_pdf_text(bytes);
+    let text = collapse_spaces(&clean_text(&text, '\''));
+    (!text.is_empty()).then_some(text)
+}
+
+/// PDF text strings are UTF-16BE with a byte-order mark, or PDFDocEncoding
+/// (close enough to Latin-1 for titles).
+fn decode_pdf_text(bytes: &[u8]) -> String {
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = bytes[2..].chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        String::from_utf16_lossy(&units)
+    } else if let Ok(s) = std::str::from_utf8(bytes) {
+        s.to_string()
+    } else {
+        bytes.iter().map(|&b| b as char).collect()
+    }
+}
+
+thread_local! {
+    /// Set while parser code runs under `contain`, so the panic hook keeps quiet
+    /// and records the message instead of printing it.
+    static CONTAINED: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+static HOOK: Once = Once::new();
+
+/// Runs parser code, turning a panic into an error message. Panics elsewhere
+/// in the program still print as usual.
+fn contain<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    HOOK.call_once(|| {
+        let default = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let inside = CONTAINED.with(|c| c.borrow().is_some());
+            if inside {
+                let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+                let message = format!("{}{location}", payload_text(info.payload()));
+                CONTAINED.with(|c| *c.borrow_mut() = Some(message));
+            } else {
+                default(info);
+            }
+        }));
+    });
+    CONTAINED.with(|c| *c.borrow_mut() = Some(String::new()));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    let message = CONTAINED.with(|c| c.borrow_mut().take()).unwrap_or_default();
+    result.map_err(|payload| if message.is_empty() { payload_text(&*payload) } else { message })
+}
+
+fn payload_text(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_non_pdf_files_are_invalid() {
+        let config = ExtractConfig::default();
+        let e = extract_pdf(b"", &config);
+        assert_eq!(e.status, DocStatus::Invalid);
+        let e = extract_pdf(b"<html><body>not a pdf</body></html>", &config);
+        assert_eq!(e.status, DocStatus::Invalid);
+        assert!(e.message.contains("not a PDF"), "{}", e.message);
+    }
+
+    #[test]
+    fn garbage_after_header_is_not_a_crash() {
+        let mut bytes = b"%PDF-1.7\n".to_vec();
+        bytes.extend((0..4000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8));
+        let e = extract_pdf(&bytes, &ExtractConfig::default());
+        assert!(matches!(e.status, DocStatus::Invalid | DocStatus::Error), "{:?}", e.status);
+    }
+
+    #[test]
+    fn contained_panic_becomes_a_message() {
+        let r: Result<(), String> = contain(|| panic!("boom in parser"));
+        assert!(r.unwrap_err().contains("boom in parser"));
+        // The hook is back to normal outside `contain`.
+        assert!(CONTAINED.with(|c| c.borrow().is_none()));
+    }
+}

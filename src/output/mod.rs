@@ -1,0 +1,147 @@
+//! Output stage: documents and paragraphs -> polars tables written as
+//! Parquet (zstd, with provenance in the key-value metadata) and CSV (UTF-8
+//! with BOM and ";" so French Excel opens it). Every file is written to a
+//! temporary name and renamed, so a reader never sees half a table.
+//!
+//! All polars calls live here: its API moves between versions.
+
+mod inspect;
+
+pub use inspect::inspect_report;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::config::{OutputConfig, TableFormat};
+use crate::error::{Error, Result};
+use crate::record::Document;
+
+/// What a table says about how it was made.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    pub program_version: String,
+    pub config_hash: String,
+    pub model_version: String,
+}
+
+/// Builds the `documents` table: one row per input file.
+pub fn documents_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
+    let n = docs.len();
+    let columns = vec![
+        Column::new("doc_id".into(), docs.iter().map(|d| d.doc_id.as_str()).collect::<Vec<_>>()),
+        Column::new("path".into(), docs.iter().map(|d| d.path.as_str()).collect::<Vec<_>>()),
+        Column::new("content_hash".into(), docs.iter().map(|d| d.content_hash.as_str()).collect::<Vec<_>>()),
+        Column::new("bytes".into(), docs.iter().map(|d| d.bytes).collect::<Vec<u64>>()),
+        Column::new("pages".into(), docs.iter().map(|d| d.pages).collect::<Vec<u32>>()),
+        Column::new("pages_failed".into(), docs.iter().map(|d| d.pages_failed).collect::<Vec<u32>>()),
+        Column::new("status".into(), docs.iter().map(|d| d.status.as_str()).collect::<Vec<_>>()),
+        Column::new("message".into(), docs.iter().map(|d| d.message.as_str()).collect::<Vec<_>>()),
+        Column::new("n_paragraphs".into(), docs.iter().map(|d| d.paragraphs.len() as u32).collect::<Vec<u32>>()),
+        Column::new("extractor".into(), docs.iter().map(|d| d.extractor).collect::<Vec<_>>()),
+        Column::new("title".into(), docs.iter().map(|d| d.title.as_deref()).collect::<Vec<Option<&str>>>()),
+    ];
+    DataFrame::new(n, columns)
+}
+
+/// Builds the `paragraphs` table: one row per paragraph, in reading order.
+pub fn paragraphs_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
+    let n: usize = docs.iter().map(|d| d.paragraphs.len()).sum();
+    let (mut doc_id, mut para_id, mut page) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut heading, mut kind, mut text) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    for d in docs {
+        for (i, p) in d.paragraphs.iter().enumerate() {
+            doc_id.push(d.doc_id.as_str());
+            para_id.push(i as u32);
+            page.push(p.page);
+            heading.push(p.heading.as_deref());
+            kind.push(p.kind.as_str());
+            text.push(p.text.as_str());
+        }
+    }
+    DataFrame::new(
+        n,
+        vec![
+            Column::new("doc_id".into(), doc_id),
+            Column::new("para_id".into(), para_id),
+            Column::new("page".into(), page),
+            Column::new("heading".into(), heading),
+            Column::new("kind".into(), kind),
+            Column::new("text".into(), text),
+        ],
+    )
+}
+
+/// Writes `documents` and `paragraphs` in every configured format; returns
+/// the files written.
+pub fn write_tables(docs: &[Document], config: &OutputConfig, provenance: &Provenance) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(&config.dir).map_err(|e| Error::WriteTable { path: config.dir.clone(), message: e.to_string() })?;
+    let mut written = Vec::new();
+    let tables = [("documents", documents_frame(docs)), ("paragraphs", paragraphs_frame(docs))];
+    for (name, frame) in tables {
+        let mut frame = frame.map_err(|e| Error::WriteTable { path: config.dir.join(name), message: e.to_string() })?;
+        for format in &config.formats {
+            let path = match format {
+                TableFormat::Parquet => config.dir.join(format!("{name}.parquet")),
+                TableFormat::Csv => config.dir.join(format!("{name}.csv")),
+            };
+            write_atomically(&path, |file| match format {
+                TableFormat::Parquet => write_parquet(file, &mut frame, provenance),
+                TableFormat::Csv => write_csv(file, &mut frame, config.csv_separator.as_bytes()[0]),
+            })?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+fn write_parquet(file: File, frame: &mut DataFrame, provenance: &Provenance) -> PolarsResult<()> {
+    let metadata = KeyValueMetadata::from_static(vec![
+        ("evalmine.version".to_string(), provenance.program_version.clone()),
+        ("evalmine.config_hash".to_string(), provenance.config_hash.clone()),
+        ("evalmine.model_version".to_string(), provenance.model_version.clone()),
+    ]);
+    ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_key_value_metadata(Some(metadata))
+        .finish(frame)
+        .map(|_| ())
+}
+
+fn write_csv(file: File, frame: &mut DataFrame, separator: u8) -> PolarsResult<()> {
+    CsvWriter::new(file).include_bom(true).with_separator(separator).finish(frame)
+}
+
+/// Writes through a temporary file in the same folder, then renames it over
+/// the target: the old table stays readable until the new one is complete.
+fn write_atomically(path: &Path, write: impl FnOnce(File) -> PolarsResult<()>) -> Result<()> {
+    let fail = |message: String| Error::WriteTable { path: path.to_path_buf(), message };
+    let tmp = path.with_extension(format!(
+        "{}.tmp-{}",
+        path.extension().and_then(|e| e.to_str()).unwrap_or(""),
+        std::process::id()
+    ));
+    let file = File::create(&tmp).map_err(|e| fail(e.to_string()))?;
+    if let Err(e) = write(file) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e.to_string()));
+    }
+    std::fs::rename(&tmp, path).map_err(|e| fail(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_write_leaves_the_old_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "old").unwrap();
+        let r = write_atomically(&path, |_| Err(PolarsError::ComputeError("disk full".into())));
+        assert!(r.is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left behind");
+    }
+}

@@ -1,0 +1,100 @@
+//! The records that flow between stages: a processed document and its paragraphs.
+
+use std::fmt;
+
+/// What happened to one input file. Every file gets exactly one status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocStatus {
+    /// Text was extracted (possibly with some failed pages, see `pages_failed`).
+    Ok,
+    /// A readable PDF with no extractable text: an image-only scan.
+    NoText,
+    /// The file needs a password we do not have.
+    Encrypted,
+    /// Empty, not a PDF, or a PDF whose structure cannot be read.
+    Invalid,
+    /// Readable, but extraction failed on every page.
+    Error,
+}
+
+impl DocStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocStatus::Ok => "ok",
+            DocStatus::NoText => "no_text",
+            DocStatus::Encrypted => "encrypted",
+            DocStatus::Invalid => "invalid",
+            DocStatus::Error => "error",
+        }
+    }
+
+    /// Whether this status counts as a failed document for the exit code.
+    /// A scan without text is flagged, not failed.
+    pub fn is_failure(self) -> bool {
+        !matches!(self, DocStatus::Ok | DocStatus::NoText)
+    }
+}
+
+impl fmt::Display for DocStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a paragraph is on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParagraphKind {
+    /// Running text.
+    Body,
+    /// One item of a bulleted, numbered or lettered list.
+    ListItem,
+    /// The text of a footnote (kept out of body paragraphs).
+    Footnote,
+    /// One row of a table, cells joined by " | " (kept out of body paragraphs).
+    TableRow,
+}
+
+impl ParagraphKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParagraphKind::Body => "body",
+            ParagraphKind::ListItem => "list_item",
+            ParagraphKind::Footnote => "footnote",
+            ParagraphKind::TableRow => "table_row",
+        }
+    }
+}
+
+/// A paragraph as a reader sees it, with the page it starts on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paragraph {
+    /// 1-based page where the paragraph starts.
+    pub page: u32,
+    /// The nearest heading above, if any.
+    pub heading: Option<String>,
+    pub kind: ParagraphKind,
+    pub text: String,
+}
+
+/// One input file after extraction and segmentation.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub doc_id: String,
+    /// Path as given on input (input folder joined with the relative path).
+    pub path: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub content_hash: String,
+    pub bytes: u64,
+    /// Pages in the file (0 when it could not be read).
+    pub pages: u32,
+    /// Pages whose extraction failed (each loses only itself).
+    pub pages_failed: u32,
+    pub status: DocStatus,
+    /// Why the status is not `ok`, or what went partly wrong; empty otherwise.
+    pub message: String,
+    /// The document's /Title from its Info dictionary, when present.
+    pub title: Option<String>,
+    /// Which extractor produced the text.
+    pub extractor: &'static str,
+    pub paragraphs: Vec<Paragraph>,
+}

@@ -1,0 +1,406 @@
+//! Segmentation stage: pages of lines -> paragraphs as a reader sees them.
+//!
+//! Each line gets a role (heading, table row, footnote, text); text lines are
+//! joined into paragraphs by vertical gaps, indentation, list markers, font
+//! size and line fill; a paragraph that runs over a column or page break is
+//! joined and keeps the page it starts on. Every paragraph carries the
+//! nearest heading above it.
+
+mod join;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::extract::{ExtractedPage, Line};
+use crate::record::{Paragraph, ParagraphKind};
+use join::{join_line, Vocabulary};
+
+/// Bullet glyphs, including the private-use code points of Symbol and
+/// Wingdings bullets that Word and LibreOffice export.
+fn is_bullet_char(c: char) -> bool {
+    matches!(c, '•' | '·' | '▪' | '▫' | '◦' | '‣' | '⁃' | '∙' | '●' | '○' | '■' | '□' | '➢' | '➤' | '►' | '▶' | '✓' | '✔' | '❖' | '–' | '—' | '-' | '*' | '◆' | '◇')
+        || ('\u{F000}'..='\u{F8FF}').contains(&c)
+}
+
+/// A fragment that is only a bullet (drawn apart from its text).
+pub fn is_bullet_only(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if is_bullet_char(c))
+}
+
+static NUMBERED_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,2}[.)]|[a-z][.)]|[ivx]{1,4}[.)]|\(\d{1,2}\)|\([a-z]\))\s").expect("valid"));
+static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,2}(\.\d{1,2}){1,3}\.?|\d{1,2}[.)]?|[IVX]{1,5}[.)]|[A-H][.)]|(Partie|Chapitre|Axe|Pilier|Annexe|Orientation)\s+\d{1,2}\s*[.:–-]?)\s+\S")
+        .expect("valid")
+});
+static MULTI_LEVEL_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,2}(\.\d{1,2}){1,3}\.?\s").expect("valid"));
+
+/// What a line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Heading,
+    Footnote,
+    /// Part of a table; the index is the table row it belongs to.
+    TableRow(usize),
+    Text,
+}
+
+/// Measures of the document's typography that the rules are relative to.
+struct Typography {
+    body_size: f64,
+    /// Usual baseline step between two lines of body text.
+    line_step: f64,
+    /// Most lines reach the right edge: text is justified.
+    justified: bool,
+    /// Left and right edges of the text per (page, column).
+    edges: HashMap<(u32, u8), (f64, f64)>,
+}
+
+impl Typography {
+    fn measure(pages: &[ExtractedPage]) -> Typography {
+        let lines = || pages.iter().flat_map(|p| p.lines.iter());
+        let mut size_weight: HashMap<i64, usize> = HashMap::new();
+        for l in lines() {
+            *size_weight.entry((l.size * 2.0).round() as i64).or_default() += l.text.chars().count();
+        }
+        let body_size = size_weight.iter().max_by_key(|(k, n)| (**n, -**k)).map_or(10.0, |(k, _)| *k as f64 / 2.0);
+        let is_body = |l: &Line| (l.size - body_size).abs() <= 0.1 * body_size;
+
+        let mut edges: HashMap<(u32, u8), (f64, f64)> = HashMap::new();
+        for l in lines().filter(|l| is_body(l)) {
+            let e = edges.entry((l.page, l.column)).or_insert((f64::INFINITY, f64::NEG_INFINITY));
+            e.0 = e.0.min(l.x0);
+            e.1 = e.1.max(l.x1);
+        }
+        let mut steps: HashMap<i64, usize> = HashMap::new();
+        let (mut full, mut total) = (0usize, 0usize);
+        for page in pages {
+            for w in page.lines.windows(2) {
+                let (a, b) = (&w[0], &w[1]);
+                if is_body(a) && is_body(b) && a.column == b.column && b.row != a.row {
+                    let step = b.y - a.y;
+                    if step > 0.5 * body_size && step < 3.0 * body_size {
+                        *steps.entry((step * 4.0).round() as i64).or_default() += 1;
+                    }
+                }
+            }
+            for l in page.lines.iter().filter(|l| is_body(l)) {
+                if let Some(&(_, right)) = edges.get(&(l.page, l.column)) {
+                    total += 1;
+                    if l.x1 >= right - 1.0 {
+                        full += 1;
+                    }
+                }
+            }
+        }
+        let line_step = steps.iter().max_by_key(|(k, n)| (**n, -**k)).map_or(1.2 * body_size, |(k, _)| *k as f64 / 4.0);
+        Typography { body_size, line_step, justified: total > 0 && full * 10 >= total * 4, edges }
+    }
+
+    fn edges(&self, l: &Line) -> (f64, f64) {
+        self.edges.get(&(l.page, l.column)).copied().unwrap_or((l.x0, l.x1))
+    }
+
+    /// The line reaches (nearly) the right edge of its column.
+    fn is_full(&self, l: &Line) -> bool {
+        let (left, right) = self.edges(l);
+        let slack = if self.justified { 2.0 * l.size } else { (0.15 * (right - left)).max(3.0 * l.size) };
+        l.x1 >= right - slack
+    }
+}
+
+fn ends_sentence(text: &str) -> bool {
+    let t = text.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '»' | '"' | '”' | '’' | ')' | ']' | '\''));
+    t.ends_with(['.', '!', '?', '…', ':', ';'])
+}
+
+fn starts_item(text: &str) -> bool {
+    let mut chars = text.chars();
+    let first_is_bullet = chars.next().is_some_and(is_bullet_char) && chars.next().is_some_and(char::is_whitespace);
+    first_is_bullet || NUMBERED_ITEM.is_match(text)
+}
+
+/// The item's text without its bullet; numbers and letters are kept.
+fn strip_bullet(text: &str) -> &str {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), Some(s)) if is_bullet_char(c) && s.is_whitespace() => chars.as_str().trim_start(),
+        _ => text,
+    }
+}
+
+/// Cuts pages into paragraphs.
+pub fn segment(pages: &[ExtractedPage]) -> Vec<Paragraph> {
+    let lines: Vec<&Line> = pages.iter().flat_map(|p| p.lines.iter()).collect();
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let typo = Typography::measure(pages);
+    let mut vocabulary = Vocabulary::default();
+    for l in &lines {
+        vocabulary.add_line(&l.text);
+    }
+    let roles = assign_roles(&lines, &typo);
+    Assembler::new(&typo, &vocabulary).run(&lines, &roles)
+}
+
+fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
+    let body = typo.body_size;
+    let mut roles = vec![Role::Text; lines.len()];
+
+    // Footnotes: small lines below the last line of body text on their page.
+    let mut body_bottom: HashMap<u32, f64> = HashMap::new();
+    for l in lines.iter().filter(|l| l.size >= 0.92 * body) {
+        let b = body_bottom.entry(l.page).or_insert(f64::NEG_INFINITY);
+        *b = b.max(l.y);
+    }
+    for (i, l) in lines.iter().enumerate() {
+        if l.size < 0.88 * body && body_bottom.get(&l.page).is_some_and(|&b| l.y > b) {
+            roles[i] = Role::Footnote;
+        }
+    }
+
+    // Tables: runs of rows cut into several cells, in one column.
+    let mut table_row = 0usize;
+    let mut i = 0;
+    while i < lines.len() {
+        let cells = |i: usize| {
+            let l = lines[i];
+            lines[i..].iter().take_while(|m| m.page == l.page && m.row == l.row && m.column == l.column).count()
+        };
+        let n = cells(i);
+        if n >= 2 && roles[i] == Role::Text {
+            // Collect the run: multi-cell rows, and single lines between them
+            // (wrapped cells) that stay close.
+            let mut j = i;
+            let mut rows = 0;
+            let mut last_multi_end = i;
+            while j < lines.len() && roles[j] == Role::Text && lines[j].page == lines[i].page && lines[j].column == lines[i].column {
+                let c = cells(j);
+                if c >= 2 {
+                    rows += 1;
+                    last_multi_end = j + c;
+                } else if lines[j].y - lines[last_multi_end - 1].y > 3.0 * typo.line_step {
+                    break;
+                }
+                j += c;
+            }
+            // Wrapped lines of the last row, just below it.
+            while last_multi_end < lines.len()
+                && roles[last_multi_end] == Role::Text
+                && cells(last_multi_end) == 1
+                && lines[last_multi_end].page == lines[i].page
+                && lines[last_multi_end].y > lines[last_multi_end - 1].y
+                && lines[last_multi_end].y - lines[last_multi_end - 1].y <= 1.15 * typo.line_step
+                && lines[last_multi_end].x0 > lines[i].x0 + 2.0 * typo.body_size
+            {
+                last_multi_end += 1;
+            }
+            if rows >= 2 {
+                let mut k = i;
+                while k < last_multi_end {
+                    let c = cells(k);
+                    if c >= 2 {
+                        table_row += 1;
+                    }
+                    for r in &mut roles[k..k + c] {
+                        *r = Role::TableRow(table_row);
+                    }
+                    k += c;
+                }
+                i = last_multi_end;
+                continue;
+            }
+        }
+        i += n.max(1);
+    }
+
+    // Headings: larger type, or numbered / capitalised short lines standing apart.
+    for i in 0..lines.len() {
+        if roles[i] != Role::Text {
+            continue;
+        }
+        let l = lines[i];
+        let words = l.text.split_whitespace().count();
+        let letters = l.text.chars().filter(|c| c.is_alphabetic()).count();
+        if letters < 2 || starts_item_with_bullet(&l.text) {
+            continue;
+        }
+        let apart_after = lines.get(i + 1).is_none_or(|n| {
+            n.page != l.page || n.column != l.column || n.y - l.y > 1.3 * typo.line_step || (n.size - l.size).abs() > 0.1 * l.size
+        });
+        let bigger = l.size >= 1.15 * body && words <= 30;
+        let numbered = NUMBERED_HEADING.is_match(&l.text) && words <= 14 && !ends_sentence(&l.text) && !l.text.ends_with(',')
+            && (MULTI_LEVEL_NUMBER.is_match(&l.text) || apart_after);
+        let capitals = letters >= 4 && words <= 12 && l.text.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && apart_after;
+        if bigger || numbered || capitals {
+            roles[i] = Role::Heading;
+        }
+    }
+    roles
+}
+
+fn starts_item_with_bullet(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(is_bullet_char) && chars.next().is_some_and(char::is_whitespace)
+}
+
+/// Builds paragraphs from lines and roles in reading order.
+struct Assembler<'a> {
+    typo: &'a Typography,
+    vocabulary: &'a Vocabulary,
+    paragraphs: Vec<Paragraph>,
+    heading: Option<String>,
+    /// The paragraph still open for more lines, and its last line.
+    open: Option<(usize, &'a Line)>,
+    /// Left edge of the open paragraph's first line.
+    open_x0: f64,
+    open_lines: usize,
+    last_heading_line: Option<&'a Line>,
+    last_footnote: Option<(usize, &'a Line)>,
+    /// The open table row: paragraph index, table row, baseline row of its last line.
+    last_table: Option<(usize, usize, usize)>,
+}
+
+impl<'a> Assembler<'a> {
+    fn new(typo: &'a Typography, vocabulary: &'a Vocabulary) -> Self {
+        Assembler {
+            typo,
+            vocabulary,
+            paragraphs: Vec::new(),
+            heading: None,
+            open: None,
+            open_x0: 0.0,
+            open_lines: 0,
+            last_heading_line: None,
+            last_footnote: None,
+            last_table: None,
+        }
+    }
+
+    fn run(mut self, lines: &[&'a Line], roles: &[Role]) -> Vec<Paragraph> {
+        for (line, role) in lines.iter().zip(roles) {
+            match role {
+                Role::Heading => self.heading_line(line),
+                Role::Footnote => self.footnote_line(line),
+                Role::TableRow(row) => self.table_line(line, *row),
+                Role::Text => self.text_line(line),
+            }
+        }
+        for p in &mut self.paragraphs {
+            p.text = crate::extract::strip_soft_hyphens(&p.text);
+        }
+        self.paragraphs
+    }
+
+    fn heading_line(&mut self, line: &'a Line) {
+        self.open = None;
+        self.last_table = None;
+        // A heading wrapped over two lines is one heading.
+        let continues = self.last_heading_line.is_some_and(|h| {
+            h.page == line.page && (h.size - line.size).abs() < 0.05 * h.size && line.y > h.y && line.y - h.y < 1.6 * h.size
+        });
+        match (&mut self.heading, continues) {
+            (Some(h), true) => join_line(h, &line.text, self.vocabulary),
+            _ => self.heading = Some(line.text.clone()),
+        }
+        self.last_heading_line = Some(line);
+    }
+
+    fn footnote_line(&mut self, line: &'a Line) {
+        let continues = self.last_footnote.is_some_and(|(_, prev)| {
+            prev.page == line.page && !line.starts_with_marker && !starts_with_note_number(&line.text) && line.y - prev.y < 1.6 * line.size
+        });
+        match (self.last_footnote, continues) {
+            (Some((index, _)), true) => join_line(&mut self.paragraphs[index].text, &line.text, self.vocabulary),
+            _ => {
+                self.paragraphs.push(Paragraph { page: line.page, heading: self.heading.clone(), kind: ParagraphKind::Footnote, text: line.text.clone() });
+                self.last_footnote = Some((self.paragraphs.len() - 1, line));
+                return;
+            }
+        }
+        if let Some((index, _)) = self.last_footnote {
+            self.last_footnote = Some((index, line));
+        }
+    }
+
+    fn table_line(&mut self, line: &'a Line, row: usize) {
+        self.open = None;
+        self.last_heading_line = None;
+        match self.last_table {
+            // Another cell on the same baseline row.
+            Some((index, r, line_row)) if r == row && line_row == line.row => {
+                self.paragraphs[index].text.push_str(" | ");
+                self.paragraphs[index].text.push_str(&line.text);
+            }
+            // A wrapped cell line below the row it belongs to.
+            Some((index, r, _)) if r == row => {
+                join_line(&mut self.paragraphs[index].text, &line.text, self.vocabulary);
+                self.last_table = Some((index, r, line.row));
+            }
+            _ => {
+                self.paragraphs.push(Paragraph { page: line.page, heading: self.heading.clone(), kind: ParagraphKind::TableRow, text: line.text.clone() });
+                self.last_table = Some((self.paragraphs.len() - 1, row, line.row));
+            }
+        }
+    }
+
+    fn text_line(&mut self, line: &'a Line) {
+        self.last_heading_line = None;
+        self.last_table = None;
+        let item = starts_item(&line.text);
+        if !item {
+            if let Some((index, prev)) = self.open {
+                if self.continues(prev, line, self.paragraphs[index].kind) {
+                    join_line(&mut self.paragraphs[index].text, &line.text, self.vocabulary);
+                    self.open = Some((index, line));
+                    self.open_lines += 1;
+                    return;
+                }
+            }
+        }
+        let (kind, text) = if item { (ParagraphKind::ListItem, strip_bullet(&line.text)) } else { (ParagraphKind::Body, line.text.as_str()) };
+        self.paragraphs.push(Paragraph { page: line.page, heading: self.heading.clone(), kind, text: text.to_string() });
+        self.open = Some((self.paragraphs.len() - 1, line));
+        self.open_x0 = line.x0;
+        self.open_lines = 1;
+    }
+
+    /// Whether `line` continues the open paragraph whose last line is `prev`.
+    fn continues(&self, prev: &Line, line: &Line, kind: ParagraphKind) -> bool {
+        if (line.size - prev.size).abs() > 0.15 * prev.size {
+            return false;
+        }
+        let same_flow = line.page == prev.page && line.column == prev.column && line.y > prev.y;
+        if !same_flow {
+            // Column or page break: the paragraph goes on when its last line
+            // is open (no final punctuation, or a hyphen) or fills the column.
+            return !ends_sentence(&prev.text) || self.typo.is_full(prev);
+        }
+        let step = line.y - prev.y;
+        let usual = self.typo.line_step * line.size / self.typo.body_size;
+        if step > 1.4 * usual {
+            return false;
+        }
+        let indent = line.x0 - prev.x0;
+        match kind {
+            // A first-line indent starts a new paragraph.
+            ParagraphKind::Body if indent > 0.8 * line.size && self.open_lines >= 1 && self.typo.is_full(prev) && ends_sentence(&prev.text) => return false,
+            ParagraphKind::Body if indent > 0.8 * line.size && self.open_lines >= 2 => return false,
+            // Back to the margin left of the item's text: the list is over.
+            ParagraphKind::ListItem if line.x0 < self.open_x0 - 0.5 * line.size => return false,
+            _ => {}
+        }
+        // A short line that ends a sentence ends its paragraph.
+        !(ends_sentence(&prev.text) && !self.typo.is_full(prev))
+    }
+}
+
+fn starts_with_note_number(text: &str) -> bool {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    (1..=3).contains(&digits) && text[digits..].starts_with([' ', '.', ')'])
+}
+

@@ -1,0 +1,142 @@
+//! The sample corpus against its oracle: every body paragraph and list item
+//! written in corpus/src must come out exactly, on the page it starts on,
+//! with no running header, footer or page number inside.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use evalmine::config::ExtractConfig;
+use evalmine::pipeline::{process_file, InputFile};
+use evalmine::record::{DocStatus, Document, ParagraphKind};
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::{normalise, repo_root};
+
+struct OracleDoc {
+    id: String,
+    status: String,
+    header: Option<String>,
+    paragraphs: Vec<Value>,
+}
+
+fn load_oracles() -> Vec<OracleDoc> {
+    let dir = repo_root().join("corpus/oracle");
+    let mut docs: Vec<OracleDoc> = std::fs::read_dir(&dir)
+        .expect("corpus/oracle exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|path| {
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let id = v["id"].as_str().unwrap().to_string();
+            let header = source_header(&id);
+            OracleDoc {
+                status: v["status"].as_str().unwrap_or("ok").to_string(),
+                paragraphs: v["paragraphs"].as_array().cloned().unwrap_or_default(),
+                header,
+                id,
+            }
+        })
+        .collect();
+    docs.sort_by(|a, b| a.id.cmp(&b.id));
+    docs
+}
+
+/// The running header text declared in the report's source, if any.
+fn source_header(id: &str) -> Option<String> {
+    let src = std::fs::read_to_string(repo_root().join(format!("corpus/src/{id}.txt"))).ok()?;
+    src.lines().find_map(|l| l.strip_prefix("% header:")).map(|h| normalise(h.trim())).filter(|h| !h.is_empty())
+}
+
+fn process(id: &str) -> Document {
+    let path = repo_root().join(format!("corpus/{id}.pdf"));
+    let input = InputFile { doc_id: id.to_string(), path };
+    process_file(&input, &ExtractConfig::default())
+}
+
+#[test]
+fn oracle_paragraphs_come_out_exactly_on_their_page() {
+    let oracles = load_oracles();
+    assert!(oracles.len() >= 3, "the corpus has its oracles");
+    let results: Vec<(String, usize, usize, usize, Vec<String>)> = oracles
+        .par_iter()
+        .filter(|o| o.status == "ok")
+        .map(|oracle| {
+            let doc = process(&oracle.id);
+            assert_eq!(doc.status, DocStatus::Ok, "{}: {}", oracle.id, doc.message);
+            let mut produced: HashMap<String, Vec<(u32, Option<String>)>> = HashMap::new();
+            for p in &doc.paragraphs {
+                produced.entry(normalise(&p.text)).or_default().push((p.page, p.heading.as_deref().map(normalise)));
+            }
+            let (mut exact, mut with_heading) = (0, 0);
+            let mut misses = Vec::new();
+            for want in &oracle.paragraphs {
+                let text = normalise(want["text"].as_str().unwrap());
+                let page = want["page"].as_u64().unwrap() as u32;
+                let heading = want["heading"].as_str().map(normalise);
+                match produced.get(&text).and_then(|v| v.iter().find(|(p, _)| *p == page)) {
+                    Some((_, h)) => {
+                        exact += 1;
+                        if *h == heading {
+                            with_heading += 1;
+                        }
+                    }
+                    None => misses.push(format!("p.{page}: {}", text.chars().take(90).collect::<String>())),
+                }
+            }
+            (oracle.id.clone(), oracle.paragraphs.len(), exact, with_heading, misses)
+        })
+        .collect();
+
+    let (mut total, mut found, mut headed) = (0, 0, 0);
+    println!("doc   oracle  exact  with-heading");
+    for (id, n, exact, with_heading, misses) in &results {
+        println!("{id:5} {n:6} {exact:6} {with_heading:6}");
+        for m in misses.iter().take(8) {
+            println!("      missed {m}");
+        }
+        total += n;
+        found += exact;
+        headed += with_heading;
+    }
+    let recall = found as f64 / total as f64;
+    println!("total {total} paragraphs: {found} exact with page ({:.1}%), {headed} also with heading ({:.1}%)",
+        100.0 * recall, 100.0 * headed as f64 / total as f64);
+    assert!(recall >= 0.98, "at least 98% of oracle paragraphs must come out exactly with their page, got {:.1}%", 100.0 * recall);
+}
+
+#[test]
+fn no_header_footer_or_page_number_leaks_into_paragraphs() {
+    let page_x_of_y = regex::Regex::new(r"(?i)\bpage \d+ ?/ ?\d+\b|- \d+ -$|\b\d+ ?/ ?\d+$").unwrap();
+    for oracle in load_oracles().iter().filter(|o| o.status == "ok") {
+        let doc = process(&oracle.id);
+        for p in doc.paragraphs.iter().filter(|p| matches!(p.kind, ParagraphKind::Body | ParagraphKind::ListItem)) {
+            let text = normalise(&p.text);
+            if let Some(header) = &oracle.header {
+                assert!(!text.contains(header.as_str()), "{} p.{}: running header inside a paragraph: {text}", oracle.id, p.page);
+            }
+            assert!(!page_x_of_y.is_match(&text), "{} p.{}: page number inside a paragraph: {text}", oracle.id, p.page);
+        }
+    }
+}
+
+#[test]
+fn the_scan_is_flagged_no_text() {
+    for oracle in load_oracles().iter().filter(|o| o.status == "no_text") {
+        let doc = process(&oracle.id);
+        assert_eq!(doc.status, DocStatus::NoText, "{}: {}", oracle.id, doc.message);
+        assert!(doc.pages > 0 && doc.paragraphs.is_empty());
+    }
+}
+
+#[test]
+fn every_corpus_pdf_has_an_oracle() {
+    let dir = repo_root().join("corpus");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "pdf") {
+            let id = path.file_stem().unwrap().to_str().unwrap();
+            assert!(Path::new(&dir.join(format!("oracle/{id}.json"))).exists(), "{id}.pdf has no oracle");
+        }
+    }
+}
