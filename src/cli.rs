@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "evalmine", version, about = "French evaluation reports (PDF) -> tables for a quantitative synthesis")]
+#[command(
+    name = "evalmine",
+    version,
+    about = "French evaluation reports (PDF) -> tables for a quantitative synthesis"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -149,17 +149,26 @@ impl PipelineConfig {
             ("extract.footer_band", e.footer_band),
         ] {
             if !(0.0..=0.4).contains(&value) {
-                return Err(bad(key, format!("{value} is not a share of the page between 0 and 0.4")));
+                return Err(bad(
+                    key,
+                    format!("{value} is not a share of the page between 0 and 0.4"),
+                ));
             }
         }
         if !(e.repeated_min_share > 0.0 && e.repeated_min_share <= 1.0) {
             return Err(bad(
                 "extract.repeated_min_share",
-                format!("{} is not a share between 0 (excluded) and 1", e.repeated_min_share),
+                format!(
+                    "{} is not a share between 0 (excluded) and 1",
+                    e.repeated_min_share
+                ),
             ));
         }
         if e.repeated_min_pages < 2 {
-            return Err(bad("extract.repeated_min_pages", format!("{} is fewer than 2 pages", e.repeated_min_pages)));
+            return Err(bad(
+                "extract.repeated_min_pages",
+                format!("{} is fewer than 2 pages", e.repeated_min_pages),
+            ));
         }
         if !matches!(e.apostrophe.as_str(), "'" | "’") {
             return Err(bad(
@@ -172,12 +181,18 @@ impl PipelineConfig {
         }
         let o = &self.output;
         if o.formats.is_empty() {
-            return Err(bad("output.formats", "name at least one of \"parquet\", \"csv\"".to_string()));
+            return Err(bad(
+                "output.formats",
+                "name at least one of \"parquet\", \"csv\"".to_string(),
+            ));
         }
         if o.csv_separator.len() != 1 || o.csv_separator == "\"" || o.csv_separator == "\n" {
             return Err(bad(
                 "output.csv_separator",
-                format!("{:?} is not a single ASCII character such as \";\" or \",\"", o.csv_separator),
+                format!(
+                    "{:?} is not a single ASCII character such as \";\" or \",\"",
+                    o.csv_separator
+                ),
             ));
         }
         Ok(())
@@ -204,14 +219,25 @@ mod tests {
     fn empty_file_gives_defaults() {
         let c = parse("").unwrap();
         assert_eq!(c.input.dir, PathBuf::from("corpus"));
-        assert_eq!(c.output.formats, vec![TableFormat::Parquet, TableFormat::Csv]);
+        assert_eq!(
+            c.output.formats,
+            vec![TableFormat::Parquet, TableFormat::Csv]
+        );
     }
 
     #[test]
     fn unknown_key_is_named() {
-        let err = parse("[extract]\nheader_bnd = 0.1\n").unwrap_err().to_string();
-        assert!(err.contains("header_bnd"), "message should name the key: {err}");
-        assert!(err.contains("pipeline.toml"), "message should name the file: {err}");
+        let err = parse("[extract]\nheader_bnd = 0.1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("header_bnd"),
+            "message should name the key: {err}"
+        );
+        assert!(
+            err.contains("pipeline.toml"),
+            "message should name the file: {err}"
+        );
     }
 
     #[test]
@@ -222,11 +248,15 @@ mod tests {
 
     #[test]
     fn out_of_range_value_is_named() {
-        let err = parse("[extract]\nheader_band = 0.9\n").unwrap_err().to_string();
+        let err = parse("[extract]\nheader_band = 0.9\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("extract.header_band"), "{err}");
         let err = parse("[output]\nformats = []\n").unwrap_err().to_string();
         assert!(err.contains("output.formats"), "{err}");
-        let err = parse("[output]\nformats = [\"xlsx\"]\n").unwrap_err().to_string();
+        let err = parse("[output]\nformats = [\"xlsx\"]\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("xlsx"), "{err}");
     }
 

@@ -37,14 +37,36 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 eprintln!("evalmine: {}: {}: {}", d.doc_id, d.status, d.message);
             }
             println!("{} -> {}", outcome.summary(), config.output.dir.display());
-            Ok(if outcome.any_failed() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if outcome.any_failed() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::Inspect { file, lines, config } => {
-            let config = if config.exists() { PipelineConfig::load(&config)? } else { PipelineConfig::default() };
+        Command::Inspect {
+            file,
+            lines,
+            config,
+        } => {
+            let config = if config.exists() {
+                PipelineConfig::load(&config)?
+            } else {
+                PipelineConfig::default()
+            };
             let (extraction, _) = pipeline::extract_file(&file, &config.extract);
-            let paragraphs = pipeline::keep_configured_kinds(segment::segment(&extraction.pages), &config.extract);
-            print!("{}", output::inspect_report(&extraction, &paragraphs, lines));
-            Ok(if extraction.status.is_failure() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            let paragraphs = pipeline::keep_configured_kinds(
+                segment::segment(&extraction.pages),
+                &config.extract,
+            );
+            print!(
+                "{}",
+                output::inspect_report(&extraction, &paragraphs, lines)
+            );
+            Ok(if extraction.status.is_failure() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }

@@ -32,16 +32,33 @@ pub fn discover(dir: &Path) -> Result<Vec<InputFile>> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(folder) = stack.pop() {
-        let entries = std::fs::read_dir(&folder).map_err(|source| Error::InputFolder { path: folder.clone(), source })?;
+        let entries = std::fs::read_dir(&folder).map_err(|source| Error::InputFolder {
+            path: folder.clone(),
+            source,
+        })?;
         for entry in entries {
-            let entry = entry.map_err(|source| Error::InputFolder { path: folder.clone(), source })?;
+            let entry = entry.map_err(|source| Error::InputFolder {
+                path: folder.clone(),
+                source,
+            })?;
             let path = entry.path();
-            let file_type = entry.file_type().map_err(|source| Error::InputFolder { path: path.clone(), source })?;
+            let file_type = entry.file_type().map_err(|source| Error::InputFolder {
+                path: path.clone(),
+                source,
+            })?;
             if file_type.is_dir() {
                 stack.push(path);
-            } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+            } else if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+            {
                 let relative = path.strip_prefix(dir).unwrap_or(&path).with_extension("");
-                let doc_id = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                let doc_id = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
                 found.push(InputFile { doc_id, path });
             }
         }
@@ -56,31 +73,59 @@ pub fn extract_file(path: &Path, config: &ExtractConfig) -> (Extraction, Vec<u8>
     let limit = config.max_file_mb.saturating_mul(1024 * 1024);
     match std::fs::metadata(path) {
         Ok(meta) if meta.len() > limit => {
-            let e = failed_extraction(DocStatus::Invalid, format!("file too large: {} bytes, limit extract.max_file_mb = {}", meta.len(), config.max_file_mb));
+            let e = failed_extraction(
+                DocStatus::Invalid,
+                format!(
+                    "file too large: {} bytes, limit extract.max_file_mb = {}",
+                    meta.len(),
+                    config.max_file_mb
+                ),
+            );
             return (e, Vec::new());
         }
-        Err(e) => return (failed_extraction(DocStatus::Error, format!("cannot read file: {e}")), Vec::new()),
+        Err(e) => {
+            return (
+                failed_extraction(DocStatus::Error, format!("cannot read file: {e}")),
+                Vec::new(),
+            )
+        }
         Ok(_) => {}
     }
     match std::fs::read(path) {
         Ok(bytes) => (extract::extract_pdf(&bytes, config), bytes),
-        Err(e) => (failed_extraction(DocStatus::Error, format!("cannot read file: {e}")), Vec::new()),
+        Err(e) => (
+            failed_extraction(DocStatus::Error, format!("cannot read file: {e}")),
+            Vec::new(),
+        ),
     }
 }
 
 fn failed_extraction(status: DocStatus, message: String) -> Extraction {
-    Extraction { status, message, page_count: 0, pages_failed: 0, title: None, pages: Vec::new() }
+    Extraction {
+        status,
+        message,
+        page_count: 0,
+        pages_failed: 0,
+        title: None,
+        pages: Vec::new(),
+    }
 }
 
 /// Runs the extraction and segmentation stages on one file.
 pub fn process_file(input: &InputFile, config: &ExtractConfig) -> Document {
     let (extraction, bytes) = extract_file(&input.path, config);
     let paragraphs = keep_configured_kinds(segment::segment(&extraction.pages), config);
-    let bytes_len = std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(bytes.len() as u64);
+    let bytes_len = std::fs::metadata(&input.path)
+        .map(|m| m.len())
+        .unwrap_or(bytes.len() as u64);
     Document {
         doc_id: input.doc_id.clone(),
         path: input.path.to_string_lossy().into_owned(),
-        content_hash: if bytes.is_empty() && bytes_len > 0 { String::new() } else { hex_sha256(&bytes) },
+        content_hash: if bytes.is_empty() && bytes_len > 0 {
+            String::new()
+        } else {
+            hex_sha256(&bytes)
+        },
         bytes: bytes_len,
         pages: extraction.page_count,
         pages_failed: extraction.pages_failed,
@@ -93,7 +138,10 @@ pub fn process_file(input: &InputFile, config: &ExtractConfig) -> Document {
 }
 
 /// Drops footnotes and table rows when the configuration says so.
-pub fn keep_configured_kinds(mut paragraphs: Vec<Paragraph>, config: &ExtractConfig) -> Vec<Paragraph> {
+pub fn keep_configured_kinds(
+    mut paragraphs: Vec<Paragraph>,
+    config: &ExtractConfig,
+) -> Vec<Paragraph> {
     paragraphs.retain(|p| match p.kind {
         ParagraphKind::Footnote => config.footnotes == KeepOrDrop::Keep,
         ParagraphKind::TableRow => config.tables == KeepOrDrop::Keep,
@@ -103,7 +151,10 @@ pub fn keep_configured_kinds(mut paragraphs: Vec<Paragraph>, config: &ExtractCon
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// What a run did, for the summary line and the exit code.
@@ -128,7 +179,11 @@ impl RunOutcome {
                 None => by_status.push((d.status.as_str(), 1)),
             }
         }
-        let statuses = by_status.iter().map(|(s, n)| format!("{n} {s}")).collect::<Vec<_>>().join(", ");
+        let statuses = by_status
+            .iter()
+            .map(|(s, n)| format!("{n} {s}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let pages: u64 = self.documents.iter().map(|d| d.pages as u64).sum();
         let paragraphs: usize = self.documents.iter().map(|d| d.paragraphs.len()).sum();
         format!(
@@ -143,9 +198,16 @@ impl RunOutcome {
 pub fn run(config: &PipelineConfig) -> Result<RunOutcome> {
     let start = Instant::now();
     let inputs = discover(&config.input.dir)?;
-    let process = || inputs.par_iter().map(|input| process_file(input, &config.extract)).collect::<Vec<_>>();
+    let process = || {
+        inputs
+            .par_iter()
+            .map(|input| process_file(input, &config.extract))
+            .collect::<Vec<_>>()
+    };
     let documents = if config.input.threads > 0 {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(config.input.threads).build();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(config.input.threads)
+            .build();
         match pool {
             Ok(pool) => pool.install(process),
             Err(_) => process(),
@@ -159,5 +221,9 @@ pub fn run(config: &PipelineConfig) -> Result<RunOutcome> {
         model_version: "none".to_string(),
     };
     let written = output::write_tables(&documents, &config.output, &provenance)?;
-    Ok(RunOutcome { documents, written, elapsed: start.elapsed() })
+    Ok(RunOutcome {
+        documents,
+        written,
+        elapsed: start.elapsed(),
+    })
 }

@@ -52,6 +52,7 @@ KNOWN = REQUIRED + ["subtitle", "header", "bullet", "font"]
 # OpenType ligatures (fi, fl, ff, ffi) that LibreOffice applies.
 FONT_CYCLE = ["Linux Libertine O", "Liberation Sans", "Carlito", "Liberation Serif",
               "DejaVu Sans", "Caladea", "Linux Biolinum O", "Liberation Serif"]
+SLIDES_FONTS = ["Carlito", "Liberation Sans", "DejaVu Sans", "Linux Biolinum O"]
 
 SCAN_ID = "r09"
 SCAN_FROM = "r01"          # the built report the scan is made from
@@ -324,7 +325,13 @@ class Writer:
         self.meta = rep.meta
         self.layout = rep.meta["layout"]
         self.g = geometry(self.layout)
-        self.font = rep.meta.get("font") or FONT_CYCLE[(int(re.sub(r"\D", "", rep.meta["id"]) or 1) - 1) % len(FONT_CYCLE)]
+        num = int(re.sub(r"\D", "", rep.meta["id"]) or 1)
+        if rep.meta.get("font"):
+            self.font = rep.meta["font"]
+        elif self.layout == "slides":  # slide decks are set in a sans font
+            self.font = SLIDES_FONTS[(num // 4) % len(SLIDES_FONTS)]
+        else:
+            self.font = FONT_CYCLE[(num - 1) % len(FONT_CYCLE)]
         self.bullet = rep.meta.get("bullet") or "\u2022"
         self.toc_pages = toc_pages or {}
         self.auto: dict = {}        # (parent, kind, value) -> name

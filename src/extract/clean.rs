@@ -65,8 +65,13 @@ mod tests {
 
     #[test]
     fn ligatures_are_expanded() {
-        assert_eq!(clean_text("e\u{FB03}cacité, \u{FB01}nancement, ré\u{FB02}exion, a\u{FB00}luence", '\''),
-            "efficacité, financement, réflexion, affluence");
+        assert_eq!(
+            clean_text(
+                "e\u{FB03}cacité, \u{FB01}nancement, ré\u{FB02}exion, a\u{FB00}luence",
+                '\''
+            ),
+            "efficacité, financement, réflexion, affluence"
+        );
     }
 
     #[test]
@@ -82,14 +87,23 @@ mod tests {
 
     #[test]
     fn apostrophes_take_one_form() {
-        assert_eq!(clean_text("l’emploi et l'insertion", '\''), "l'emploi et l'insertion");
-        assert_eq!(clean_text("l’emploi et l'insertion", '’'), "l’emploi et l’insertion");
+        assert_eq!(
+            clean_text("l’emploi et l'insertion", '\''),
+            "l'emploi et l'insertion"
+        );
+        assert_eq!(
+            clean_text("l’emploi et l'insertion", '’'),
+            "l’emploi et l’insertion"
+        );
         // An opening quote is not an apostrophe.
         assert_eq!(clean_text("‘citation’", '\''), "‘citation'");
     }
 
     #[test]
     fn spaces_are_collapsed() {
-        assert_eq!(clean_text("  taux\u{A0}:  12,5\u{202F}%\t des   jeunes ", '\''), "taux : 12,5 % des jeunes");
+        assert_eq!(
+            clean_text("  taux\u{A0}:  12,5\u{202F}%\t des   jeunes ", '\''),
+            "taux : 12,5 % des jeunes"
+        );
     }
 }

@@ -45,13 +45,17 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A table-of-contents entry: text, a dot leader, a page number.
 static TOC_LEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\.\s?){4,}\s*\d{1,4}$|…{2,}\s*\d{1,4}$|(_\s?){4,}\s*\d{1,4}$|(·\s?){4,}\s*\d{1,4}$")
-        .expect("toc pattern is valid")
+    Regex::new(
+        r"(\.\s?){4,}\s*\d{1,4}$|…{2,}\s*\d{1,4}$|(_\s?){4,}\s*\d{1,4}$|(·\s?){4,}\s*\d{1,4}$",
+    )
+    .expect("toc pattern is valid")
 });
 
 static TOC_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(sommaire|table des mati[eè]res|contents|table of contents|plan du rapport|plan)$")
-        .expect("toc title pattern is valid")
+    Regex::new(
+        r"(?i)^(sommaire|table des mati[eè]res|contents|table of contents|plan du rapport|plan)$",
+    )
+    .expect("toc title pattern is valid")
 });
 
 static TRAILING_PAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,4}$").expect("valid"));
@@ -88,16 +92,23 @@ pub fn remove_furniture(pages: &mut [ExtractedPage], config: &ExtractConfig) {
         for line in &page.lines {
             let top = in_top(line, page);
             if top || in_bottom(line, page) {
-                seen.entry((top, furniture_key(&line.text))).or_default().insert(page.number);
+                seen.entry((top, furniture_key(&line.text)))
+                    .or_default()
+                    .insert(page.number);
             }
         }
     }
     let text_pages = pages.iter().filter(|p| !p.lines.is_empty()).count();
     // Long documents change their running header with the chapter: a line
     // recurring on `repeated_min_pages` pages counts too.
-    let min_pages = ((config.repeated_min_share * text_pages as f64).ceil() as usize).min(config.repeated_min_pages).max(2);
+    let min_pages = ((config.repeated_min_share * text_pages as f64).ceil() as usize)
+        .min(config.repeated_min_pages)
+        .max(2);
     let recurring = |top: bool, line: &Line| {
-        text_pages >= 3 && seen.get(&(top, furniture_key(&line.text))).is_some_and(|s| s.len() >= min_pages)
+        text_pages >= 3
+            && seen
+                .get(&(top, furniture_key(&line.text)))
+                .is_some_and(|s| s.len() >= min_pages)
     };
 
     for page in pages.iter_mut() {
@@ -139,7 +150,9 @@ fn remove_toc(page: &mut ExtractedPage) {
         let parts: Vec<&Line> = page.lines.iter().filter(|l| l.row == row).collect();
         let last = parts.last().expect("row has lines");
         TOC_LEADER.is_match(&last.text)
-            || (parts.len() >= 2 && TRAILING_PAGE.is_match(&last.text) && parts[0].text.chars().any(char::is_alphabetic))
+            || (parts.len() >= 2
+                && TRAILING_PAGE.is_match(&last.text)
+                && parts[0].text.chars().any(char::is_alphabetic))
     };
     let entry_rows: HashSet<usize> = rows.iter().copied().filter(|&r| is_entry_row(r)).collect();
     let leader_rows: HashSet<usize> = page
@@ -149,7 +162,8 @@ fn remove_toc(page: &mut ExtractedPage) {
         .map(|l| l.row)
         .collect();
     let has_title = page.lines.iter().any(|l| TOC_TITLE.is_match(l.text.trim()));
-    let contents_page = entry_rows.len() >= 3 && (has_title || entry_rows.len() * 5 >= rows.len() * 2);
+    let contents_page =
+        entry_rows.len() >= 3 && (has_title || entry_rows.len() * 5 >= rows.len() * 2);
 
     let (first, last) = (
         rows.iter().position(|r| entry_rows.contains(r)),
@@ -158,9 +172,13 @@ fn remove_toc(page: &mut ExtractedPage) {
     let mut kept = Vec::with_capacity(page.lines.len());
     for line in std::mem::take(&mut page.lines) {
         let position = rows.iter().position(|&r| r == line.row);
-        let inside = matches!((first, last, position), (Some(f), Some(l), Some(p)) if p >= f && p <= l);
+        let inside =
+            matches!((first, last, position), (Some(f), Some(l), Some(p)) if p >= f && p <= l);
         let drop = leader_rows.contains(&line.row)
-            || (contents_page && (entry_rows.contains(&line.row) || inside || TOC_TITLE.is_match(line.text.trim())));
+            || (contents_page
+                && (entry_rows.contains(&line.row)
+                    || inside
+                    || TOC_TITLE.is_match(line.text.trim())));
         if drop {
             page.dropped.push((line, DropReason::TableOfContents));
         } else {
@@ -176,10 +194,26 @@ mod tests {
 
     #[test]
     fn page_numbers_are_recognised() {
-        for t in ["12", "- 4 -", "– 4 –", "page 3 / 14", "Page 3 sur 14", "3/14", "3 / 14", "p. 7", "iv"] {
+        for t in [
+            "12",
+            "- 4 -",
+            "– 4 –",
+            "page 3 / 14",
+            "Page 3 sur 14",
+            "3/14",
+            "3 / 14",
+            "p. 7",
+            "iv",
+        ] {
             assert!(is_page_number(t), "{t:?} is a page number");
         }
-        for t in ["2022-2023", "12,5 %", "Page de garde", "1. Introduction", "Conclusion"] {
+        for t in [
+            "2022-2023",
+            "12,5 %",
+            "Page de garde",
+            "1. Introduction",
+            "Conclusion",
+        ] {
             assert!(!is_page_number(t), "{t:?} is not a page number");
         }
     }
@@ -193,35 +227,67 @@ mod tests {
     }
 
     fn line(page: u32, row: usize, y: f64, text: &str) -> Line {
-        Line { page, x0: 72.0, x1: 300.0, y, size: 10.0, text: text.into(), column: 0, row, starts_with_marker: false }
+        Line {
+            page,
+            x0: 72.0,
+            x1: 300.0,
+            y,
+            size: 10.0,
+            text: text.into(),
+            column: 0,
+            row,
+            starts_with_marker: false,
+        }
     }
 
     fn page_with(number: u32, lines: Vec<Line>) -> ExtractedPage {
-        ExtractedPage { number, width: 595.0, height: 842.0, columns: 1, lines, dropped: Vec::new(), failed: false }
+        ExtractedPage {
+            number,
+            width: 595.0,
+            height: 842.0,
+            columns: 1,
+            lines,
+            dropped: Vec::new(),
+            failed: false,
+        }
     }
 
     #[test]
     fn running_header_and_footer_are_removed() {
         let mut pages: Vec<ExtractedPage> = (1..=5)
             .map(|n| {
-                page_with(n, vec![
-                    line(n, 0, 40.0, "Contrat de ville de Villeneuve - Évaluation finale"),
-                    line(n, 1, 300.0, &format!("Texte courant de la page {n}.")),
-                    line(n, 2, 810.0, &format!("Page {n} / 5")),
-                ])
+                page_with(
+                    n,
+                    vec![
+                        line(
+                            n,
+                            0,
+                            40.0,
+                            "Contrat de ville de Villeneuve - Évaluation finale",
+                        ),
+                        line(n, 1, 300.0, &format!("Texte courant de la page {n}.")),
+                        line(n, 2, 810.0, &format!("Page {n} / 5")),
+                    ],
+                )
             })
             .collect();
         remove_furniture(&mut pages, &ExtractConfig::default());
         for p in &pages {
-            assert_eq!(p.lines.len(), 1, "only the body line stays on page {}", p.number);
+            assert_eq!(
+                p.lines.len(),
+                1,
+                "only the body line stays on page {}",
+                p.number
+            );
             assert!(p.lines[0].text.starts_with("Texte courant"));
         }
     }
 
     #[test]
     fn body_text_in_the_middle_is_never_furniture() {
-        let mut pages: Vec<ExtractedPage> =
-            (1..=4).map(|n| page_with(n, vec![line(n, 0, 400.0, "12")])).collect();
+        let mut pages: Vec<ExtractedPage> = (1..=4)
+            .map(|n| page_with(n, vec![line(n, 0, 400.0, "12")]))
+            .collect();
         remove_furniture(&mut pages, &ExtractConfig::default());
         assert!(pages.iter().all(|p| p.lines.len() == 1));
     }
@@ -229,9 +295,14 @@ mod tests {
     #[test]
     fn contents_page_is_removed() {
         let mut lines = vec![line(2, 0, 100.0, "Sommaire")];
-        for (i, t) in ["1. Introduction ........ 3", "2. Le contexte ........ 5", "2.1 Les quartiers ....... 6", "3. Conclusion ...... 12"]
-            .iter()
-            .enumerate()
+        for (i, t) in [
+            "1. Introduction ........ 3",
+            "2. Le contexte ........ 5",
+            "2.1 Les quartiers ....... 6",
+            "3. Conclusion ...... 12",
+        ]
+        .iter()
+        .enumerate()
         {
             lines.push(line(2, i + 1, 130.0 + 20.0 * i as f64, t));
         }

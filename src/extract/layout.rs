@@ -44,13 +44,25 @@ pub fn page_lines(page: &PageGlyphs, apostrophe: char) -> (Vec<Line>, u8) {
     for g in &page.glyphs {
         per_direction[g.direction as usize % 4] += 1;
     }
-    let main = (0..4).max_by_key(|&d| (per_direction[d], d == 0)).unwrap_or(0) as u8;
-    let glyphs: Vec<Glyph> = page.glyphs.iter().filter(|g| g.direction == main).cloned().collect();
-    let (width, height) = if main % 2 == 1 { (page.height, page.width) } else { (page.width, page.height) };
+    let main = (0..4)
+        .max_by_key(|&d| (per_direction[d], d == 0))
+        .unwrap_or(0) as u8;
+    let glyphs: Vec<Glyph> = page
+        .glyphs
+        .iter()
+        .filter(|g| g.direction == main)
+        .cloned()
+        .collect();
+    let (width, height) = if main % 2 == 1 {
+        (page.height, page.width)
+    } else {
+        (page.width, page.height)
+    };
     let rows = group_rows(&glyphs);
+    let gutter = find_gutter(&rows, width, height);
     let mut lines = Vec::new();
     for (row_index, row) in rows.iter().enumerate() {
-        for fragment in split_fragments(row) {
+        for fragment in split_fragments(row, gutter) {
             if let Some(line) = build_line(page.number, row_index, &fragment, apostrophe) {
                 lines.push(line);
             }
@@ -62,25 +74,45 @@ pub fn page_lines(page: &PageGlyphs, apostrophe: char) -> (Vec<Line>, u8) {
     (lines, columns)
 }
 
-/// Groups glyphs whose baselines are within half a font size of a row's
-/// baseline. The row's baseline is that of its largest glyph, so raised
-/// superscripts join the row they belong to.
+/// Groups glyphs into rows sharing a baseline (see `add_to_rows`).
+///
+/// Small raised glyphs (footnote markers, "er" of "1er") are placed after
+/// the rows are built, on the row just below them that has text beside
+/// them: in two columns, the marker's baseline may otherwise sit as close to
+/// the other column's line as to its own.
 fn group_rows(glyphs: &[Glyph]) -> Vec<Vec<&Glyph>> {
-    let mut sorted: Vec<&Glyph> = glyphs.iter().collect();
+    let reference = median(glyphs.iter().filter(|g| !g.is_space()).map(|g| g.size));
+    let is_small = |g: &Glyph| !g.is_space() && g.size < 0.7 * reference;
+    let mut sorted: Vec<&Glyph> = glyphs.iter().filter(|g| !is_small(g)).collect();
     sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
-    let mut rows: Vec<(f64, f64, Vec<&Glyph>)> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     for g in sorted {
-        match rows.last_mut() {
-            Some((base, size, members)) if (g.y - *base).abs() <= 0.5 * size.max(g.size) => {
-                if g.size > *size && !g.is_space() {
-                    *size = g.size;
-                    *base = g.y;
-                }
-                members.push(g);
-            }
-            _ => rows.push((g.y, if g.is_space() { 0.0 } else { g.size }, vec![g])),
+        add_to_rows(&mut rows, g);
+    }
+    let mut small: Vec<&Glyph> = glyphs.iter().filter(|g| is_small(g)).collect();
+    small.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let mut unplaced: Vec<Row> = Vec::new();
+    for g in small {
+        let host = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, (base, size, members))| {
+                g.y <= base + 0.2 * size
+                    && base - g.y <= 0.6 * size
+                    && members.iter().any(|m| {
+                        !m.is_space()
+                            && (m.x - g.right()).abs().min((g.x - m.right()).abs()) < 2.0 * size
+                    })
+            })
+            .min_by(|a, b| (a.1 .0 - g.y).abs().total_cmp(&(b.1 .0 - g.y).abs()))
+            .map(|(i, _)| i);
+        match host {
+            Some(i) => rows[i].2.push(g),
+            None => add_to_rows(&mut unplaced, g),
         }
     }
+    rows.extend(unplaced);
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
     rows.into_iter()
         .map(|(_, _, mut members)| {
             members.sort_by(|a, b| a.x.total_cmp(&b.x));
@@ -89,8 +121,103 @@ fn group_rows(glyphs: &[Glyph]) -> Vec<Vec<&Glyph>> {
         .collect()
 }
 
-/// Cuts a row (sorted by x) at gaps wider than `FRAGMENT_GAP` font sizes.
-fn split_fragments<'a>(row: &[&'a Glyph]) -> Vec<Vec<&'a Glyph>> {
+type Row<'a> = (f64, f64, Vec<&'a Glyph>);
+
+/// Adds a glyph to the last row when it sits on the row's baseline, else
+/// starts a row. Glyphs come sorted by baseline. Text of any size on one line
+/// shares its baseline, so the tolerance is a quarter of the smaller size:
+/// wider, a heading beside a column would chain two lines of the other
+/// column into one row.
+fn add_to_rows<'a>(rows: &mut Vec<Row<'a>>, g: &'a Glyph) {
+    match rows.last_mut() {
+        Some((base, size, members))
+            if (g.y - *base).abs()
+                <= 0.25
+                    * if *size > 0.0 {
+                        size.min(g.size)
+                    } else {
+                        g.size
+                    } =>
+        {
+            if g.size > *size && !g.is_space() {
+                *size = g.size;
+                *base = g.y;
+            }
+            members.push(g);
+        }
+        _ => rows.push((g.y, if g.is_space() { 0.0 } else { g.size }, vec![g])),
+    }
+}
+
+/// A vertical strip in the middle of the page that (almost) no row's glyphs
+/// cover while rows have text on both sides: the gutter of a two-column page.
+/// Gutters can be narrower than a word gap of the heading beside them, so
+/// they are found from all rows at once rather than row by row.
+fn find_gutter(rows: &[Vec<&Glyph>], width: f64, height: f64) -> Option<f64> {
+    if width <= 0.0 || !width.is_finite() || width > 20_000.0 {
+        return None;
+    }
+    let body: Vec<&Vec<&Glyph>> = rows
+        .iter()
+        .filter(|r| {
+            r.first()
+                .is_some_and(|g| g.y > 0.08 * height && g.y < 0.92 * height)
+        })
+        .collect();
+    if body.len() < 8 {
+        return None;
+    }
+    let cells = width.ceil() as usize + 1;
+    let mut coverage = vec![0usize; cells];
+    for row in &body {
+        let mut covered = vec![false; cells];
+        for g in row.iter().filter(|g| !g.is_space()) {
+            let (a, b) = (
+                g.x.max(0.0) as usize,
+                (g.right().ceil().max(0.0) as usize).min(cells - 1),
+            );
+            for c in covered.iter_mut().take(b + 1).skip(a) {
+                *c = true;
+            }
+        }
+        for (n, c) in coverage.iter_mut().zip(covered) {
+            *n += c as usize;
+        }
+    }
+    let (lo, hi) = ((0.3 * width) as usize, (0.7 * width) as usize);
+    let least = *coverage[lo..=hi].iter().min()?;
+    if least * 20 > body.len() {
+        return None;
+    }
+    // The middle of the widest run of least-covered points.
+    let (mut best, mut run_start) = ((0usize, 0usize), None);
+    for x in lo..=hi + 1 {
+        let low = x <= hi && coverage[x] == least;
+        match (low, run_start) {
+            (true, None) => run_start = Some(x),
+            (false, Some(start)) => {
+                if x - start > best.1 - best.0 {
+                    best = (start, x);
+                }
+                run_start = None;
+            }
+            _ => {}
+        }
+    }
+    let gutter = (best.0 + best.1) as f64 / 2.0;
+    let both_sides = body
+        .iter()
+        .filter(|r| {
+            r.iter().any(|g| !g.is_space() && g.right() <= gutter)
+                && r.iter().any(|g| !g.is_space() && g.x >= gutter)
+        })
+        .count();
+    (both_sides >= 4 && best.1 - best.0 >= 3).then_some(gutter)
+}
+
+/// Cuts a row (sorted by x) at gaps wider than `FRAGMENT_GAP` font sizes
+/// and at the page's column gutter.
+fn split_fragments<'a>(row: &[&'a Glyph], gutter: Option<f64>) -> Vec<Vec<&'a Glyph>> {
     let mut fragments: Vec<Vec<&Glyph>> = Vec::new();
     let mut last_right: Option<f64> = None;
     for &g in row {
@@ -101,13 +228,19 @@ fn split_fragments<'a>(row: &[&'a Glyph]) -> Vec<Vec<&'a Glyph>> {
             continue;
         }
         let cut = match last_right {
-            Some(right) => g.x - right > FRAGMENT_GAP * g.size,
+            Some(right) => {
+                g.x - right > FRAGMENT_GAP * g.size
+                    || gutter.is_some_and(|x| right <= x && g.x >= x)
+            }
             None => true,
         };
         if cut {
             fragments.push(Vec::new());
         }
-        fragments.last_mut().expect("a fragment was just pushed").push(g);
+        fragments
+            .last_mut()
+            .expect("a fragment was just pushed")
+            .push(g);
         last_right = Some(last_right.map_or(g.right(), |r: f64| r.max(g.right())));
     }
     fragments
@@ -120,7 +253,12 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
         return None;
     }
     let size = dominant_size(&visible);
-    let baseline = median(visible.iter().filter(|g| g.size >= 0.85 * size).map(|g| g.y));
+    let baseline = median(
+        visible
+            .iter()
+            .filter(|g| g.size >= 0.85 * size)
+            .map(|g| g.y),
+    );
     let is_superscript =
         |g: &Glyph| g.size < 0.8 * size && g.y < baseline - 0.15 * size && !g.is_space();
 
@@ -147,12 +285,17 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
                 i += 1;
             }
             let run: String = glyphs[start..i].iter().map(|g| g.text.as_str()).collect();
-            let is_marker = run.chars().all(|c| c.is_ascii_digit() || "*†‡§°".contains(c) || c == ',');
+            let is_marker = run
+                .chars()
+                .all(|c| c.is_ascii_digit() || "*†‡§°".contains(c) || c == ',');
             if is_marker {
                 if last.is_none() {
                     starts_with_marker = true;
                 }
-                last_right = glyphs[start..i].iter().map(|g| g.right()).fold(last_right, f64::max);
+                last_right = glyphs[start..i]
+                    .iter()
+                    .map(|g| g.right())
+                    .fold(last_right, f64::max);
                 continue;
             }
             for g in &glyphs[start..i] {
@@ -164,7 +307,10 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
         }
         if let Some(prev) = last {
             // Some producers draw a glyph twice, slightly offset, to fake bold.
-            if prev.text == g.text && (g.x - prev.x).abs() < 0.3 * g.advance.max(0.1 * g.size) && (g.y - prev.y).abs() < 0.1 * g.size {
+            if prev.text == g.text
+                && (g.x - prev.x).abs() < 0.3 * g.advance.max(0.1 * g.size)
+                && (g.y - prev.y).abs() < 0.1 * g.size
+            {
                 i += 1;
                 continue;
             }
@@ -184,8 +330,21 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
         return None;
     }
     let x0 = visible.iter().map(|g| g.x).fold(f64::INFINITY, f64::min);
-    let x1 = visible.iter().map(|g| g.right()).fold(f64::NEG_INFINITY, f64::max);
-    Some(Line { page, x0, x1, y: baseline, size, text, column: 0, row, starts_with_marker })
+    let x1 = visible
+        .iter()
+        .map(|g| g.right())
+        .fold(f64::NEG_INFINITY, f64::max);
+    Some(Line {
+        page,
+        x0,
+        x1,
+        y: baseline,
+        size,
+        text,
+        column: 0,
+        row,
+        starts_with_marker,
+    })
 }
 
 /// The font size carrying most characters, rounded to a quarter point.
@@ -198,7 +357,11 @@ fn dominant_size(glyphs: &[&Glyph]) -> f64 {
             None => counts.push((key, 1)),
         }
     }
-    let (key, _) = counts.iter().max_by_key(|(k, n)| (*n, *k)).copied().unwrap_or((0, 0));
+    let (key, _) = counts
+        .iter()
+        .max_by_key(|(k, n)| (*n, *k))
+        .copied()
+        .unwrap_or((0, 0));
     key as f64 / 4.0
 }
 
@@ -217,8 +380,18 @@ fn merge_lone_markers(lines: &mut Vec<Line>) {
     let mut i = 0;
     while i + 1 < lines.len() {
         let (a, b) = (&lines[i], &lines[i + 1]);
-        if a.row == b.row && crate::segment::is_bullet_only(&a.text) && b.x0 > a.x1 && b.x0 - a.x1 < 6.0 * a.size.max(b.size) {
-            let merged = Line { text: format!("{} {}", a.text, b.text), x1: b.x1, size: b.size, y: b.y, ..a.clone() };
+        if a.row == b.row
+            && crate::segment::is_bullet_only(&a.text)
+            && b.x0 > a.x1
+            && b.x0 - a.x1 < 6.0 * a.size.max(b.size)
+        {
+            let merged = Line {
+                text: format!("{} {}", a.text, b.text),
+                x1: b.x1,
+                size: b.size,
+                y: b.y,
+                ..a.clone()
+            };
             lines[i] = merged;
             lines.remove(i + 1);
         } else {
@@ -247,7 +420,9 @@ fn assign_columns(lines: &mut [Line], width: f64, height: f64) -> u8 {
             best = Some((crossing, x));
         }
     }
-    let Some((crossing, gutter)) = best else { return 1 };
+    let Some((crossing, gutter)) = best else {
+        return 1;
+    };
     let left = body.iter().filter(|l| l.x1 <= gutter).count();
     let right = body.iter().filter(|l| l.x0 >= gutter).count();
     // Both sides must carry real text, and few lines may span the gutter
@@ -258,7 +433,10 @@ fn assign_columns(lines: &mut [Line], width: f64, height: f64) -> u8 {
     // Require the two sides to sit side by side, not one above the other.
     let overlap = |side: &dyn Fn(&Line) -> bool| {
         let ys: Vec<f64> = body.iter().filter(|l| side(l)).map(|l| l.y).collect();
-        (ys.iter().copied().fold(f64::INFINITY, f64::min), ys.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+        (
+            ys.iter().copied().fold(f64::INFINITY, f64::min),
+            ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        )
     };
     let (l_top, l_bottom) = overlap(&|l: &Line| l.x1 <= gutter);
     let (r_top, r_bottom) = overlap(&|l: &Line| l.x0 >= gutter);
@@ -288,7 +466,12 @@ fn order_lines(lines: &mut Vec<Line>) {
     let mut ordered = Vec::with_capacity(lines.len());
     let mut band: Vec<Line> = Vec::new();
     let flush = |band: &mut Vec<Line>, ordered: &mut Vec<Line>| {
-        band.sort_by(|a, b| a.column.cmp(&b.column).then(a.row.cmp(&b.row)).then(a.x0.total_cmp(&b.x0)));
+        band.sort_by(|a, b| {
+            a.column
+                .cmp(&b.column)
+                .then(a.row.cmp(&b.row))
+                .then(a.x0.total_cmp(&b.x0))
+        });
         ordered.append(band);
     };
     for line in lines.drain(..) {
@@ -312,14 +495,26 @@ mod tests {
         let mut glyphs = Vec::new();
         let mut cx = x;
         for c in text.chars() {
-            glyphs.push(Glyph { x: cx, y, size, advance: 0.5 * size, text: c.to_string(), direction: 0 });
+            glyphs.push(Glyph {
+                x: cx,
+                y,
+                size,
+                advance: 0.5 * size,
+                text: c.to_string(),
+                direction: 0,
+            });
             cx += 0.5 * size;
         }
         glyphs
     }
 
     fn page(glyphs: Vec<Glyph>) -> PageGlyphs {
-        PageGlyphs { number: 1, width: 595.0, height: 842.0, glyphs }
+        PageGlyphs {
+            number: 1,
+            width: 595.0,
+            height: 842.0,
+            glyphs,
+        }
     }
 
     #[test]
@@ -335,7 +530,14 @@ mod tests {
     #[test]
     fn superscript_footnote_marker_is_detached() {
         let mut g = text_at(72.0, 100.0, 10.0, "des femmes");
-        g.push(Glyph { x: 122.0, y: 96.0, size: 6.0, advance: 3.0, text: "1".into(), direction: 0 });
+        g.push(Glyph {
+            x: 122.0,
+            y: 96.0,
+            size: 6.0,
+            advance: 3.0,
+            text: "1".into(),
+            direction: 0,
+        });
         g.extend(text_at(128.0, 100.0, 10.0, " dans"));
         let (lines, _) = page_lines(&page(g), '\'');
         assert_eq!(lines[0].text, "des femmes dans");
@@ -344,8 +546,22 @@ mod tests {
     #[test]
     fn superscript_letters_are_kept() {
         let mut g = text_at(72.0, 100.0, 10.0, "le 1");
-        g.push(Glyph { x: 92.0, y: 96.0, size: 6.0, advance: 3.0, text: "e".into(), direction: 0 });
-        g.push(Glyph { x: 95.0, y: 96.0, size: 6.0, advance: 3.0, text: "r".into(), direction: 0 });
+        g.push(Glyph {
+            x: 92.0,
+            y: 96.0,
+            size: 6.0,
+            advance: 3.0,
+            text: "e".into(),
+            direction: 0,
+        });
+        g.push(Glyph {
+            x: 95.0,
+            y: 96.0,
+            size: 6.0,
+            advance: 3.0,
+            text: "r".into(),
+            direction: 0,
+        });
         g.extend(text_at(98.0, 100.0, 10.0, " trimestre"));
         let (lines, _) = page_lines(&page(g), '\'');
         assert_eq!(lines[0].text, "le 1er trimestre");
@@ -356,8 +572,18 @@ mod tests {
         let mut g = Vec::new();
         for i in 0..10 {
             let y = 100.0 + 12.0 * i as f64;
-            g.extend(text_at(50.0, y, 10.0, &format!("gauche {i} texte de la colonne")));
-            g.extend(text_at(320.0, y, 10.0, &format!("droite {i} texte de la colonne")));
+            g.extend(text_at(
+                50.0,
+                y,
+                10.0,
+                &format!("gauche {i} texte de la colonne"),
+            ));
+            g.extend(text_at(
+                320.0,
+                y,
+                10.0,
+                &format!("droite {i} texte de la colonne"),
+            ));
         }
         let (lines, columns) = page_lines(&page(g), '\'');
         assert_eq!(columns, 2);
@@ -371,8 +597,22 @@ mod tests {
         let mut g = Vec::new();
         for (i, c) in "Titre".chars().enumerate() {
             let x = 72.0 + 6.0 * i as f64;
-            g.push(Glyph { x, y: 100.0, size: 12.0, advance: 6.0, text: c.to_string(), direction: 0 });
-            g.push(Glyph { x: x + 0.4, y: 100.0, size: 12.0, advance: 6.0, text: c.to_string(), direction: 0 });
+            g.push(Glyph {
+                x,
+                y: 100.0,
+                size: 12.0,
+                advance: 6.0,
+                text: c.to_string(),
+                direction: 0,
+            });
+            g.push(Glyph {
+                x: x + 0.4,
+                y: 100.0,
+                size: 12.0,
+                advance: 6.0,
+                text: c.to_string(),
+                direction: 0,
+            });
         }
         let (lines, _) = page_lines(&page(g), '\'');
         assert_eq!(lines[0].text, "Titre");

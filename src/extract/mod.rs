@@ -56,7 +56,14 @@ pub struct Extraction {
 
 impl Extraction {
     fn failed(status: DocStatus, message: impl Into<String>) -> Extraction {
-        Extraction { status, message: message.into(), page_count: 0, pages_failed: 0, title: None, pages: Vec::new() }
+        Extraction {
+            status,
+            message: message.into(),
+            page_count: 0,
+            pages_failed: 0,
+            title: None,
+            pages: Vec::new(),
+        }
     }
 }
 
@@ -68,21 +75,39 @@ pub fn extract_pdf(bytes: &[u8], config: &ExtractConfig) -> Extraction {
     }
     let head = &bytes[..bytes.len().min(1024)];
     if !head.windows(5).any(|w| w == b"%PDF-") {
-        return Extraction::failed(DocStatus::Invalid, "not a PDF: no %PDF- header in the first 1024 bytes");
+        return Extraction::failed(
+            DocStatus::Invalid,
+            "not a PDF: no %PDF- header in the first 1024 bytes",
+        );
     }
     let doc = match contain(|| Document::load_mem(bytes)) {
         Ok(Ok(doc)) => doc,
-        Ok(Err(e)) => return Extraction::failed(DocStatus::Invalid, format!("unreadable PDF structure: {e}")),
-        Err(panic) => return Extraction::failed(DocStatus::Error, format!("PDF parser panicked while loading: {panic}")),
+        Ok(Err(e)) => {
+            return Extraction::failed(DocStatus::Invalid, format!("unreadable PDF structure: {e}"))
+        }
+        Err(panic) => {
+            return Extraction::failed(
+                DocStatus::Error,
+                format!("PDF parser panicked while loading: {panic}"),
+            )
+        }
     };
     // lopdf has already tried the empty user password; still encrypted means
     // a password is needed.
     if doc.is_encrypted() {
-        return Extraction::failed(DocStatus::Encrypted, "encrypted: a password is needed to open this PDF");
+        return Extraction::failed(
+            DocStatus::Encrypted,
+            "encrypted: a password is needed to open this PDF",
+        );
     }
     let page_ids = match contain(|| doc.get_pages()) {
         Ok(pages) => pages,
-        Err(panic) => return Extraction::failed(DocStatus::Error, format!("cannot walk the page tree: {panic}")),
+        Err(panic) => {
+            return Extraction::failed(
+                DocStatus::Error,
+                format!("cannot walk the page tree: {panic}"),
+            )
+        }
     };
     if page_ids.is_empty() {
         return Extraction::failed(DocStatus::Invalid, "the PDF has no pages");
@@ -101,13 +126,29 @@ pub fn extract_pdf(bytes: &[u8], config: &ExtractConfig) -> Extraction {
         };
         if let Some(problem) = problem {
             failures.push(problem);
-            pages.push(ExtractedPage { number, width: 0.0, height: 0.0, columns: 1, lines: Vec::new(), dropped: Vec::new(), failed: true });
+            pages.push(ExtractedPage {
+                number,
+                width: 0.0,
+                height: 0.0,
+                columns: 1,
+                lines: Vec::new(),
+                dropped: Vec::new(),
+                failed: true,
+            });
             continue;
         }
         let page = collector.take_page();
         glyph_count += page.glyphs.iter().filter(|g| !g.is_space()).count();
         let (lines, columns) = layout::page_lines(&page, apostrophe);
-        pages.push(ExtractedPage { number, width: page.width, height: page.height, columns, lines, dropped: Vec::new(), failed: false });
+        pages.push(ExtractedPage {
+            number,
+            width: page.width,
+            height: page.height,
+            columns,
+            lines,
+            dropped: Vec::new(),
+            failed: false,
+        });
     }
     furniture::remove_furniture(&mut pages, config);
 
@@ -115,16 +156,39 @@ pub fn extract_pdf(bytes: &[u8], config: &ExtractConfig) -> Extraction {
     let pages_failed = failures.len() as u32;
     let title = document_title(&doc);
     let (status, message) = if pages_failed == page_count {
-        (DocStatus::Error, format!("extraction failed on every page; first: {}", failures[0]))
+        (
+            DocStatus::Error,
+            format!("extraction failed on every page; first: {}", failures[0]),
+        )
     } else if glyph_count == 0 {
-        let failed = if pages_failed > 0 { format!(", {pages_failed} failed") } else { String::new() };
-        (DocStatus::NoText, format!("no extractable text on {page_count} pages{failed} (image-only scan?)"))
+        let failed = if pages_failed > 0 {
+            format!(", {pages_failed} failed")
+        } else {
+            String::new()
+        };
+        (
+            DocStatus::NoText,
+            format!("no extractable text on {page_count} pages{failed} (image-only scan?)"),
+        )
     } else if pages_failed > 0 {
-        (DocStatus::Ok, format!("{pages_failed} of {page_count} pages failed: {}", failures.join("; ")))
+        (
+            DocStatus::Ok,
+            format!(
+                "{pages_failed} of {page_count} pages failed: {}",
+                failures.join("; ")
+            ),
+        )
     } else {
         (DocStatus::Ok, String::new())
     };
-    Extraction { status, message, page_count, pages_failed, title, pages }
+    Extraction {
+        status,
+        message,
+        page_count,
+        pages_failed,
+        title,
+        pages,
+    }
 }
 
 /// The document's /Title from the Info dictionary, if it is non-empty text.
@@ -148,7 +212,10 @@ fn document_title(doc: &Document) -> Option<String> {
 /// (close enough to Latin-1 for titles).
 fn decode_pdf_text(bytes: &[u8]) -> String {
     if bytes.starts_with(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = bytes[2..].chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
         String::from_utf16_lossy(&units)
     } else if let Ok(s) = std::str::from_utf8(bytes) {
         s.to_string()
@@ -172,7 +239,10 @@ fn contain<T>(f: impl FnOnce() -> T) -> Result<T, String> {
         panic::set_hook(Box::new(move |info| {
             let inside = CONTAINED.with(|c| c.borrow().is_some());
             if inside {
-                let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+                let location = info
+                    .location()
+                    .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                    .unwrap_or_default();
                 let message = format!("{}{location}", payload_text(info.payload()));
                 CONTAINED.with(|c| *c.borrow_mut() = Some(message));
             } else {
@@ -182,8 +252,16 @@ fn contain<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     });
     CONTAINED.with(|c| *c.borrow_mut() = Some(String::new()));
     let result = panic::catch_unwind(AssertUnwindSafe(f));
-    let message = CONTAINED.with(|c| c.borrow_mut().take()).unwrap_or_default();
-    result.map_err(|payload| if message.is_empty() { payload_text(&*payload) } else { message })
+    let message = CONTAINED
+        .with(|c| c.borrow_mut().take())
+        .unwrap_or_default();
+    result.map_err(|payload| {
+        if message.is_empty() {
+            payload_text(&*payload)
+        } else {
+            message
+        }
+    })
 }
 
 fn payload_text(payload: &(dyn Any + Send)) -> String {
@@ -215,7 +293,11 @@ mod tests {
         let mut bytes = b"%PDF-1.7\n".to_vec();
         bytes.extend((0..4000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8));
         let e = extract_pdf(&bytes, &ExtractConfig::default());
-        assert!(matches!(e.status, DocStatus::Invalid | DocStatus::Error), "{:?}", e.status);
+        assert!(
+            matches!(e.status, DocStatus::Invalid | DocStatus::Error),
+            "{:?}",
+            e.status
+        );
     }
 
     #[test]

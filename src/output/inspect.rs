@@ -10,13 +10,21 @@ use crate::record::Paragraph;
 /// out (and why), the headings and the paragraphs that start there.
 /// With `show_lines`, every kept line is listed with its geometry
 /// (x0-x1, baseline y, font size, column) before the paragraphs.
-pub fn inspect_report(extraction: &Extraction, paragraphs: &[Paragraph], show_lines: bool) -> String {
+pub fn inspect_report(
+    extraction: &Extraction,
+    paragraphs: &[Paragraph],
+    show_lines: bool,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "status: {}", extraction.status);
     if !extraction.message.is_empty() {
         let _ = writeln!(out, "message: {}", extraction.message);
     }
-    let _ = writeln!(out, "pages: {} ({} failed)", extraction.page_count, extraction.pages_failed);
+    let _ = writeln!(
+        out,
+        "pages: {} ({} failed)",
+        extraction.page_count, extraction.pages_failed
+    );
     if let Some(title) = &extraction.title {
         let _ = writeln!(out, "title: {title}");
     }
@@ -25,7 +33,13 @@ pub fn inspect_report(extraction: &Extraction, paragraphs: &[Paragraph], show_li
         let layout = if page.failed {
             "extraction failed".to_string()
         } else {
-            format!("{:.0}x{:.0} pt, {} column(s), {} lines", page.width, page.height, page.columns, page.lines.len())
+            format!(
+                "{:.0}x{:.0} pt, {} column(s), {} lines",
+                page.width,
+                page.height,
+                page.columns,
+                page.lines.len()
+            )
         };
         let _ = writeln!(out, "\n=== page {} ({layout})", page.number);
         for (line, reason) in &page.dropped {
@@ -33,10 +47,18 @@ pub fn inspect_report(extraction: &Extraction, paragraphs: &[Paragraph], show_li
         }
         if show_lines {
             for l in &page.lines {
-                let _ = writeln!(out, "  line x {:.0}-{:.0} y {:.1} size {:.1} col {}: {}", l.x0, l.x1, l.y, l.size, l.column, l.text);
+                let _ = writeln!(
+                    out,
+                    "  line x {:.0}-{:.0} y {:.1} size {:.1} col {}: {}",
+                    l.x0, l.x1, l.y, l.size, l.column, l.text
+                );
             }
         }
-        for (i, p) in paragraphs.iter().enumerate().filter(|(_, p)| p.page == page.number) {
+        for (i, p) in paragraphs
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.page == page.number)
+        {
             if p.heading.as_deref() != last_heading {
                 if let Some(h) = &p.heading {
                     let _ = writeln!(out, "  # {h}");

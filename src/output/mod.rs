@@ -30,17 +30,56 @@ pub struct Provenance {
 pub fn documents_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
     let n = docs.len();
     let columns = vec![
-        Column::new("doc_id".into(), docs.iter().map(|d| d.doc_id.as_str()).collect::<Vec<_>>()),
-        Column::new("path".into(), docs.iter().map(|d| d.path.as_str()).collect::<Vec<_>>()),
-        Column::new("content_hash".into(), docs.iter().map(|d| d.content_hash.as_str()).collect::<Vec<_>>()),
-        Column::new("bytes".into(), docs.iter().map(|d| d.bytes).collect::<Vec<u64>>()),
-        Column::new("pages".into(), docs.iter().map(|d| d.pages).collect::<Vec<u32>>()),
-        Column::new("pages_failed".into(), docs.iter().map(|d| d.pages_failed).collect::<Vec<u32>>()),
-        Column::new("status".into(), docs.iter().map(|d| d.status.as_str()).collect::<Vec<_>>()),
-        Column::new("message".into(), docs.iter().map(|d| d.message.as_str()).collect::<Vec<_>>()),
-        Column::new("n_paragraphs".into(), docs.iter().map(|d| d.paragraphs.len() as u32).collect::<Vec<u32>>()),
-        Column::new("extractor".into(), docs.iter().map(|d| d.extractor).collect::<Vec<_>>()),
-        Column::new("title".into(), docs.iter().map(|d| d.title.as_deref()).collect::<Vec<Option<&str>>>()),
+        Column::new(
+            "doc_id".into(),
+            docs.iter().map(|d| d.doc_id.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "path".into(),
+            docs.iter().map(|d| d.path.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "content_hash".into(),
+            docs.iter()
+                .map(|d| d.content_hash.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "bytes".into(),
+            docs.iter().map(|d| d.bytes).collect::<Vec<u64>>(),
+        ),
+        Column::new(
+            "pages".into(),
+            docs.iter().map(|d| d.pages).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "pages_failed".into(),
+            docs.iter().map(|d| d.pages_failed).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "status".into(),
+            docs.iter().map(|d| d.status.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "message".into(),
+            docs.iter().map(|d| d.message.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "n_paragraphs".into(),
+            docs.iter()
+                .map(|d| d.paragraphs.len() as u32)
+                .collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "extractor".into(),
+            docs.iter().map(|d| d.extractor).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "title".into(),
+            docs.iter()
+                .map(|d| d.title.as_deref())
+                .collect::<Vec<Option<&str>>>(),
+        ),
     ];
     DataFrame::new(n, columns)
 }
@@ -48,8 +87,16 @@ pub fn documents_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
 /// Builds the `paragraphs` table: one row per paragraph, in reading order.
 pub fn paragraphs_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
     let n: usize = docs.iter().map(|d| d.paragraphs.len()).sum();
-    let (mut doc_id, mut para_id, mut page) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
-    let (mut heading, mut kind, mut text) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut doc_id, mut para_id, mut page) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut heading, mut kind, mut text) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     for d in docs {
         for (i, p) in d.paragraphs.iter().enumerate() {
             doc_id.push(d.doc_id.as_str());
@@ -75,12 +122,25 @@ pub fn paragraphs_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
 
 /// Writes `documents` and `paragraphs` in every configured format; returns
 /// the files written.
-pub fn write_tables(docs: &[Document], config: &OutputConfig, provenance: &Provenance) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(&config.dir).map_err(|e| Error::WriteTable { path: config.dir.clone(), message: e.to_string() })?;
+pub fn write_tables(
+    docs: &[Document],
+    config: &OutputConfig,
+    provenance: &Provenance,
+) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(&config.dir).map_err(|e| Error::WriteTable {
+        path: config.dir.clone(),
+        message: e.to_string(),
+    })?;
     let mut written = Vec::new();
-    let tables = [("documents", documents_frame(docs)), ("paragraphs", paragraphs_frame(docs))];
+    let tables = [
+        ("documents", documents_frame(docs)),
+        ("paragraphs", paragraphs_frame(docs)),
+    ];
     for (name, frame) in tables {
-        let mut frame = frame.map_err(|e| Error::WriteTable { path: config.dir.join(name), message: e.to_string() })?;
+        let mut frame = frame.map_err(|e| Error::WriteTable {
+            path: config.dir.join(name),
+            message: e.to_string(),
+        })?;
         for format in &config.formats {
             let path = match format {
                 TableFormat::Parquet => config.dir.join(format!("{name}.parquet")),
@@ -98,9 +158,18 @@ pub fn write_tables(docs: &[Document], config: &OutputConfig, provenance: &Prove
 
 fn write_parquet(file: File, frame: &mut DataFrame, provenance: &Provenance) -> PolarsResult<()> {
     let metadata = KeyValueMetadata::from_static(vec![
-        ("evalmine.version".to_string(), provenance.program_version.clone()),
-        ("evalmine.config_hash".to_string(), provenance.config_hash.clone()),
-        ("evalmine.model_version".to_string(), provenance.model_version.clone()),
+        (
+            "evalmine.version".to_string(),
+            provenance.program_version.clone(),
+        ),
+        (
+            "evalmine.config_hash".to_string(),
+            provenance.config_hash.clone(),
+        ),
+        (
+            "evalmine.model_version".to_string(),
+            provenance.model_version.clone(),
+        ),
     ]);
     ParquetWriter::new(file)
         .with_compression(ParquetCompression::Zstd(None))
@@ -110,13 +179,19 @@ fn write_parquet(file: File, frame: &mut DataFrame, provenance: &Provenance) -> 
 }
 
 fn write_csv(file: File, frame: &mut DataFrame, separator: u8) -> PolarsResult<()> {
-    CsvWriter::new(file).include_bom(true).with_separator(separator).finish(frame)
+    CsvWriter::new(file)
+        .include_bom(true)
+        .with_separator(separator)
+        .finish(frame)
 }
 
 /// Writes through a temporary file in the same folder, then renames it over
 /// the target: the old table stays readable until the new one is complete.
 fn write_atomically(path: &Path, write: impl FnOnce(File) -> PolarsResult<()>) -> Result<()> {
-    let fail = |message: String| Error::WriteTable { path: path.to_path_buf(), message };
+    let fail = |message: String| Error::WriteTable {
+        path: path.to_path_buf(),
+        message,
+    };
     let tmp = path.with_extension(format!(
         "{}.tmp-{}",
         path.extension().and_then(|e| e.to_str()).unwrap_or(""),
@@ -139,9 +214,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
         std::fs::write(&path, "old").unwrap();
-        let r = write_atomically(&path, |_| Err(PolarsError::ComputeError("disk full".into())));
+        let r = write_atomically(&path, |_| {
+            Err(PolarsError::ComputeError("disk full".into()))
+        });
         assert!(r.is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left behind");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file is left behind"
+        );
     }
 }

@@ -12,8 +12,10 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    pub fn add_line(&mut self, line: &str) {
-        for token in line.split_whitespace() {
+    /// Adds the words of a line. After a line ending in a hyphen, the first
+    /// word is the tail of a cut word ("cises" of "pré-cises"), not a word.
+    pub fn add_line(&mut self, line: &str, follows_hyphen: bool) {
+        for token in line.split_whitespace().skip(follows_hyphen as usize) {
             let token = token.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
             if token.len() < 2 || token.ends_with('-') {
                 continue;
@@ -36,19 +38,26 @@ impl Vocabulary {
 
 /// Second halves that make a compound, not a hyphenated word.
 const COMPOUND_SECOND: &[&str] = &[
-    "hommes", "femmes", "vers", "vis", "à", "dire", "être", "même", "mêmes", "là", "ci", "delà", "deçà",
-    "dessous", "dessus", "parcours", "temps", "clé", "clés", "recours", "midi", "il", "elle", "ils", "elles",
-    "on", "nous", "vous", "t", "ce",
+    "hommes", "femmes", "vers", "vis", "à", "dire", "être", "même", "mêmes", "là", "ci", "delà",
+    "deçà", "dessous", "dessus", "parcours", "temps", "clé", "clés", "recours", "midi", "il",
+    "elle", "ils", "elles", "on", "nous", "vous", "t", "ce",
 ];
 /// First halves that make a compound.
-const COMPOUND_FIRST: &[&str] = &["vis", "à", "là", "ci", "celle", "celui", "ceux", "celles", "non", "demi", "quasi", "vice", "ex", "aller", "après", "avant", "arrière"];
+const COMPOUND_FIRST: &[&str] = &[
+    "vis", "à", "là", "ci", "celle", "celui", "ceux", "celles", "demi", "quasi", "vice", "aller",
+    "après", "avant", "arrière",
+];
 /// Prefixes that form compounds with a whole word ("co-construction",
-/// "non-recours", "anti-discrimination") but also start ordinary words that
-/// hyphenation may cut after them ("co-hésion"): the hyphen is kept only when
-/// the second half is a word the document uses on its own.
-const COMPOUND_PREFIXES: &[&str] = &["co", "anti", "auto", "inter", "multi", "non", "post", "pré", "sous", "extra", "socio", "semi", "néo", "pluri", "ex"];
+/// "non-recours") but also start ordinary words that hyphenation cuts after
+/// them ("co-hésion"): the hyphen is kept only when the second half is a
+/// word the document uses on its own. Most learned prefixes ("pluri",
+/// "inter", "socio") are welded in current French spelling, so they are not
+/// listed: a break after them is taken as hyphenation.
+const COMPOUND_PREFIXES: &[&str] = &["co", "non"];
 /// Linking words of place names ("Villeneuve-sur-Orne", "Saint-Denis-de-la-Réunion").
-const PLACE_LINKS: &[&str] = &["de", "du", "des", "la", "le", "les", "sur", "sous", "en", "lès", "lez", "aux", "et"];
+const PLACE_LINKS: &[&str] = &[
+    "de", "du", "des", "la", "le", "les", "sur", "sous", "en", "lès", "lez", "aux", "et",
+];
 
 /// Appends `next` (the following line) to `text`.
 pub fn join_line(text: &mut String, next: &str, vocabulary: &Vocabulary) {
@@ -91,7 +100,11 @@ pub fn join_line(text: &mut String, next: &str, vocabulary: &Vocabulary) {
 fn keeps_hyphen(text: &str, next: &str, vocabulary: &Vocabulary) -> bool {
     let stem = text.trim_end_matches(['-', '\u{2010}']);
     let w1: String = {
-        let rev: String = stem.chars().rev().take_while(|c| c.is_alphabetic()).collect();
+        let rev: String = stem
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic())
+            .collect();
         rev.chars().rev().collect()
     };
     let w2: String = next.chars().take_while(|c| c.is_alphabetic()).collect();
@@ -117,7 +130,7 @@ mod tests {
 
     fn joined(lines: &[&str], other_text: &str) -> String {
         let mut vocabulary = Vocabulary::default();
-        vocabulary.add_line(other_text);
+        vocabulary.add_line(other_text, false);
         let mut text = String::new();
         for line in lines {
             join_line(&mut text, line, &vocabulary);
@@ -127,38 +140,89 @@ mod tests {
 
     #[test]
     fn hyphenation_is_mended() {
-        assert_eq!(joined(&["un bilan globale-", "ment positif"], ""), "un bilan globalement positif");
+        assert_eq!(
+            joined(&["un bilan globale-", "ment positif"], ""),
+            "un bilan globalement positif"
+        );
         assert_eq!(joined(&["la coordi-", "nation"], ""), "la coordination");
-        assert_eq!(joined(&["la coordi\u{AD}", "nation"], ""), "la coordination");
+        assert_eq!(
+            joined(&["la coordi\u{AD}", "nation"], ""),
+            "la coordination"
+        );
     }
 
     #[test]
     fn compounds_are_kept() {
-        assert_eq!(joined(&["l'égalité femmes-", "hommes"], ""), "l'égalité femmes-hommes");
-        assert_eq!(joined(&["les actions d'aller-", "vers"], ""), "les actions d'aller-vers");
-        assert_eq!(joined(&["vis-à-", "vis des partenaires"], ""), "vis-à-vis des partenaires");
+        assert_eq!(
+            joined(&["l'égalité femmes-", "hommes"], ""),
+            "l'égalité femmes-hommes"
+        );
+        assert_eq!(
+            joined(&["les actions d'aller-", "vers"], ""),
+            "les actions d'aller-vers"
+        );
+        assert_eq!(
+            joined(&["vis-à-", "vis des partenaires"], ""),
+            "vis-à-vis des partenaires"
+        );
         assert_eq!(joined(&["c'est-", "à-dire"], ""), "c'est-à-dire");
         assert_eq!(joined(&["à Saint-", "Étienne"], ""), "à Saint-Étienne");
-        assert_eq!(joined(&["Villeneuve-", "sur-Orne"], ""), "Villeneuve-sur-Orne");
+        assert_eq!(
+            joined(&["Villeneuve-", "sur-Orne"], ""),
+            "Villeneuve-sur-Orne"
+        );
         assert_eq!(joined(&["en 2022-", "2023"], ""), "en 2022-2023");
     }
 
     #[test]
     fn the_document_decides_when_it_can() {
         // "socio-culturel" written whole elsewhere: keep the hyphen.
-        assert_eq!(joined(&["un centre socio-", "culturel"], "le centre socio-culturel"), "un centre socio-culturel");
+        assert_eq!(
+            joined(
+                &["un centre socio-", "culturel"],
+                "le centre socio-culturel"
+            ),
+            "un centre socio-culturel"
+        );
         // "socioculturel" written whole elsewhere: mend.
-        assert_eq!(joined(&["un centre socio-", "culturel"], "le centre socioculturel"), "un centre socioculturel");
+        assert_eq!(
+            joined(&["un centre socio-", "culturel"], "le centre socioculturel"),
+            "un centre socioculturel"
+        );
         // A prefix before a word the document uses alone is a compound...
-        assert_eq!(joined(&["la co-", "construction"], "la construction du projet"), "la co-construction");
+        assert_eq!(
+            joined(&["la co-", "construction"], "la construction du projet"),
+            "la co-construction"
+        );
         // ... but not before a piece of a word.
-        assert_eq!(joined(&["la co-", "hésion sociale"], ""), "la cohésion sociale");
+        assert_eq!(
+            joined(&["la co-", "hésion sociale"], ""),
+            "la cohésion sociale"
+        );
+        // Learned prefixes are welded: "pluri-" + "professionnelle" is hyphenation.
+        assert_eq!(
+            joined(
+                &["une maison pluri-", "professionnelle"],
+                "une équipe professionnelle"
+            ),
+            "une maison pluriprofessionnelle"
+        );
+        assert_eq!(
+            joined(&["les attentes ex-", "primées"], ""),
+            "les attentes exprimées"
+        );
     }
 
     #[test]
     fn lines_are_joined_with_one_space() {
-        assert_eq!(joined(&["Le conseil citoyen", "se réunit."], ""), "Le conseil citoyen se réunit.");
+        assert_eq!(
+            joined(&["Le conseil citoyen", "se réunit."], ""),
+            "Le conseil citoyen se réunit."
+        );
         // A dash between words is not a hyphenation.
-        assert_eq!(joined(&["le pilotage -", "dense"], ""), "le pilotage - dense");
+        assert_eq!(
+            joined(&["le pilotage -", "dense"], ""),
+            "le pilotage - dense"
+        );
     }
 }

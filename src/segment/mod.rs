@@ -20,8 +20,33 @@ use join::{join_line, Vocabulary};
 /// Bullet glyphs, including the private-use code points of Symbol and
 /// Wingdings bullets that Word and LibreOffice export.
 fn is_bullet_char(c: char) -> bool {
-    matches!(c, '•' | '·' | '▪' | '▫' | '◦' | '‣' | '⁃' | '∙' | '●' | '○' | '■' | '□' | '➢' | '➤' | '►' | '▶' | '✓' | '✔' | '❖' | '–' | '—' | '-' | '*' | '◆' | '◇')
-        || ('\u{F000}'..='\u{F8FF}').contains(&c)
+    matches!(
+        c,
+        '•' | '·'
+            | '▪'
+            | '▫'
+            | '◦'
+            | '‣'
+            | '⁃'
+            | '∙'
+            | '●'
+            | '○'
+            | '■'
+            | '□'
+            | '➢'
+            | '➤'
+            | '►'
+            | '▶'
+            | '✓'
+            | '✔'
+            | '❖'
+            | '–'
+            | '—'
+            | '-'
+            | '*'
+            | '◆'
+            | '◇'
+    ) || ('\u{F000}'..='\u{F8FF}').contains(&c)
 }
 
 /// A fragment that is only a bullet (drawn apart from its text).
@@ -30,13 +55,15 @@ pub fn is_bullet_only(text: &str) -> bool {
     matches!((chars.next(), chars.next()), (Some(c), None) if is_bullet_char(c))
 }
 
-static NUMBERED_ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,2}[.)]|[a-z][.)]|[ivx]{1,4}[.)]|\(\d{1,2}\)|\([a-z]\))\s").expect("valid"));
+static NUMBERED_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,2}[.)]|[a-z][.)]|[ivx]{1,4}[.)]|\(\d{1,2}\)|\([a-z]\))\s").expect("valid")
+});
 static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\d{1,2}(\.\d{1,2}){1,3}\.?|\d{1,2}[.)]?|[IVX]{1,5}[.)]|[A-H][.)]|(Partie|Chapitre|Axe|Pilier|Annexe|Orientation)\s+\d{1,2}\s*[.:–-]?)\s+\S")
         .expect("valid")
 });
-static MULTI_LEVEL_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,2}(\.\d{1,2}){1,3}\.?\s").expect("valid"));
+static MULTI_LEVEL_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,2}(\.\d{1,2}){1,3}\.?\s").expect("valid"));
 
 /// What a line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,14 +91,21 @@ impl Typography {
         let lines = || pages.iter().flat_map(|p| p.lines.iter());
         let mut size_weight: HashMap<i64, usize> = HashMap::new();
         for l in lines() {
-            *size_weight.entry((l.size * 2.0).round() as i64).or_default() += l.text.chars().count();
+            *size_weight
+                .entry((l.size * 2.0).round() as i64)
+                .or_default() += l.text.chars().count();
         }
-        let body_size = size_weight.iter().max_by_key(|(k, n)| (**n, -**k)).map_or(10.0, |(k, _)| *k as f64 / 2.0);
+        let body_size = size_weight
+            .iter()
+            .max_by_key(|(k, n)| (**n, -**k))
+            .map_or(10.0, |(k, _)| *k as f64 / 2.0);
         let is_body = |l: &Line| (l.size - body_size).abs() <= 0.1 * body_size;
 
         let mut edges: HashMap<(u32, u8), (f64, f64)> = HashMap::new();
         for l in lines().filter(|l| is_body(l)) {
-            let e = edges.entry((l.page, l.column)).or_insert((f64::INFINITY, f64::NEG_INFINITY));
+            let e = edges
+                .entry((l.page, l.column))
+                .or_insert((f64::INFINITY, f64::NEG_INFINITY));
             e.0 = e.0.min(l.x0);
             e.1 = e.1.max(l.x1);
         }
@@ -96,30 +130,48 @@ impl Typography {
                 }
             }
         }
-        let line_step = steps.iter().max_by_key(|(k, n)| (**n, -**k)).map_or(1.2 * body_size, |(k, _)| *k as f64 / 4.0);
-        Typography { body_size, line_step, justified: total > 0 && full * 10 >= total * 4, edges }
+        let line_step = steps
+            .iter()
+            .max_by_key(|(k, n)| (**n, -**k))
+            .map_or(1.2 * body_size, |(k, _)| *k as f64 / 4.0);
+        Typography {
+            body_size,
+            line_step,
+            justified: total > 0 && full * 10 >= total * 4,
+            edges,
+        }
     }
 
     fn edges(&self, l: &Line) -> (f64, f64) {
-        self.edges.get(&(l.page, l.column)).copied().unwrap_or((l.x0, l.x1))
+        self.edges
+            .get(&(l.page, l.column))
+            .copied()
+            .unwrap_or((l.x0, l.x1))
     }
 
     /// The line reaches (nearly) the right edge of its column.
     fn is_full(&self, l: &Line) -> bool {
         let (left, right) = self.edges(l);
-        let slack = if self.justified { 2.0 * l.size } else { (0.15 * (right - left)).max(3.0 * l.size) };
+        let slack = if self.justified {
+            2.0 * l.size
+        } else {
+            (0.15 * (right - left)).max(3.0 * l.size)
+        };
         l.x1 >= right - slack
     }
 }
 
 fn ends_sentence(text: &str) -> bool {
-    let t = text.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '»' | '"' | '”' | '’' | ')' | ']' | '\''));
+    let t = text.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '»' | '"' | '”' | '’' | ')' | ']' | '\'')
+    });
     t.ends_with(['.', '!', '?', '…', ':', ';'])
 }
 
 fn starts_item(text: &str) -> bool {
     let mut chars = text.chars();
-    let first_is_bullet = chars.next().is_some_and(is_bullet_char) && chars.next().is_some_and(char::is_whitespace);
+    let first_is_bullet =
+        chars.next().is_some_and(is_bullet_char) && chars.next().is_some_and(char::is_whitespace);
     first_is_bullet || NUMBERED_ITEM.is_match(text)
 }
 
@@ -140,8 +192,10 @@ pub fn segment(pages: &[ExtractedPage]) -> Vec<Paragraph> {
     }
     let typo = Typography::measure(pages);
     let mut vocabulary = Vocabulary::default();
+    let mut follows_hyphen = false;
     for l in &lines {
-        vocabulary.add_line(&l.text);
+        vocabulary.add_line(&l.text, follows_hyphen);
+        follows_hyphen = l.text.ends_with('-') || l.text.ends_with('\u{AD}');
     }
     let roles = assign_roles(&lines, &typo);
     Assembler::new(&typo, &vocabulary).run(&lines, &roles)
@@ -151,14 +205,26 @@ fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
     let body = typo.body_size;
     let mut roles = vec![Role::Text; lines.len()];
 
-    // Footnotes: small lines below the last line of body text on their page.
-    let mut body_bottom: HashMap<u32, f64> = HashMap::new();
+    // Footnotes: small lines below the last line of body text in their
+    // column (in two columns, a note sits under the column that calls it).
+    let mut body_bottom: HashMap<(u32, u8), f64> = HashMap::new();
     for l in lines.iter().filter(|l| l.size >= 0.92 * body) {
-        let b = body_bottom.entry(l.page).or_insert(f64::NEG_INFINITY);
+        let b = body_bottom
+            .entry((l.page, l.column))
+            .or_insert(f64::NEG_INFINITY);
         *b = b.max(l.y);
     }
+    let bottom_of = |l: &Line| {
+        // A line spanning both columns is compared with the lower column.
+        let own = body_bottom.get(&(l.page, l.column)).copied();
+        let spanning = body_bottom.get(&(l.page, 0)).copied();
+        match (own, spanning) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    };
     for (i, l) in lines.iter().enumerate() {
-        if l.size < 0.88 * body && body_bottom.get(&l.page).is_some_and(|&b| l.y > b) {
+        if l.size < 0.88 * body && bottom_of(l).is_some_and(|b| l.y > b) {
             roles[i] = Role::Footnote;
         }
     }
@@ -169,7 +235,10 @@ fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
     while i < lines.len() {
         let cells = |i: usize| {
             let l = lines[i];
-            lines[i..].iter().take_while(|m| m.page == l.page && m.row == l.row && m.column == l.column).count()
+            lines[i..]
+                .iter()
+                .take_while(|m| m.page == l.page && m.row == l.row && m.column == l.column)
+                .count()
         };
         let n = cells(i);
         if n >= 2 && roles[i] == Role::Text {
@@ -178,7 +247,11 @@ fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
             let mut j = i;
             let mut rows = 0;
             let mut last_multi_end = i;
-            while j < lines.len() && roles[j] == Role::Text && lines[j].page == lines[i].page && lines[j].column == lines[i].column {
+            while j < lines.len()
+                && roles[j] == Role::Text
+                && lines[j].page == lines[i].page
+                && lines[j].column == lines[i].column
+            {
                 let c = cells(j);
                 if c >= 2 {
                     rows += 1;
@@ -230,12 +303,24 @@ fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
             continue;
         }
         let apart_after = lines.get(i + 1).is_none_or(|n| {
-            n.page != l.page || n.column != l.column || n.y - l.y > 1.3 * typo.line_step || (n.size - l.size).abs() > 0.1 * l.size
+            n.page != l.page
+                || n.column != l.column
+                || n.y - l.y > 1.3 * typo.line_step
+                || (n.size - l.size).abs() > 0.1 * l.size
         });
         let bigger = l.size >= 1.15 * body && words <= 30;
-        let numbered = NUMBERED_HEADING.is_match(&l.text) && words <= 14 && !ends_sentence(&l.text) && !l.text.ends_with(',')
+        let numbered = NUMBERED_HEADING.is_match(&l.text)
+            && words <= 14
+            && !ends_sentence(&l.text)
+            && !l.text.ends_with(',')
             && (MULTI_LEVEL_NUMBER.is_match(&l.text) || apart_after);
-        let capitals = letters >= 4 && words <= 12 && l.text.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && apart_after;
+        let capitals = letters >= 4
+            && words <= 12
+            && l.text
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase)
+            && apart_after;
         if bigger || numbered || capitals {
             roles[i] = Role::Heading;
         }
@@ -301,7 +386,10 @@ impl<'a> Assembler<'a> {
         self.last_table = None;
         // A heading wrapped over two lines is one heading.
         let continues = self.last_heading_line.is_some_and(|h| {
-            h.page == line.page && (h.size - line.size).abs() < 0.05 * h.size && line.y > h.y && line.y - h.y < 1.6 * h.size
+            h.page == line.page
+                && (h.size - line.size).abs() < 0.05 * h.size
+                && line.y > h.y
+                && line.y - h.y < 1.6 * h.size
         });
         match (&mut self.heading, continues) {
             (Some(h), true) => join_line(h, &line.text, self.vocabulary),
@@ -312,12 +400,24 @@ impl<'a> Assembler<'a> {
 
     fn footnote_line(&mut self, line: &'a Line) {
         let continues = self.last_footnote.is_some_and(|(_, prev)| {
-            prev.page == line.page && !line.starts_with_marker && !starts_with_note_number(&line.text) && line.y - prev.y < 1.6 * line.size
+            prev.page == line.page
+                && !line.starts_with_marker
+                && !starts_with_note_number(&line.text)
+                && line.y - prev.y < 1.6 * line.size
         });
         match (self.last_footnote, continues) {
-            (Some((index, _)), true) => join_line(&mut self.paragraphs[index].text, &line.text, self.vocabulary),
+            (Some((index, _)), true) => join_line(
+                &mut self.paragraphs[index].text,
+                &line.text,
+                self.vocabulary,
+            ),
             _ => {
-                self.paragraphs.push(Paragraph { page: line.page, heading: self.heading.clone(), kind: ParagraphKind::Footnote, text: line.text.clone() });
+                self.paragraphs.push(Paragraph {
+                    page: line.page,
+                    heading: self.heading.clone(),
+                    kind: ParagraphKind::Footnote,
+                    text: line.text.clone(),
+                });
                 self.last_footnote = Some((self.paragraphs.len() - 1, line));
                 return;
             }
@@ -338,11 +438,20 @@ impl<'a> Assembler<'a> {
             }
             // A wrapped cell line below the row it belongs to.
             Some((index, r, _)) if r == row => {
-                join_line(&mut self.paragraphs[index].text, &line.text, self.vocabulary);
+                join_line(
+                    &mut self.paragraphs[index].text,
+                    &line.text,
+                    self.vocabulary,
+                );
                 self.last_table = Some((index, r, line.row));
             }
             _ => {
-                self.paragraphs.push(Paragraph { page: line.page, heading: self.heading.clone(), kind: ParagraphKind::TableRow, text: line.text.clone() });
+                self.paragraphs.push(Paragraph {
+                    page: line.page,
+                    heading: self.heading.clone(),
+                    kind: ParagraphKind::TableRow,
+                    text: line.text.clone(),
+                });
                 self.last_table = Some((self.paragraphs.len() - 1, row, line.row));
             }
         }
@@ -355,15 +464,28 @@ impl<'a> Assembler<'a> {
         if !item {
             if let Some((index, prev)) = self.open {
                 if self.continues(prev, line, self.paragraphs[index].kind) {
-                    join_line(&mut self.paragraphs[index].text, &line.text, self.vocabulary);
+                    join_line(
+                        &mut self.paragraphs[index].text,
+                        &line.text,
+                        self.vocabulary,
+                    );
                     self.open = Some((index, line));
                     self.open_lines += 1;
                     return;
                 }
             }
         }
-        let (kind, text) = if item { (ParagraphKind::ListItem, strip_bullet(&line.text)) } else { (ParagraphKind::Body, line.text.as_str()) };
-        self.paragraphs.push(Paragraph { page: line.page, heading: self.heading.clone(), kind, text: text.to_string() });
+        let (kind, text) = if item {
+            (ParagraphKind::ListItem, strip_bullet(&line.text))
+        } else {
+            (ParagraphKind::Body, line.text.as_str())
+        };
+        self.paragraphs.push(Paragraph {
+            page: line.page,
+            heading: self.heading.clone(),
+            kind,
+            text: text.to_string(),
+        });
         self.open = Some((self.paragraphs.len() - 1, line));
         self.open_x0 = line.x0;
         self.open_lines = 1;
@@ -388,10 +510,20 @@ impl<'a> Assembler<'a> {
         let indent = line.x0 - prev.x0;
         match kind {
             // A first-line indent starts a new paragraph.
-            ParagraphKind::Body if indent > 0.8 * line.size && self.open_lines >= 1 && self.typo.is_full(prev) && ends_sentence(&prev.text) => return false,
-            ParagraphKind::Body if indent > 0.8 * line.size && self.open_lines >= 2 => return false,
-            // Back to the margin left of the item's text: the list is over.
-            ParagraphKind::ListItem if line.x0 < self.open_x0 - 0.5 * line.size => return false,
+            ParagraphKind::Body
+                if indent > 0.8 * line.size
+                    && self.open_lines >= 1
+                    && self.typo.is_full(prev)
+                    && ends_sentence(&prev.text) =>
+            {
+                return false
+            }
+            ParagraphKind::Body if indent > 0.8 * line.size && self.open_lines >= 2 => {
+                return false
+            }
+            // Items hang their text right of the bullet or number: a line
+            // back at the marker's margin (or left of it) ends the item.
+            ParagraphKind::ListItem if line.x0 < self.open_x0 + 0.5 * line.size => return false,
             _ => {}
         }
         // A short line that ends a sentence ends its paragraph.
@@ -403,4 +535,3 @@ fn starts_with_note_number(text: &str) -> bool {
     let digits = text.chars().take_while(char::is_ascii_digit).count();
     (1..=3).contains(&digits) && text[digits..].starts_with([' ', '.', ')'])
 }
-

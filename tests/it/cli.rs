@@ -6,7 +6,11 @@ use std::process::Command;
 use crate::repo_root;
 
 fn evalmine(args: &[&str], cwd: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_evalmine")).args(args).current_dir(cwd).output().expect("evalmine runs")
+    Command::new(env!("CARGO_BIN_EXE_evalmine"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("evalmine runs")
 }
 
 #[test]
@@ -14,46 +18,88 @@ fn run_writes_a_row_per_file_whatever_happened() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("reports");
     std::fs::create_dir_all(input.join("2022")).unwrap();
-    std::fs::copy(repo_root().join("corpus/r01.pdf"), input.join("2022/lyon.PDF")).unwrap();
+    std::fs::copy(
+        repo_root().join("corpus/r01.pdf"),
+        input.join("2022/lyon.PDF"),
+    )
+    .unwrap();
     std::fs::write(input.join("empty.pdf"), b"").unwrap();
     std::fs::write(input.join("page.pdf"), b"<html>not a pdf</html>").unwrap();
     std::fs::write(input.join("notes.txt"), b"not a report").unwrap();
-    std::fs::write(dir.path().join("pipeline.toml"), "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("pipeline.toml"),
+        "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\n",
+    )
+    .unwrap();
 
     let out = evalmine(&["run"], dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "invalid files make exit code 1: {stdout} {}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("3 documents") && stdout.contains("1 ok") && stdout.contains("2 invalid"), "summary: {stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "invalid files make exit code 1: {stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("3 documents") && stdout.contains("1 ok") && stdout.contains("2 invalid"),
+        "summary: {stdout}"
+    );
 
     let documents = std::fs::read_to_string(dir.path().join("tables/documents.csv")).unwrap();
-    assert!(documents.starts_with('\u{feff}'), "CSV starts with a BOM for Excel");
+    assert!(
+        documents.starts_with('\u{feff}'),
+        "CSV starts with a BOM for Excel"
+    );
     let rows: Vec<&str> = documents.lines().skip(1).collect();
     assert_eq!(rows.len(), 3, "{documents}");
-    assert!(rows.iter().any(|r| r.starts_with("2022/lyon;") && r.contains(";ok;")), "{documents}");
-    assert!(rows.iter().any(|r| r.starts_with("empty;") && r.contains(";invalid;")), "{documents}");
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("2022/lyon;") && r.contains(";ok;")),
+        "{documents}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("empty;") && r.contains(";invalid;")),
+        "{documents}"
+    );
 
     let parquet = std::fs::read(dir.path().join("tables/paragraphs.parquet")).unwrap();
     assert!(parquet.starts_with(b"PAR1"));
-    let footer = String::from_utf8_lossy(&parquet[parquet.len().saturating_sub(4096)..]).into_owned();
-    assert!(footer.contains("evalmine.config_hash"), "provenance in the Parquet key-value metadata");
+    let footer =
+        String::from_utf8_lossy(&parquet[parquet.len().saturating_sub(4096)..]).into_owned();
+    assert!(
+        footer.contains("evalmine.config_hash"),
+        "provenance in the Parquet key-value metadata"
+    );
     assert!(dir.path().join("tables/paragraphs.csv").exists());
 }
 
 #[test]
 fn a_bad_config_stops_before_any_work_naming_the_key() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("pipeline.toml"), "[extract]\nheader_bnd = 0.1\n").unwrap();
+    std::fs::write(
+        dir.path().join("pipeline.toml"),
+        "[extract]\nheader_bnd = 0.1\n",
+    )
+    .unwrap();
     let out = evalmine(&["run"], dir.path());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr.contains("header_bnd") && stderr.contains("pipeline.toml"), "{stderr}");
+    assert!(
+        stderr.contains("header_bnd") && stderr.contains("pipeline.toml"),
+        "{stderr}"
+    );
     assert!(!dir.path().join("out").exists(), "no table is written");
 }
 
 #[test]
 fn a_missing_input_folder_is_exit_code_2() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("pipeline.toml"), "[input]\ndir = \"nowhere\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("pipeline.toml"),
+        "[input]\ndir = \"nowhere\"\n",
+    )
+    .unwrap();
     let out = evalmine(&["run"], dir.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere"));
@@ -63,9 +109,16 @@ fn a_missing_input_folder_is_exit_code_2() {
 fn inspect_shows_pages_dropped_lines_and_paragraphs() {
     let out = evalmine(&["inspect", "corpus/r01.pdf"], &repo_root());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("=== page 3"), "{stdout}");
     assert!(stdout.contains("dropped [running header]"), "{stdout}");
     assert!(stdout.contains("dropped [table of contents]"), "{stdout}");
-    assert!(stdout.contains("[body]") || stdout.contains(" body]"), "{stdout}");
+    assert!(
+        stdout.contains("[body]") || stdout.contains(" body]"),
+        "{stdout}"
+    );
 }

@@ -23,10 +23,15 @@ pub fn shared_dir() -> Option<PathBuf> {
 /// Text compared the way a reader would: one space between words, one
 /// apostrophe form, NFC (the pipeline's own output is NFC already).
 pub fn normalise(text: &str) -> String {
-    text.replace(['’', 'ʼ'], "'").split_whitespace().collect::<Vec<_>>().join(" ")
+    text.replace(['’', 'ʼ'], "'")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub fn ends_sentence(text: &str) -> bool {
-    let t = text.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '»' | '"' | '”' | '’' | ')' | ']' | '\''));
+    let t = text.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '»' | '"' | '”' | '’' | ')' | ']' | '\'')
+    });
     t.ends_with(['.', '!', '?', '…', ':', ';'])
 }

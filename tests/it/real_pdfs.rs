@@ -13,7 +13,10 @@ use crate::{ends_sentence, normalise, shared_dir};
 
 fn real_documents() -> Option<Vec<Document>> {
     let dir = shared_dir()?.join("pdfs/french");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).ok()?.map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .ok()?
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     Some(
         files
@@ -21,7 +24,13 @@ fn real_documents() -> Option<Vec<Document>> {
             .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")))
             .map(|path| {
                 let doc_id = path.file_stem().unwrap().to_string_lossy().into_owned();
-                process_file(&InputFile { doc_id, path: path.clone() }, &ExtractConfig::default())
+                process_file(
+                    &InputFile {
+                        doc_id,
+                        path: path.clone(),
+                    },
+                    &ExtractConfig::default(),
+                )
             })
             .collect(),
     )
@@ -33,7 +42,11 @@ fn real_french_pdfs_come_out_clean() {
         eprintln!("../shared/pdfs/french not found: skipped");
         return;
     };
-    assert!(docs.len() >= 30, "expected the 34 shared French PDFs, found {}", docs.len());
+    assert!(
+        docs.len() >= 30,
+        "expected the 34 shared French PDFs, found {}",
+        docs.len()
+    );
     let mut problems = Vec::new();
     let (mut breaks, mut cut_breaks) = (0usize, 0usize);
     for doc in &docs {
@@ -42,8 +55,14 @@ fn real_french_pdfs_come_out_clean() {
             problems.push(format!("{}: status ok but no paragraph", doc.doc_id));
         }
         for p in &doc.paragraphs {
-            if p.text.chars().any(|c| ('\u{FB00}'..='\u{FB06}').contains(&c)) {
-                problems.push(format!("{} p.{}: ligature left: {}", doc.doc_id, p.page, p.text));
+            if p.text
+                .chars()
+                .any(|c| ('\u{FB00}'..='\u{FB06}').contains(&c))
+            {
+                problems.push(format!(
+                    "{} p.{}: ligature left: {}",
+                    doc.doc_id, p.page, p.text
+                ));
             }
         }
         // A line repeated at the top or bottom of many pages (a running header
@@ -51,7 +70,12 @@ fn real_french_pdfs_come_out_clean() {
         let mut edge_count: HashMap<String, usize> = HashMap::new();
         for page in 1..=doc.pages {
             let on_page: Vec<_> = doc.paragraphs.iter().filter(|p| p.page == page).collect();
-            let edges: Vec<String> = on_page.first().into_iter().chain(on_page.last()).map(|p| normalise(&p.text)).collect();
+            let edges: Vec<String> = on_page
+                .first()
+                .into_iter()
+                .chain(on_page.last())
+                .map(|p| normalise(&p.text))
+                .collect();
             for text in edges.into_iter().collect::<std::collections::HashSet<_>>() {
                 *edge_count.entry(text).or_default() += 1;
             }
@@ -59,20 +83,40 @@ fn real_french_pdfs_come_out_clean() {
         for (text, n) in &edge_count {
             let words = text.split_whitespace().count();
             if *n >= 4 && (*n as u32) * 3 >= doc.pages && (2..=15).contains(&words) {
-                problems.push(format!("{}: {text:?} opens or closes {n} pages (running header or footer?)", doc.doc_id));
+                problems.push(format!(
+                    "{}: {text:?} opens or closes {n} pages (running header or footer?)",
+                    doc.doc_id
+                ));
             }
         }
         // Page breaks: a body paragraph that ends without punctuation followed by
         // a lowercase body paragraph on the next page was cut in two.
-        let body: Vec<_> = doc.paragraphs.iter().filter(|p| p.kind == ParagraphKind::Body).collect();
+        let body: Vec<_> = doc
+            .paragraphs
+            .iter()
+            .filter(|p| p.kind == ParagraphKind::Body)
+            .collect();
         for w in body.windows(2) {
             if w[1].page == w[0].page + 1 {
                 breaks += 1;
-                if !ends_sentence(&w[0].text) && w[1].text.chars().next().is_some_and(char::is_lowercase) {
+                if !ends_sentence(&w[0].text)
+                    && w[1].text.chars().next().is_some_and(char::is_lowercase)
+                {
                     cut_breaks += 1;
-                    eprintln!("{} p.{}: cut across the page break: …{:?} | {:?}…", doc.doc_id, w[1].page,
-                        w[0].text.chars().rev().take(40).collect::<String>().chars().rev().collect::<String>(),
-                        w[1].text.chars().take(40).collect::<String>());
+                    eprintln!(
+                        "{} p.{}: cut across the page break: …{:?} | {:?}…",
+                        doc.doc_id,
+                        w[1].page,
+                        w[0].text
+                            .chars()
+                            .rev()
+                            .take(40)
+                            .collect::<String>()
+                            .chars()
+                            .rev()
+                            .collect::<String>(),
+                        w[1].text.chars().take(40).collect::<String>()
+                    );
                 }
             }
         }
@@ -82,6 +126,14 @@ fn real_french_pdfs_come_out_clean() {
         m
     });
     println!("{} real PDFs: {statuses:?}; {breaks} body paragraph pairs across page breaks, {cut_breaks} cut", docs.len());
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
-    assert!(cut_breaks * 100 <= 3 * breaks.max(1), "at most 3% of page breaks may cut a paragraph: {cut_breaks} of {breaks}");
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    assert!(
+        cut_breaks * 100 <= 3 * breaks.max(1),
+        "at most 3% of page breaks may cut a paragraph: {cut_breaks} of {breaks}"
+    );
 }
