@@ -33,6 +33,9 @@ pub fn clean_text(raw: &str, apostrophe: char) -> String {
             '\'' | '\u{2019}' | '\u{02BC}' | '\u{FF07}' => out.push(apostrophe),
             // Non-breaking, thin, figure and other spaces, and tabs.
             c if c.is_whitespace() => out.push(' '),
+            // TeX's fallback guillemets are "much less/greater than" signs.
+            '≪' => out.push('«'),
+            '≫' => out.push('»'),
             // Zero-width characters and byte-order marks carry nothing.
             '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
             c if c.is_control() => {}

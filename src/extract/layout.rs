@@ -6,6 +6,10 @@
 //! a full-width fragment (a heading across both columns) closes the band of
 //! columns above it.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::clean::clean_text;
 use super::glyphs::{Glyph, PageGlyphs};
 
@@ -82,7 +86,11 @@ pub fn page_lines(page: &PageGlyphs, apostrophe: char) -> (Vec<Line>, u8) {
 /// the other column's line as to its own.
 fn group_rows(glyphs: &[Glyph]) -> Vec<Vec<&Glyph>> {
     let reference = median(glyphs.iter().filter(|g| !g.is_space()).map(|g| g.size));
-    let is_small = |g: &Glyph| !g.is_space() && g.size < 0.7 * reference;
+    // Spacing accents are placed like small glyphs: over a capital, TeX
+    // raises them above the line they belong to.
+    let is_small = |g: &Glyph| {
+        !g.is_space() && (g.size < 0.7 * reference || combining_mark(&g.text).is_some())
+    };
     let mut sorted: Vec<&Glyph> = glyphs.iter().filter(|g| !is_small(g)).collect();
     sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut rows: Vec<Row> = Vec::new();
@@ -93,16 +101,22 @@ fn group_rows(glyphs: &[Glyph]) -> Vec<Vec<&Glyph>> {
     small.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut unplaced: Vec<Row> = Vec::new();
     for g in small {
+        let accent = combining_mark(&g.text).is_some();
+        let center = g.x + g.advance / 2.0;
         let host = rows
             .iter()
             .enumerate()
             .filter(|(_, (base, size, members))| {
+                let beside = |m: &&Glyph| {
+                    if accent {
+                        center > m.x - 0.1 * size && center < m.right() + 0.1 * size
+                    } else {
+                        (m.x - g.right()).abs().min((g.x - m.right()).abs()) < 2.0 * size
+                    }
+                };
                 g.y <= base + 0.2 * size
-                    && base - g.y <= 0.6 * size
-                    && members.iter().any(|m| {
-                        !m.is_space()
-                            && (m.x - g.right()).abs().min((g.x - m.right()).abs()) < 2.0 * size
-                    })
+                    && base - g.y <= if accent { 1.0 } else { 0.6 } * size
+                    && members.iter().any(|m| !m.is_space() && beside(m))
             })
             .min_by(|a, b| (a.1 .0 - g.y).abs().total_cmp(&(b.1 .0 - g.y).abs()))
             .map(|(i, _)| i);
@@ -248,6 +262,9 @@ fn split_fragments<'a>(row: &[&'a Glyph], gutter: Option<f64>) -> Vec<Vec<&'a Gl
 
 /// Text, box and size of one fragment; detaches superscript footnote markers.
 fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Option<Line> {
+    let composed = compose_accents(glyphs);
+    let glyphs: Vec<&Glyph> = composed.iter().collect();
+    let glyphs = glyphs.as_slice();
     let visible: Vec<&Glyph> = glyphs.iter().copied().filter(|g| !g.is_space()).collect();
     if visible.is_empty() {
         return None;
@@ -347,6 +364,66 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
     })
 }
 
+/// The combining mark for a spacing accent drawn as a glyph of its own.
+fn combining_mark(accent: &str) -> Option<char> {
+    Some(match accent {
+        "´" | "\u{02CA}" => '\u{0301}',
+        "`" | "\u{02CB}" => '\u{0300}',
+        "ˆ" | "^" => '\u{0302}',
+        "¨" => '\u{0308}',
+        "˜" | "~" => '\u{0303}',
+        "¸" => '\u{0327}',
+        "˚" => '\u{030A}',
+        "ˇ" => '\u{030C}',
+        _ => return None,
+    })
+}
+
+/// TeX and some other producers draw "é" as "´" over "e": put the accent
+/// back on its letter (the line is NFC-normalised later), so that
+/// "pr´esenter" reads "présenter".
+fn compose_accents(glyphs: &[&Glyph]) -> Vec<Glyph> {
+    let mut out: Vec<Glyph> = Vec::with_capacity(glyphs.len());
+    let mut pending: Option<(char, f64)> = None;
+    for &g in glyphs {
+        if let Some(mark) = combining_mark(&g.text) {
+            let center = g.x + g.advance / 2.0;
+            // An accent after its letter, over it.
+            if let Some(prev) = out.last_mut() {
+                if prev.text.chars().all(char::is_alphabetic)
+                    && center > prev.x
+                    && center < prev.right()
+                {
+                    prev.text = with_mark(&prev.text, mark);
+                    continue;
+                }
+            }
+            pending = Some((mark, center));
+            out.push(g.clone());
+            continue;
+        }
+        if let Some((mark, center)) = pending.take() {
+            // An accent before its letter, over it.
+            let is_letter = g.text.chars().all(char::is_alphabetic);
+            if is_letter && center > g.x - 0.1 * g.size && center < g.right() + 0.1 * g.size {
+                out.pop();
+                let mut letter = g.clone();
+                letter.text = with_mark(&g.text, mark);
+                out.push(letter);
+                continue;
+            }
+        }
+        out.push(g.clone());
+    }
+    out
+}
+
+fn with_mark(letter: &str, mark: char) -> String {
+    // TeX puts the circumflex of "î" on a dotless i.
+    let base = if letter == "ı" { "i" } else { letter };
+    format!("{base}{mark}")
+}
+
 /// The font size carrying most characters, rounded to a quarter point.
 fn dominant_size(glyphs: &[&Glyph]) -> f64 {
     let mut counts: Vec<(i64, usize)> = Vec::new();
@@ -374,17 +451,22 @@ fn median(values: impl Iterator<Item = f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// A bullet drawn far from its text becomes a fragment of its own; put it
-/// back in front of the text it marks.
+/// A heading or item number ("5.", "4.2.8", "b)") set apart by a tab stop.
+static LONE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(\d{1,2}(\.\d{1,2}){0,4}[.)]|\d{1,2}(\.\d{1,2}){1,4}|[IVXLC]{1,5}[.)]|[A-Za-z][.)])$",
+    )
+    .expect("valid")
+});
+
+/// A bullet or a number drawn far from its text (after a tab stop) becomes a
+/// fragment of its own; put it back in front of the text it marks.
 fn merge_lone_markers(lines: &mut Vec<Line>) {
     let mut i = 0;
     while i + 1 < lines.len() {
         let (a, b) = (&lines[i], &lines[i + 1]);
-        if a.row == b.row
-            && crate::segment::is_bullet_only(&a.text)
-            && b.x0 > a.x1
-            && b.x0 - a.x1 < 6.0 * a.size.max(b.size)
-        {
+        let marker = crate::segment::is_bullet_only(&a.text) || LONE_NUMBER.is_match(&a.text);
+        if a.row == b.row && marker && b.x0 > a.x1 && b.x0 - a.x1 < 6.0 * a.size.max(b.size) {
             let merged = Line {
                 text: format!("{} {}", a.text, b.text),
                 x1: b.x1,
@@ -590,6 +672,31 @@ mod tests {
         assert!(lines[..10].iter().all(|l| l.text.starts_with("gauche")));
         assert!(lines[10..].iter().all(|l| l.text.starts_with("droite")));
         assert!(lines[..10].windows(2).all(|w| w[0].y < w[1].y));
+    }
+
+    #[test]
+    fn a_number_set_apart_by_a_tab_joins_its_heading() {
+        let mut g = text_at(57.0, 100.0, 14.0, "4.2.8");
+        g.extend(text_at(113.0, 100.0, 14.0, "Utilisation"));
+        let (lines, _) = page_lines(&page(g), '\'');
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].text, "4.2.8 Utilisation");
+    }
+
+    #[test]
+    fn spacing_accents_are_put_back_on_their_letter() {
+        let mut g = text_at(72.0, 100.0, 10.0, "pr");
+        g.push(Glyph {
+            x: 82.5,
+            y: 100.0,
+            size: 10.0,
+            advance: 5.0,
+            text: "´".into(),
+            direction: 0,
+        });
+        g.extend(text_at(82.0, 100.0, 10.0, "esenter"));
+        let (lines, _) = page_lines(&page(g), '\'');
+        assert_eq!(lines[0].text, "présenter");
     }
 
     #[test]
