@@ -34,9 +34,9 @@ impl DropReason {
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(
-            [-–—\s]*\d{1,4}[-–—\s]*                                  # 12, - 4 -
-          | (page|p\.?|pg\.?)\s*\d{1,4}(\s*(/|sur|of|de)\s*\d{1,4})?  # page 3 / 14, p. 3
-          | \d{1,4}\s*(/|sur|of)\s*\d{1,4}                            # 3/14, 3 sur 14
+            [-–—\x20]*[0-9]{1,4}[-–—\x20]*                                  # 12, - 4 -
+          | (page|p\.?|pg\.?)\x20*[0-9]{1,4}(\x20*(/|sur|of|de)\x20*[0-9]{1,4})?  # page 3 / 14, p. 3
+          | [0-9]{1,4}\x20*(/|sur|of)\x20*[0-9]{1,4}                            # 3/14, 3 sur 14
           | [ivxlc]{1,6}                                               # roman page numbers
         )$",
     )
@@ -46,7 +46,7 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 /// A table-of-contents entry: text, a dot leader, a page number.
 static TOC_LEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(\.\s?){4,}\s*\d{1,4}$|…{2,}\s*\d{1,4}$|(_\s?){4,}\s*\d{1,4}$|(·\s?){4,}\s*\d{1,4}$",
+        r"(\.\x20?){4,}\x20*[0-9]{1,4}$|…{2,}\x20*[0-9]{1,4}$|(_\x20?){4,}\x20*[0-9]{1,4}$|(·\x20?){4,}\x20*[0-9]{1,4}$",
     )
     .expect("toc pattern is valid")
 });
@@ -58,7 +58,8 @@ static TOC_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("toc title pattern is valid")
 });
 
-static TRAILING_PAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,4}$").expect("valid"));
+static TRAILING_PAGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9]{1,4}$").expect("valid"));
 
 pub fn is_page_number(text: &str) -> bool {
     PAGE_NUMBER.is_match(text.trim())

@@ -51,12 +51,7 @@ pub fn page_lines(page: &PageGlyphs, apostrophe: char) -> (Vec<Line>, u8) {
     let main = (0..4)
         .max_by_key(|&d| (per_direction[d], d == 0))
         .unwrap_or(0) as u8;
-    let glyphs: Vec<Glyph> = page
-        .glyphs
-        .iter()
-        .filter(|g| g.direction == main)
-        .cloned()
-        .collect();
+    let glyphs: Vec<&Glyph> = page.glyphs.iter().filter(|g| g.direction == main).collect();
     let (width, height) = if main % 2 == 1 {
         (page.height, page.width)
     } else {
@@ -84,20 +79,20 @@ pub fn page_lines(page: &PageGlyphs, apostrophe: char) -> (Vec<Line>, u8) {
 /// the rows are built, on the row just below them that has text beside
 /// them: in two columns, the marker's baseline may otherwise sit as close to
 /// the other column's line as to its own.
-fn group_rows(glyphs: &[Glyph]) -> Vec<Vec<&Glyph>> {
+fn group_rows<'a>(glyphs: &[&'a Glyph]) -> Vec<Vec<&'a Glyph>> {
     let reference = median(glyphs.iter().filter(|g| !g.is_space()).map(|g| g.size));
     // Spacing accents are placed like small glyphs: over a capital, TeX
     // raises them above the line they belong to.
     let is_small = |g: &Glyph| {
         !g.is_space() && (g.size < 0.7 * reference || combining_mark(&g.text).is_some())
     };
-    let mut sorted: Vec<&Glyph> = glyphs.iter().filter(|g| !is_small(g)).collect();
+    let mut sorted: Vec<&Glyph> = glyphs.iter().copied().filter(|g| !is_small(g)).collect();
     sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut rows: Vec<Row> = Vec::new();
     for g in sorted {
         add_to_rows(&mut rows, g);
     }
-    let mut small: Vec<&Glyph> = glyphs.iter().filter(|g| is_small(g)).collect();
+    let mut small: Vec<&Glyph> = glyphs.iter().copied().filter(|g| is_small(g)).collect();
     small.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut unplaced: Vec<Row> = Vec::new();
     for g in small {
@@ -262,8 +257,14 @@ fn split_fragments<'a>(row: &[&'a Glyph], gutter: Option<f64>) -> Vec<Vec<&'a Gl
 
 /// Text, box and size of one fragment; detaches superscript footnote markers.
 fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Option<Line> {
-    let composed = compose_accents(glyphs);
-    let glyphs: Vec<&Glyph> = composed.iter().collect();
+    // Accents drawn apart are rare: copy the glyphs only when there is one.
+    let composed;
+    let glyphs = if glyphs.iter().any(|g| combining_mark(&g.text).is_some()) {
+        composed = compose_accents(glyphs);
+        composed.iter().collect::<Vec<&Glyph>>()
+    } else {
+        glyphs.to_vec()
+    };
     let glyphs = glyphs.as_slice();
     let visible: Vec<&Glyph> = glyphs.iter().copied().filter(|g| !g.is_space()).collect();
     if visible.is_empty() {
@@ -454,7 +455,7 @@ fn median(values: impl Iterator<Item = f64>) -> f64 {
 /// A heading or item number ("5.", "4.2.8", "b)") set apart by a tab stop.
 static LONE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(\d{1,2}(\.\d{1,2}){0,4}[.)]|\d{1,2}(\.\d{1,2}){1,4}|[IVXLC]{1,5}[.)]|[A-Za-z][.)])$",
+        r"^([0-9]{1,2}(\.[0-9]{1,2}){0,4}[.)]|[0-9]{1,2}(\.[0-9]{1,2}){1,4}|[IVXLC]{1,5}[.)]|[A-Za-z][.)])$",
     )
     .expect("valid")
 });

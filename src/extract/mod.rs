@@ -2,8 +2,9 @@
 //! reading order, with page furniture (headers, footers, page numbers,
 //! tables of contents) taken out.
 //!
-//! pdf-extract is driven page by page through its `OutputDev` so that a page
-//! that fails (an error or a panic inside the parser) loses only itself.
+//! pdf-extract (vendored, with a font cache shared between pages) is driven
+//! page by page through its `OutputDev` so that a page that fails (an error
+//! or a panic inside the parser) loses only itself.
 
 mod clean;
 mod furniture;
@@ -15,7 +16,7 @@ use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use pdf_extract::{Document, Object};
+use pdf_extract::{Dictionary, Document, Object, PageExtractor};
 
 pub use clean::{clean_text, collapse_spaces, strip_soft_hyphens};
 pub use furniture::{is_page_number, DropReason};
@@ -100,8 +101,9 @@ pub fn extract_pdf(bytes: &[u8], config: &ExtractConfig) -> Extraction {
             "encrypted: a password is needed to open this PDF",
         );
     }
-    let page_ids = match contain(|| doc.get_pages()) {
-        Ok(pages) => pages,
+    let empty_resources = Dictionary::new();
+    let mut extractor = match contain(|| PageExtractor::new(&doc, &empty_resources)) {
+        Ok(extractor) => extractor,
         Err(panic) => {
             return Extraction::failed(
                 DocStatus::Error,
@@ -109,6 +111,7 @@ pub fn extract_pdf(bytes: &[u8], config: &ExtractConfig) -> Extraction {
             )
         }
     };
+    let page_ids = extractor.page_numbers();
     if page_ids.is_empty() {
         return Extraction::failed(DocStatus::Invalid, "the PDF has no pages");
     }
@@ -116,9 +119,9 @@ pub fn extract_pdf(bytes: &[u8], config: &ExtractConfig) -> Extraction {
     let mut pages = Vec::with_capacity(page_ids.len());
     let mut failures: Vec<String> = Vec::new();
     let mut glyph_count = 0usize;
-    for &number in page_ids.keys() {
+    for &number in &page_ids {
         let mut collector = glyphs::GlyphCollector::default();
-        let outcome = contain(|| pdf_extract::output_doc_page(&doc, &mut collector, number));
+        let outcome = contain(|| extractor.output_page(&mut collector, number));
         let problem = match outcome {
             Ok(Ok(())) => None,
             Ok(Err(e)) => Some(format!("page {number}: {e}")),

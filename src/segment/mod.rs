@@ -56,14 +56,15 @@ pub fn is_bullet_only(text: &str) -> bool {
 }
 
 static NUMBERED_ITEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{1,2}[.)]|[a-z][.)]|[ivx]{1,4}[.)]|\(\d{1,2}\)|\([a-z]\))\s").expect("valid")
+    Regex::new(r"^([0-9]{1,2}[.)]|[a-z][.)]|[ivx]{1,4}[.)]|\([0-9]{1,2}\)|\([a-z]\))\x20")
+        .expect("valid")
 });
 static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{1,2}(\.\d{1,2}){1,3}\.?|\d{1,2}[.)]?|[IVX]{1,5}[.)]|[A-H][.)]|(Partie|Chapitre|Axe|Pilier|Annexe|Orientation)\s+\d{1,2}\s*[.:–-]?)\s+\S")
+    Regex::new(r"^([0-9]{1,2}(\.[0-9]{1,2}){1,3}\.?|[0-9]{1,2}[.)]?|[IVX]{1,5}[.)]|[A-H][.)]|(Partie|Chapitre|Axe|Pilier|Annexe|Orientation)\x20+[0-9]{1,2}\x20*[.:–-]?)\x20+[^\x20]")
         .expect("valid")
 });
 static MULTI_LEVEL_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\d{1,2}(\.\d{1,2}){1,3}\.?\s").expect("valid"));
+    LazyLock::new(|| Regex::new(r"^[0-9]{1,2}(\.[0-9]{1,2}){1,3}\.?\x20").expect("valid"));
 
 /// What a line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
