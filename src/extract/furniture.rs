@@ -134,6 +134,25 @@ pub fn remove_furniture(pages: &mut [ExtractedPage], config: &ExtractConfig) {
         page.lines = kept;
         remove_toc(page);
     }
+    restore_if_nothing_left(pages);
+}
+
+/// A document whose only text recurs on every page (a one-line-per-page
+/// listing, a form) would come out empty: its "running" lines are its text,
+/// so they are put back. A readable file never comes out empty for this.
+fn restore_if_nothing_left(pages: &mut [ExtractedPage]) {
+    if pages.iter().any(|p| !p.lines.is_empty()) {
+        return;
+    }
+    for page in pages.iter_mut() {
+        let (restored, dropped): (Vec<_>, Vec<_>) = std::mem::take(&mut page.dropped)
+            .into_iter()
+            .partition(|(_, r)| matches!(r, DropReason::RunningHeader | DropReason::RunningFooter));
+        page.dropped = dropped;
+        page.lines = restored.into_iter().map(|(line, _)| line).collect();
+        page.lines
+            .sort_by(|a, b| a.row.cmp(&b.row).then(a.x0.total_cmp(&b.x0)));
+    }
 }
 
 /// Drops table-of-contents lines. Dot-leader entries are dropped anywhere; on
@@ -282,6 +301,18 @@ mod tests {
             );
             assert!(p.lines[0].text.starts_with("Texte courant"));
         }
+    }
+
+    #[test]
+    fn a_document_made_only_of_recurring_lines_keeps_them() {
+        let mut pages: Vec<ExtractedPage> = (1..=4)
+            .map(|n| page_with(n, vec![line(n, 0, 40.0, &format!("Potato {n}"))]))
+            .collect();
+        remove_furniture(&mut pages, &ExtractConfig::default());
+        assert!(
+            pages.iter().all(|p| p.lines.len() == 1),
+            "the only text of the file is kept"
+        );
     }
 
     #[test]

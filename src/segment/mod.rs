@@ -536,3 +536,157 @@ fn starts_with_note_number(text: &str) -> bool {
     let digits = text.chars().take_while(char::is_ascii_digit).count();
     (1..=3).contains(&digits) && text[digits..].starts_with([' ', '.', ')'])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page of lines laid out top-down: (x0, size, text); a `None` leaves a blank line.
+    fn page(number: u32, lines: &[Option<(f64, f64, &str)>]) -> ExtractedPage {
+        let mut y = 100.0;
+        let mut out = Vec::new();
+        for (row, l) in lines.iter().enumerate() {
+            if let Some((x0, size, text)) = *l {
+                // Full lines reach the right edge (justified text); short ones stop early.
+                let x1 = if text.ends_with('.') || text.len() < 40 {
+                    x0 + 4.0 * text.len() as f64
+                } else {
+                    520.0
+                };
+                out.push(Line {
+                    page: number,
+                    x0,
+                    x1: x1.min(520.0),
+                    y,
+                    size,
+                    text: text.to_string(),
+                    column: 0,
+                    row,
+                    starts_with_marker: false,
+                });
+            }
+            y += 14.0;
+        }
+        ExtractedPage {
+            number,
+            width: 595.0,
+            height: 842.0,
+            columns: 1,
+            lines: out,
+            dropped: Vec::new(),
+            failed: false,
+        }
+    }
+
+    fn long(text: &str) -> String {
+        format!(
+            "{text} {}",
+            "et la suite du texte courant qui remplit la ligne jusqu'au bord droit de la colonne"
+        )
+    }
+
+    #[test]
+    fn headings_list_items_and_paragraphs() {
+        let first = long("Le contrat de ville a été signé en 2015 par la commune");
+        let p = page(
+            3,
+            &[
+                Some((72.0, 14.0, "4. Le conseil citoyen")),
+                None,
+                Some((72.0, 10.0, &first)),
+                Some((72.0, 10.0, "des partenaires.")),
+                None,
+                Some((72.0, 10.0, "Les difficultés sont les suivantes :")),
+                Some((72.0, 10.0, "• un rôle mal défini ;")),
+                Some((72.0, 10.0, "• des conflits internes.")),
+            ],
+        );
+        let paragraphs = segment(&[p]);
+        let texts: Vec<(&str, &str)> = paragraphs
+            .iter()
+            .map(|p| (p.kind.as_str(), p.text.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ("body", format!("{first} des partenaires.").as_str()),
+                ("body", "Les difficultés sont les suivantes :"),
+                ("list_item", "un rôle mal défini ;"),
+                ("list_item", "des conflits internes."),
+            ]
+        );
+        assert!(paragraphs
+            .iter()
+            .all(|p| p.heading.as_deref() == Some("4. Le conseil citoyen") && p.page == 3));
+    }
+
+    #[test]
+    fn a_paragraph_over_a_page_break_is_joined_and_keeps_its_first_page() {
+        let body = long("Le comité de pilotage s'est réuni chaque année");
+        let p1 = page(
+            4,
+            &[
+                Some((72.0, 10.0, &body)),
+                Some((
+                    72.0,
+                    10.0,
+                    &long("mais ses débats se sont limités à la programmation"),
+                )),
+            ],
+        );
+        let p2 = page(
+            5,
+            &[
+                Some((72.0, 10.0, "annuelle des actions.")),
+                None,
+                Some((72.0, 10.0, "Un autre paragraphe.")),
+            ],
+        );
+        let paragraphs = segment(&[p1, p2]);
+        assert_eq!(paragraphs.len(), 2, "{paragraphs:?}");
+        assert_eq!(paragraphs[0].page, 4);
+        assert!(paragraphs[0].text.ends_with("annuelle des actions."));
+        assert_eq!(paragraphs[1].page, 5);
+    }
+
+    #[test]
+    fn small_lines_under_the_text_are_footnotes() {
+        let mut p = page(
+            2,
+            &[
+                Some((72.0, 10.0, "Le taux de chômage atteint 28 %.")),
+                Some((72.0, 10.0, "Il reste élevé.")),
+            ],
+        );
+        p.lines.push(Line {
+            page: 2,
+            x0: 72.0,
+            x1: 300.0,
+            y: 780.0,
+            size: 8.0,
+            text: "Source : Insee, 2020.".into(),
+            column: 0,
+            row: 99,
+            starts_with_marker: true,
+        });
+        let paragraphs = segment(&[p]);
+        let last = paragraphs.last().unwrap();
+        assert_eq!(
+            (last.kind, last.text.as_str()),
+            (ParagraphKind::Footnote, "Source : Insee, 2020.")
+        );
+    }
+
+    #[test]
+    fn numbered_items_keep_their_number() {
+        assert!(starts_item("1. Renforcer le pilotage"));
+        assert!(starts_item("a) Clarifier le rôle"));
+        assert!(starts_item("• Renforcer"));
+        assert!(!starts_item("2022 a été une année"));
+        assert_eq!(
+            strip_bullet("• Renforcer le pilotage"),
+            "Renforcer le pilotage"
+        );
+        assert_eq!(strip_bullet("1. Renforcer"), "1. Renforcer");
+    }
+}
