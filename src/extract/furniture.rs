@@ -257,6 +257,7 @@ mod tests {
             column: 0,
             row,
             starts_with_marker: false,
+            bold: false,
         }
     }
 

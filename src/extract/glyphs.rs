@@ -19,6 +19,8 @@ pub struct Glyph {
     pub advance: f64,
     /// Unicode text of the glyph (may be several characters, e.g. a ligature).
     pub text: String,
+    /// Drawn in a bold font.
+    pub bold: bool,
     /// Direction of the baseline in quarter turns (0 left to right, 1 bottom
     /// to top, 2 upside down, 3 top to bottom).
     pub direction: u8,
@@ -83,9 +85,21 @@ impl OutputDev for GlyphCollector {
         &mut self,
         trm: &Transform,
         width: f64,
+        spacing: f64,
+        font_size: f64,
+        text: &str,
+    ) -> Result<(), OutputError> {
+        self.output_styled_character(trm, width, spacing, font_size, text, false)
+    }
+
+    fn output_styled_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
         _spacing: f64,
         font_size: f64,
         text: &str,
+        bold: bool,
     ) -> Result<(), OutputError> {
         // The rendering matrix excludes the font size: the size as drawn is
         // the font size scaled by the matrix's area factor (robust to rotation).
@@ -113,6 +127,7 @@ impl OutputDev for GlyphCollector {
             size,
             advance: (width * size).max(0.0),
             text: text.to_string(),
+            bold,
             direction,
         });
         Ok(())

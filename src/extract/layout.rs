@@ -33,6 +33,8 @@ pub struct Line {
     pub row: usize,
     /// A superscript number was detached at the start of the line (footnote text).
     pub starts_with_marker: bool,
+    /// Most of the line's characters are bold.
+    pub bold: bool,
 }
 
 /// Wider gaps than this (in font sizes) cut a row into fragments.
@@ -200,8 +202,9 @@ fn find_gutter(rows: &[Vec<&Glyph>], width: f64, height: f64) -> Option<f64> {
     }
     // The middle of the widest run of least-covered points.
     let (mut best, mut run_start) = ((0usize, 0usize), None);
+    let is_low = |x: usize| x <= hi && coverage[x] == least;
     for x in lo..=hi + 1 {
-        let low = x <= hi && coverage[x] == least;
+        let low = is_low(x);
         match (low, run_start) {
             (true, None) => run_start = Some(x),
             (false, Some(start)) => {
@@ -362,6 +365,7 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
         column: 0,
         row,
         starts_with_marker,
+        bold: visible.iter().filter(|g| g.bold).count() * 10 >= visible.len() * 6,
     })
 }
 
@@ -584,6 +588,7 @@ mod tests {
                 size,
                 advance: 0.5 * size,
                 text: c.to_string(),
+                bold: false,
                 direction: 0,
             });
             cx += 0.5 * size;
@@ -619,6 +624,7 @@ mod tests {
             size: 6.0,
             advance: 3.0,
             text: "1".into(),
+            bold: false,
             direction: 0,
         });
         g.extend(text_at(128.0, 100.0, 10.0, " dans"));
@@ -635,6 +641,7 @@ mod tests {
             size: 6.0,
             advance: 3.0,
             text: "e".into(),
+            bold: false,
             direction: 0,
         });
         g.push(Glyph {
@@ -643,6 +650,7 @@ mod tests {
             size: 6.0,
             advance: 3.0,
             text: "r".into(),
+            bold: false,
             direction: 0,
         });
         g.extend(text_at(98.0, 100.0, 10.0, " trimestre"));
@@ -693,6 +701,7 @@ mod tests {
             size: 10.0,
             advance: 5.0,
             text: "´".into(),
+            bold: false,
             direction: 0,
         });
         g.extend(text_at(82.0, 100.0, 10.0, "esenter"));
@@ -711,6 +720,7 @@ mod tests {
                 size: 12.0,
                 advance: 6.0,
                 text: c.to_string(),
+                bold: false,
                 direction: 0,
             });
             g.push(Glyph {
@@ -719,6 +729,7 @@ mod tests {
                 size: 12.0,
                 advance: 6.0,
                 text: c.to_string(),
+                bold: false,
                 direction: 0,
             });
         }

@@ -292,7 +292,7 @@ fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
         i += n.max(1);
     }
 
-    // Headings: larger type, or numbered / capitalised short lines standing apart.
+    // Headings: larger type, or numbered / capitalised / bold short lines standing apart.
     for i in 0..lines.len() {
         if roles[i] != Role::Text {
             continue;
@@ -322,7 +322,15 @@ fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
                 .filter(|c| c.is_alphabetic())
                 .all(char::is_uppercase)
             && apart_after;
-        if bigger || numbered || capitals {
+        // A short bold line on its own (the next line is not bold, or stands
+        // apart): the usual heading of word-processed reports. A bold
+        // paragraph goes on in bold and ends with a full stop, so it is not one.
+        let bold = l.bold
+            && letters >= 3
+            && words <= 15
+            && !l.text.trim_end().ends_with(['.', ';', ',', '…'])
+            && (apart_after || lines.get(i + 1).is_some_and(|n| !n.bold));
+        if bigger || numbered || capitals || bold {
             roles[i] = Role::Heading;
         }
     }
@@ -528,7 +536,7 @@ impl<'a> Assembler<'a> {
             _ => {}
         }
         // A short line that ends a sentence ends its paragraph.
-        !(ends_sentence(&prev.text) && !self.typo.is_full(prev))
+        !ends_sentence(&prev.text) || self.typo.is_full(prev)
     }
 }
 
@@ -563,6 +571,7 @@ mod tests {
                     column: 0,
                     row,
                     starts_with_marker: false,
+                    bold: false,
                 });
             }
             y += 14.0;
@@ -650,6 +659,34 @@ mod tests {
     }
 
     #[test]
+    fn a_short_bold_line_is_a_heading_but_a_bold_paragraph_is_not() {
+        let mut p = page(
+            2,
+            &[
+                Some((72.0, 10.0, "Les difficultés rencontrées")),
+                Some((72.0, 10.0, "Le renouvellement des membres reste difficile.")),
+                None,
+                Some((
+                    72.0,
+                    10.0,
+                    &long("Un encadré en gras rappelle les chiffres clés"),
+                )),
+                Some((72.0, 10.0, "du contrat.")),
+            ],
+        );
+        for i in [0, 2, 3] {
+            p.lines[i].bold = true;
+        }
+        let paragraphs = segment(&[p]);
+        assert_eq!(paragraphs.len(), 2, "{paragraphs:?}");
+        assert_eq!(
+            paragraphs[0].heading.as_deref(),
+            Some("Les difficultés rencontrées")
+        );
+        assert!(paragraphs[1].text.starts_with("Un encadré en gras"));
+    }
+
+    #[test]
     fn small_lines_under_the_text_are_footnotes() {
         let mut p = page(
             2,
@@ -668,6 +705,7 @@ mod tests {
             column: 0,
             row: 99,
             starts_with_marker: true,
+            bold: false,
         });
         let paragraphs = segment(&[p]);
         let last = paragraphs.last().unwrap();

@@ -321,6 +321,29 @@ struct PdfType3Font<'a> {
 }
 
 
+/// evalmine patch: a font is bold when its name says so ("Arial-BoldMT",
+/// "Calibri,Bold", "Montserrat-SemiBold") or its descriptor gives a weight of
+/// 600 or more or sets the ForceBold flag.
+fn is_bold_font(doc: &Document, font: &Dictionary) -> bool {
+    let name = font.get(b"BaseFont").ok().and_then(|o| o.as_name().ok()).map(|n| String::from_utf8_lossy(n).to_lowercase()).unwrap_or_default();
+    if ["bold", "black", "heavy", "semibd", "demi"].iter().any(|w| name.contains(w)) {
+        return true;
+    }
+    let descendant = font.get(b"DescendantFonts").ok()
+        .and_then(|o| match o { Object::Reference(id) => doc.get_object(*id).ok(), o => Some(o) })
+        .and_then(|o| o.as_array().ok())
+        .and_then(|a| a.first())
+        .and_then(|o| match o { Object::Reference(id) => doc.get_object(*id).ok(), o => Some(o) })
+        .and_then(|o| o.as_dict().ok());
+    let descriptor = descendant.unwrap_or(font).get(b"FontDescriptor").ok()
+        .and_then(|o| match o { Object::Reference(id) => doc.get_object(*id).ok(), o => Some(o) })
+        .and_then(|o| o.as_dict().ok());
+    let Some(descriptor) = descriptor else { return false };
+    let weight = descriptor.get(b"FontWeight").ok().and_then(|o| o.as_float().ok().or_else(|| o.as_i64().ok().map(|i| i as f32)));
+    let flags = descriptor.get(b"Flags").ok().and_then(|o| o.as_i64().ok()).unwrap_or(0);
+    weight.is_some_and(|w| w >= 600.0) || flags & (1 << 18) != 0
+}
+
 fn make_font<'a>(doc: &'a Document, font: &'a Dictionary) -> Rc<dyn PdfFont + 'a> {
     let subtype = get_name_string(doc, font, b"Subtype");
     dlog!("MakeFont({})", subtype);
@@ -1244,6 +1267,8 @@ fn as_num(o: &Object) -> f64 {
 struct TextState<'a>
 {
     font: Option<Rc<dyn PdfFont + 'a>>,
+    /// evalmine patch: whether the current font is bold.
+    bold: bool,
     font_size: f64,
     character_spacing: f64,
     word_spacing: f64,
@@ -1313,7 +1338,7 @@ fn show_text(gs: &mut GraphicsState, s: &[u8],
         let is_space = c == 32 && length == 1;
         if is_space { spacing += ts.word_spacing }
 
-        output.output_character(&trm, w0, spacing, ts.font_size, &font.decode_char(c))?;
+        output.output_styled_character(&trm, w0, spacing, ts.font_size, &font.decode_char(c), ts.bold)?;
         let tj = 0.;
         let ty = 0.;
         let tx = ts.horizontal_scaling * ((w0 - tj/1000.)* ts.font_size + spacing);
@@ -1585,6 +1610,7 @@ impl<'a> Processor<'a> {
         let mut gs: GraphicsState = GraphicsState {
             ts: TextState {
                 font: None,
+                bold: false,
                 font_size: std::f64::NAN,
                 character_spacing: 0.,
                 word_spacing: 0.,
@@ -1717,6 +1743,7 @@ impl<'a> Processor<'a> {
                     let font_dict = get::<&Dictionary>(doc, fonts, name);
                     let key = font_dict as *const Dictionary as usize;
                     let font = self.font_table.entry(key).or_insert_with(|| make_font(doc, font_dict)).clone();
+                    gs.ts.bold = is_bold_font(doc, font_dict);
                     {
                         /*let file = font.get_descriptor().and_then(|desc| desc.get_file());
                     if let Some(file) = file {
@@ -1887,6 +1914,12 @@ pub trait OutputDev {
     fn begin_page(&mut self, page_num: u32, media_box: &MediaBox, art_box: Option<(f64, f64, f64, f64)>)-> Result<(), OutputError>;
     fn end_page(&mut self)-> Result<(), OutputError>;
     fn output_character(&mut self, trm: &Transform, width: f64, spacing: f64, font_size: f64, char: &str) -> Result<(), OutputError>;
+    /// evalmine patch: as `output_character`, with the font's weight (from
+    /// its name or descriptor). Defaults to `output_character`.
+    fn output_styled_character(&mut self, trm: &Transform, width: f64, spacing: f64, font_size: f64, char: &str, bold: bool) -> Result<(), OutputError> {
+        let _ = bold;
+        self.output_character(trm, width, spacing, font_size, char)
+    }
     fn begin_word(&mut self)-> Result<(), OutputError>;
     fn end_word(&mut self)-> Result<(), OutputError>;
     fn end_line(&mut self)-> Result<(), OutputError>;
