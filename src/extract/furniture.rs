@@ -112,6 +112,7 @@ pub fn remove_furniture(pages: &mut [ExtractedPage], config: &ExtractConfig) {
                 .is_some_and(|s| s.len() >= min_pages)
     };
 
+    let page_total = pages.len();
     for page in pages.iter_mut() {
         let mut kept = Vec::with_capacity(page.lines.len());
         for line in std::mem::take(&mut page.lines) {
@@ -132,7 +133,7 @@ pub fn remove_furniture(pages: &mut [ExtractedPage], config: &ExtractConfig) {
             }
         }
         page.lines = kept;
-        remove_toc(page);
+        remove_toc(page, page_total);
     }
     restore_if_nothing_left(pages);
 }
@@ -158,7 +159,7 @@ fn restore_if_nothing_left(pages: &mut [ExtractedPage]) {
 /// Drops table-of-contents lines. Dot-leader entries are dropped anywhere; on
 /// a page made mostly of entries (a contents page), entries whose page
 /// number stands apart, wrapped entry lines and the "Sommaire" title go too.
-fn remove_toc(page: &mut ExtractedPage) {
+fn remove_toc(page: &mut ExtractedPage, page_total: usize) {
     let rows: Vec<usize> = {
         let mut r: Vec<usize> = page.lines.iter().map(|l| l.row).collect();
         r.dedup();
@@ -182,8 +183,27 @@ fn remove_toc(page: &mut ExtractedPage) {
         .map(|l| l.row)
         .collect();
     let has_title = page.lines.iter().any(|l| TOC_TITLE.is_match(l.text.trim()));
+    // The numbers of a contents page are pages of this document, in order; a
+    // table whose last column holds years or counts is not a contents page.
+    let numbers: Vec<usize> = rows
+        .iter()
+        .filter(|r| entry_rows.contains(r))
+        .filter_map(|&r| {
+            let last = page.lines.iter().rfind(|l| l.row == r)?;
+            let digits: String = last
+                .text
+                .chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.chars().rev().collect::<String>().parse().ok()
+        })
+        .collect();
+    let in_order = numbers.windows(2).filter(|w| w[0] <= w[1]).count() * 5
+        >= numbers.len().saturating_sub(1) * 4;
+    let are_pages = numbers.iter().all(|&n| n <= 2 * page_total + 20) && in_order;
     let contents_page =
-        entry_rows.len() >= 3 && (has_title || entry_rows.len() * 5 >= rows.len() * 2);
+        entry_rows.len() >= 3 && are_pages && (has_title || entry_rows.len() * 5 >= rows.len() * 2);
 
     let (first, last) = (
         rows.iter().position(|r| entry_rows.contains(r)),
@@ -323,6 +343,31 @@ mod tests {
             .collect();
         remove_furniture(&mut pages, &ExtractConfig::default());
         assert!(pages.iter().all(|p| p.lines.len() == 1));
+    }
+
+    #[test]
+    fn a_table_ending_in_years_is_not_a_contents_page() {
+        let mut lines = Vec::new();
+        for (i, (name, year)) in [
+            ("Accumulo", "2019"),
+            ("AirFlow", "2017"),
+            ("Angular", "2017"),
+            ("Ansible", "2015"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let mut a = line(1, i, 300.0 + 20.0 * i as f64, name);
+            a.x1 = 150.0;
+            let mut b = line(1, i, 300.0 + 20.0 * i as f64, year);
+            b.x0 = 500.0;
+            b.x1 = 520.0;
+            lines.push(a);
+            lines.push(b);
+        }
+        let mut pages = vec![page_with(1, lines)];
+        remove_furniture(&mut pages, &ExtractConfig::default());
+        assert_eq!(pages[0].lines.len(), 8, "dropped: {:?}", pages[0].dropped);
     }
 
     #[test]

@@ -517,6 +517,15 @@ fn assign_columns(lines: &mut [Line], width: f64, height: f64) -> u8 {
     if crossing * 5 > body.len() || left < 4 || right < 4 {
         return 1;
     }
+    // Columns of text hold long lines; the cells of a wide table do not.
+    let long_lines = |side: &dyn Fn(&Line) -> bool| {
+        body.iter()
+            .filter(|l| side(l) && l.x1 - l.x0 >= 0.3 * width)
+            .count()
+    };
+    if long_lines(&|l: &Line| l.x1 <= gutter) < 4 || long_lines(&|l: &Line| l.x0 >= gutter) < 4 {
+        return 1;
+    }
     // Require the two sides to sit side by side, not one above the other.
     let overlap = |side: &dyn Fn(&Line) -> bool| {
         let ys: Vec<f64> = body.iter().filter(|l| side(l)).map(|l| l.y).collect();
@@ -667,13 +676,13 @@ mod tests {
                 50.0,
                 y,
                 10.0,
-                &format!("gauche {i} texte de la colonne"),
+                &format!("gauche {i} texte de la colonne qui continue"),
             ));
             g.extend(text_at(
                 320.0,
                 y,
                 10.0,
-                &format!("droite {i} texte de la colonne"),
+                &format!("droite {i} texte de la colonne qui continue"),
             ));
         }
         let (lines, columns) = page_lines(&page(g), '\'');
