@@ -530,9 +530,17 @@ impl<'a> Assembler<'a> {
             ParagraphKind::Body if indent > 0.8 * line.size && self.open_lines >= 2 => {
                 return false
             }
-            // Items hang their text right of the bullet or number: a line
-            // back at the marker's margin (or left of it) ends the item.
-            ParagraphKind::ListItem if line.x0 < self.open_x0 + 0.5 * line.size => return false,
+            // Left of the item's marker: the list is over.
+            ParagraphKind::ListItem if line.x0 < self.open_x0 - 0.5 * line.size => return false,
+            // Most items hang their text right of the marker; a line back at
+            // the marker's margin continues the item only when it visibly
+            // continues its sentence (a slide's comment under a bullet does not).
+            ParagraphKind::ListItem if line.x0 < self.open_x0 + 0.5 * line.size => {
+                let continues_sentence = line.text.chars().next().is_some_and(char::is_lowercase)
+                    || prev.text.ends_with('-');
+                return continues_sentence
+                    && (!ends_sentence(&prev.text) || self.typo.is_full(prev));
+            }
             _ => {}
         }
         // A short line that ends a sentence ends its paragraph.
