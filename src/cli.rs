@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use evalmine::classify::TrainSettings;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,6 +29,53 @@ pub enum Command {
         /// Output folder (overrides output.dir).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Classify paragraphs from a CSV (`id,text[,context]`) exactly as `run` would.
+    Label {
+        /// CSV with columns id, text and optionally context (the heading above).
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long, default_value = "pipeline.toml")]
+        config: PathBuf,
+        /// Output file, .csv or .jsonl (standard output as CSV when absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Compare the classifier with gold labels (`id,text,themes,polarity[,context]`).
+    Evaluate {
+        #[arg(long)]
+        gold: PathBuf,
+        #[arg(long, default_value = "pipeline.toml")]
+        config: PathBuf,
+        /// Print the report as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fit the linear model on labelled paragraphs and write it to models/.
+    Train {
+        /// Labelled CSV (`id,text,themes,polarity[,context]`); repeat for several files.
+        #[arg(long, required = true)]
+        labels: Vec<PathBuf>,
+        #[arg(long, default_value = "pipeline.toml")]
+        config: PathBuf,
+        /// Where to write the model (default: linear.json in the models folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Passes over the training data.
+        #[arg(long, default_value_t = TrainSettings::default().epochs)]
+        epochs: usize,
+        /// Initial step size of gradient descent.
+        #[arg(long, default_value_t = TrainSettings::default().learning_rate)]
+        learning_rate: f64,
+        /// L2 regularisation.
+        #[arg(long, default_value_t = TrainSettings::default().l2)]
+        l2: f64,
+        /// Features seen in fewer training paragraphs are dropped.
+        #[arg(long, default_value_t = TrainSettings::default().min_count)]
+        min_count: usize,
+        /// Seed of the example order.
+        #[arg(long, default_value_t = TrainSettings::default().seed)]
+        seed: u64,
     },
     /// Show pages, dropped lines, headings and paragraphs of one PDF as the pipeline sees them.
     Inspect {

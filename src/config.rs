@@ -15,6 +15,7 @@ pub struct PipelineConfig {
     pub input: InputConfig,
     pub output: OutputConfig,
     pub extract: ExtractConfig,
+    pub classify: crate::classify::ClassifyConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -124,6 +125,7 @@ impl PipelineConfig {
         let base = path.parent().unwrap_or(Path::new(""));
         config.input.dir = base.join(&config.input.dir);
         config.output.dir = base.join(&config.output.dir);
+        config.classify.models = base.join(&config.classify.models);
         Ok(config)
     }
 
@@ -178,6 +180,13 @@ impl PipelineConfig {
         }
         if e.max_file_mb == 0 {
             return Err(bad("extract.max_file_mb", "must be at least 1".to_string()));
+        }
+        let t = self.classify.theme_threshold;
+        if !(t > 0.0 && t < 1.0) {
+            return Err(bad(
+                "classify.theme_threshold",
+                format!("{t} is not a probability between 0 and 1 (excluded)"),
+            ));
         }
         let o = &self.output;
         if o.formats.is_empty() {

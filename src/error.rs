@@ -34,6 +34,12 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A file of models/ (lexicon, cues, analysis settings, trained model)
+    /// that cannot be used.
+    #[error("invalid model data {path}: {message}")]
+    ModelData { path: PathBuf, message: String },
+    #[error("cannot use labelled file {path}: {message}")]
+    LabelFile { path: PathBuf, message: String },
     #[error("cannot write table {path}: {message}")]
     WriteTable { path: PathBuf, message: String },
 }

@@ -15,6 +15,8 @@
 //! # Ok::<(), evalmine::Error>(())
 //! ```
 
+pub mod analyze;
+pub mod classify;
 pub mod config;
 pub mod error;
 pub mod extract;

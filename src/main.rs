@@ -6,6 +6,7 @@ mod cli;
 use std::process::ExitCode;
 
 use clap::Parser;
+use evalmine::classify::{self, labels, Classifier, ModelFiles, TrainSettings};
 use evalmine::config::PipelineConfig;
 use evalmine::{output, pipeline, segment};
 
@@ -25,7 +26,7 @@ fn main() -> ExitCode {
 fn execute(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run { config, input, out } => {
-            let mut config = PipelineConfig::load(&config)?;
+            let mut config = load_config(&config)?;
             if let Some(input) = input {
                 config.input.dir = input;
             }
@@ -42,6 +43,60 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Label { input, config, out } => {
+            let config = load_config(&config)?;
+            let classifier = Classifier::load(&config.classify)?;
+            let rows = labels::read(&input, classifier.codebook(), false)?;
+            let labelled: Vec<_> = rows
+                .iter()
+                .map(|r| (r, classifier.classify(&r.text, r.context.as_deref())))
+                .collect();
+            output::write_labels(&labelled, classifier.codebook(), out.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Evaluate { gold, config, json } => {
+            let config = load_config(&config)?;
+            let classifier = Classifier::load(&config.classify)?;
+            let rows = labels::read(&gold, classifier.codebook(), true)?;
+            let report = classify::evaluate_rows(&classifier, &rows);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", report.to_text(&classifier.codebook().polarities));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Train {
+            labels,
+            config,
+            out,
+            epochs,
+            learning_rate,
+            l2,
+            min_count,
+            seed,
+        } => {
+            let config = load_config(&config)?;
+            let files = ModelFiles::in_dir(&config.classify.models);
+            let settings = TrainSettings {
+                seed,
+                epochs,
+                learning_rate,
+                l2,
+                min_count,
+            };
+            let model = classify::train(&files, &labels, settings)?;
+            let out = out.unwrap_or(files.linear);
+            model.save(&out)?;
+            println!(
+                "evalmine: trained on {} paragraphs ({} features kept) -> {} (data sha256 {})",
+                model.examples,
+                model.weights.len(),
+                out.display(),
+                &model.data_hash[..16]
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Inspect {
             file,
@@ -69,4 +124,8 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+fn load_config(path: &std::path::Path) -> anyhow::Result<PipelineConfig> {
+    Ok(PipelineConfig::load(path)?)
 }

@@ -1,8 +1,8 @@
 //! Drives documents through the stages: find the PDFs, then for each one in
-//! parallel read -> extract -> segment, then write the tables.
+//! parallel read -> extract -> segment -> classify, then write the tables.
 //!
 //! ```text
-//! input folder --discover--> files --(rayon, per document)--> extract --> segment --> Document
+//! input folder --discover--> files --(rayon, per document)--> extract --> segment --> classify --> Document
 //!                                                   all documents --> output tables + summary
 //! ```
 
@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::classify::Classifier;
 use crate::config::{ExtractConfig, KeepOrDrop, PipelineConfig};
 use crate::error::{Error, Result};
 use crate::extract::{self, Extraction};
@@ -111,10 +112,23 @@ fn failed_extraction(status: DocStatus, message: String) -> Extraction {
     }
 }
 
-/// Runs the extraction and segmentation stages on one file.
-pub fn process_file(input: &InputFile, config: &ExtractConfig) -> Document {
+/// Runs the extraction and segmentation stages on one file, then the
+/// classifier when one is given.
+pub fn process_file(
+    input: &InputFile,
+    config: &ExtractConfig,
+    classifier: Option<&Classifier>,
+) -> Document {
     let (extraction, bytes) = extract_file(&input.path, config);
-    let paragraphs = keep_configured_kinds(segment::segment(&extraction.pages), config);
+    let mut paragraphs = keep_configured_kinds(segment::segment(&extraction.pages), config);
+    if let Some(classifier) = classifier {
+        for p in paragraphs
+            .iter_mut()
+            .filter(|p| matches!(p.kind, ParagraphKind::Body | ParagraphKind::ListItem))
+        {
+            p.labels = Some(classifier.label_paragraph(&p.text, p.heading.as_deref()));
+        }
+    }
     let bytes_len = std::fs::metadata(&input.path)
         .map(|m| m.len())
         .unwrap_or(bytes.len() as u64);
@@ -198,10 +212,11 @@ impl RunOutcome {
 pub fn run(config: &PipelineConfig) -> Result<RunOutcome> {
     let start = Instant::now();
     let inputs = discover(&config.input.dir)?;
+    let classifier = Classifier::load(&config.classify)?;
     let process = || {
         inputs
             .par_iter()
-            .map(|input| process_file(input, &config.extract))
+            .map(|input| process_file(input, &config.extract, Some(&classifier)))
             .collect::<Vec<_>>()
     };
     let documents = if config.input.threads > 0 {
@@ -218,7 +233,7 @@ pub fn run(config: &PipelineConfig) -> Result<RunOutcome> {
     let provenance = Provenance {
         program_version: env!("CARGO_PKG_VERSION").to_string(),
         config_hash: config.hash(),
-        model_version: "none".to_string(),
+        model_version: classifier.version().to_string(),
     };
     let written = output::write_tables(&documents, &config.output, &provenance)?;
     Ok(RunOutcome {

@@ -74,6 +74,29 @@ pub struct Paragraph {
     pub heading: Option<String>,
     pub kind: ParagraphKind,
     pub text: String,
+    /// Themes and polarity, for body paragraphs and list items.
+    pub labels: Option<ParagraphLabels>,
+}
+
+/// What the classifier decided for a paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParagraphLabels {
+    /// Theme ids, in codebook order.
+    pub themes: Vec<String>,
+    pub polarity: String,
+    pub polarity_score: f64,
+    /// One finding per theme: its probability and the most telling sentence.
+    pub findings: Vec<Finding>,
+    pub evidence: String,
+}
+
+/// A (paragraph, theme) pair with its evidence, for the `findings` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub theme: String,
+    pub score: f64,
+    /// A sentence of the paragraph, verbatim.
+    pub quote: String,
 }
 
 /// One input file after extraction and segmentation.

@@ -85,7 +85,8 @@ pub fn documents_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
 }
 
 /// Builds the `paragraphs` table: one row per paragraph, in reading order.
-pub fn paragraphs_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
+/// CSV cannot hold lists: there `themes` is the ids joined by `|`.
+pub fn paragraphs_frame(docs: &[Document], for_csv: bool) -> PolarsResult<DataFrame> {
     let n: usize = docs.iter().map(|d| d.paragraphs.len()).sum();
     let (mut doc_id, mut para_id, mut page) = (
         Vec::with_capacity(n),
@@ -93,6 +94,12 @@ pub fn paragraphs_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
         Vec::with_capacity(n),
     );
     let (mut heading, mut kind, mut text) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut themes, mut themes_joined, mut polarity, mut polarity_score) = (
+        Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
@@ -105,8 +112,22 @@ pub fn paragraphs_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
             heading.push(p.heading.as_deref());
             kind.push(p.kind.as_str());
             text.push(p.text.as_str());
+            let ids: Vec<&str> = p
+                .labels
+                .as_ref()
+                .map(|l| l.themes.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            themes_joined.push(ids.join("|"));
+            themes.push(Series::new("".into(), ids));
+            polarity.push(p.labels.as_ref().map(|l| l.polarity.as_str()));
+            polarity_score.push(p.labels.as_ref().map(|l| l.polarity_score));
         }
     }
+    let themes = if for_csv {
+        Column::new("themes".into(), themes_joined)
+    } else {
+        Column::new("themes".into(), themes)
+    };
     DataFrame::new(
         n,
         vec![
@@ -116,11 +137,60 @@ pub fn paragraphs_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
             Column::new("heading".into(), heading),
             Column::new("kind".into(), kind),
             Column::new("text".into(), text),
+            themes,
+            Column::new("polarity".into(), polarity),
+            Column::new("polarity_score".into(), polarity_score),
         ],
     )
 }
 
-/// Writes `documents` and `paragraphs` in every configured format; returns
+/// Builds the `findings` table: one row per (paragraph, theme).
+pub fn findings_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
+    let (mut doc_id, mut para_id, mut page, mut theme, mut polarity) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut code, mut score, mut quote, mut evidence) = (
+        Vec::<Option<&str>>::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    for d in docs {
+        for (i, p) in d.paragraphs.iter().enumerate() {
+            let Some(labels) = &p.labels else { continue };
+            for f in &labels.findings {
+                doc_id.push(d.doc_id.as_str());
+                para_id.push(i as u32);
+                page.push(p.page);
+                theme.push(f.theme.as_str());
+                polarity.push(labels.polarity.as_str());
+                // Codes (recurring findings) come with the synthesis stage.
+                code.push(None);
+                score.push(f.score);
+                quote.push(f.quote.as_str());
+                evidence.push(labels.evidence.as_str());
+            }
+        }
+    }
+    DataFrame::new(
+        doc_id.len(),
+        vec![
+            Column::new("doc_id".into(), doc_id),
+            Column::new("para_id".into(), para_id),
+            Column::new("page".into(), page),
+            Column::new("theme".into(), theme),
+            Column::new("polarity".into(), polarity),
+            Column::new("code".into(), code),
+            Column::new("score".into(), score),
+            Column::new("quote".into(), quote),
+            Column::new("evidence".into(), evidence),
+        ],
+    )
+}
+
+/// Builds one table; the flag asks for the CSV flavour (no list columns).
+type FrameBuilder = fn(&[Document], bool) -> PolarsResult<DataFrame>;
+
+/// Writes `documents`, `paragraphs` and `findings` in every configured format; returns
 /// the files written.
 pub fn write_tables(
     docs: &[Document],
@@ -132,16 +202,18 @@ pub fn write_tables(
         message: e.to_string(),
     })?;
     let mut written = Vec::new();
-    let tables = [
-        ("documents", documents_frame(docs)),
-        ("paragraphs", paragraphs_frame(docs)),
+    let tables: [(&str, FrameBuilder); 3] = [
+        ("documents", |d, _| documents_frame(d)),
+        ("paragraphs", paragraphs_frame),
+        ("findings", |d, _| findings_frame(d)),
     ];
-    for (name, frame) in tables {
-        let mut frame = frame.map_err(|e| Error::WriteTable {
-            path: config.dir.join(name),
-            message: e.to_string(),
-        })?;
+    for (name, build) in tables {
         for format in &config.formats {
+            let mut frame =
+                build(docs, *format == TableFormat::Csv).map_err(|e| Error::WriteTable {
+                    path: config.dir.join(name),
+                    message: e.to_string(),
+                })?;
             let path = match format {
                 TableFormat::Parquet => config.dir.join(format!("{name}.parquet")),
                 TableFormat::Csv => config.dir.join(format!("{name}.csv")),
@@ -203,6 +275,83 @@ fn write_atomically(path: &Path, write: impl FnOnce(File) -> PolarsResult<()>) -
         return Err(fail(e.to_string()));
     }
     std::fs::rename(&tmp, path).map_err(|e| fail(e.to_string()))
+}
+
+/// Writes `label` results: CSV (`;`-free standard CSV with a header) or
+/// JSON lines, to a file or standard output.
+pub fn write_labels(
+    labelled: &[(&crate::classify::labels::Row, crate::classify::Labels)],
+    codebook: &crate::classify::Codebook,
+    out: Option<&Path>,
+) -> Result<()> {
+    use std::io::Write;
+    let fail = |path: &Path, e: String| Error::WriteTable {
+        path: path.to_path_buf(),
+        message: e,
+    };
+    let target = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("<stdout>"));
+    let themes_of = |l: &crate::classify::Labels| {
+        l.themes
+            .iter()
+            .map(|&t| codebook.themes[t].id.as_str())
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let scores_of = |l: &crate::classify::Labels| {
+        codebook
+            .themes
+            .iter()
+            .zip(&l.theme_scores)
+            .map(|(t, s)| format!("{}:{s:.3}", t.id))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let jsonl = out.is_some_and(|p| p.extension().is_some_and(|e| e == "jsonl"));
+    let mut sink: Box<dyn Write> = match out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            File::create(path).map_err(|e| fail(path, e.to_string()))?,
+        )),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    if jsonl {
+        for (row, l) in labelled {
+            let value = serde_json::json!({
+                "id": row.id,
+                "themes": l.themes.iter().map(|&t| codebook.themes[t].id.clone()).collect::<Vec<_>>(),
+                "polarity": codebook.polarities[l.polarity],
+                "theme_scores": codebook.themes.iter().zip(&l.theme_scores).map(|(t, s)| (t.id.clone(), *s)).collect::<std::collections::BTreeMap<_, _>>(),
+                "polarity_score": l.polarity_score,
+                "evidence": l.evidence,
+            });
+            writeln!(sink, "{value}").map_err(|e| fail(&target, e.to_string()))?;
+        }
+    } else {
+        let mut w = csv::Writer::from_writer(sink);
+        w.write_record([
+            "id",
+            "themes",
+            "polarity",
+            "theme_scores",
+            "polarity_score",
+            "evidence",
+        ])
+        .map_err(|e| fail(&target, e.to_string()))?;
+        for (row, l) in labelled {
+            w.write_record([
+                row.id.as_str(),
+                &themes_of(l),
+                codebook.polarities[l.polarity].as_str(),
+                &scores_of(l),
+                &format!("{:.3}", l.polarity_score),
+                &l.evidence,
+            ])
+            .map_err(|e| fail(&target, e.to_string()))?;
+        }
+        w.flush().map_err(|e| fail(&target, e.to_string()))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

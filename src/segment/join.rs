@@ -118,6 +118,12 @@ fn keeps_hyphen(text: &str, next: &str, vocabulary: &Vocabulary) -> bool {
     if w1.chars().next().is_some_and(char::is_uppercase) && PLACE_LINKS.contains(&l2.as_str()) {
         return true;
     }
+    // Inside a hyphenated chain ("rez-de-" + "chaussée", "Saint-Martin-d'"),
+    // a link word before the line end is followed by the chain's next word.
+    let chained = stem[..stem.len() - w1.len()].ends_with('-');
+    if chained && PLACE_LINKS.contains(&l1.as_str()) {
+        return true;
+    }
     if COMPOUND_PREFIXES.contains(&l1.as_str()) && vocabulary.contains(&l2) {
         return true;
     }
@@ -172,6 +178,10 @@ mod tests {
             "Villeneuve-sur-Orne"
         );
         assert_eq!(joined(&["en 2022-", "2023"], ""), "en 2022-2023");
+        assert_eq!(
+            joined(&["des rez-de-", "chaussée"], ""),
+            "des rez-de-chaussée"
+        );
     }
 
     #[test]

@@ -60,7 +60,9 @@ static NUMBERED_ITEM: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([0-9]{1,2}(\.[0-9]{1,2}){1,3}\.?|[0-9]{1,2}[.)]?|[IVX]{1,5}[.)]|[A-H][.)]|(Partie|Chapitre|Axe|Pilier|Annexe|Orientation)\x20+[0-9]{1,2}\x20*[.:–-]?)\x20+[^\x20]")
+    // The title after the number starts with a capital: "29 % des jeunes"
+    // or "12 associations" at the start of a line are prose.
+    Regex::new(r"^([0-9]{1,2}(\.[0-9]{1,2}){1,3}\.?|[0-9]{1,2}[.)]?|[IVX]{1,5}[.)]|[A-H][.)]|(Partie|Chapitre|Axe|Pilier|Annexe|Orientation)\x20+[0-9]{1,2}\x20*[.:–-]?)\x20+[«\x22]?\x20?[A-ZÀ-ÖØ-ÞŒ]")
         .expect("valid")
 });
 static MULTI_LEVEL_NUMBER: LazyLock<Regex> =
@@ -426,6 +428,7 @@ impl<'a> Assembler<'a> {
                     heading: self.heading.clone(),
                     kind: ParagraphKind::Footnote,
                     text: line.text.clone(),
+                    labels: None,
                 });
                 self.last_footnote = Some((self.paragraphs.len() - 1, line));
                 return;
@@ -460,6 +463,7 @@ impl<'a> Assembler<'a> {
                     heading: self.heading.clone(),
                     kind: ParagraphKind::TableRow,
                     text: line.text.clone(),
+                    labels: None,
                 });
                 self.last_table = Some((self.paragraphs.len() - 1, row, line.row));
             }
@@ -494,6 +498,7 @@ impl<'a> Assembler<'a> {
             heading: self.heading.clone(),
             kind,
             text: text.to_string(),
+            labels: None,
         });
         self.open = Some((self.paragraphs.len() - 1, line));
         self.open_x0 = line.x0;
@@ -721,6 +726,15 @@ mod tests {
             (last.kind, last.text.as_str()),
             (ParagraphKind::Footnote, "Source : Insee, 2020.")
         );
+    }
+
+    #[test]
+    fn numbered_headings_need_a_title() {
+        assert!(NUMBERED_HEADING.is_match("2.1 Le contexte"));
+        assert!(NUMBERED_HEADING.is_match("3. Évaluation"));
+        assert!(NUMBERED_HEADING.is_match("IV. Conclusions"));
+        assert!(!NUMBERED_HEADING.is_match("29 % des 16-25 ans ne sont ni en emploi"));
+        assert!(!NUMBERED_HEADING.is_match("12 associations ont répondu"));
     }
 
     #[test]

@@ -26,11 +26,12 @@ fn run_writes_a_row_per_file_whatever_happened() {
     std::fs::write(input.join("empty.pdf"), b"").unwrap();
     std::fs::write(input.join("page.pdf"), b"<html>not a pdf</html>").unwrap();
     std::fs::write(input.join("notes.txt"), b"not a report").unwrap();
-    std::fs::write(
-        dir.path().join("pipeline.toml"),
-        "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\n",
-    )
-    .unwrap();
+    let models = repo_root().join("models");
+    let config = format!(
+        "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\n[classify]\nmodels = {:?}\n",
+        models.display().to_string()
+    );
+    std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
 
     let out = evalmine(&["run"], dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -72,6 +73,12 @@ fn run_writes_a_row_per_file_whatever_happened() {
         "provenance in the Parquet key-value metadata"
     );
     assert!(dir.path().join("tables/paragraphs.csv").exists());
+    let findings = std::fs::read_to_string(dir.path().join("tables/findings.csv")).unwrap();
+    assert!(
+        findings.lines().count() > 5,
+        "the report's themes give findings: {findings}"
+    );
+    assert!(footer.contains("evalmine.model_version"));
 }
 
 #[test]

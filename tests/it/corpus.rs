@@ -57,7 +57,7 @@ fn process(id: &str) -> Document {
         doc_id: id.to_string(),
         path,
     };
-    process_file(&input, &ExtractConfig::default())
+    process_file(&input, &ExtractConfig::default(), None)
 }
 
 #[test]

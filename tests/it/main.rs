@@ -2,10 +2,12 @@
 //!
 //! - `corpus`: the sample corpus against its oracle (page-exact paragraphs);
 //! - `real_pdfs`: real French PDFs written by others (../shared/pdfs/french);
-//! - `cli`: the `evalmine` binary end to end (tables, statuses, exit codes).
+//! - `cli`: the `evalmine` binary end to end (tables, statuses, exit codes);
+//! - `no_panic`: text stages on arbitrary Unicode.
 
 mod cli;
 mod corpus;
+mod no_panic;
 mod real_pdfs;
 
 use std::path::PathBuf;

@@ -30,6 +30,7 @@ fn real_documents() -> Option<Vec<Document>> {
                         path: path.clone(),
                     },
                     &ExtractConfig::default(),
+                    None,
                 )
             })
             .collect(),

@@ -1,0 +1,237 @@
+//! Analysis stage: French text -> sentences and tokens with stems.
+//!
+//! The chain reads top-down like the pipeline it is: split into sentences
+//! (Unicode rules, mended for French abbreviations), pre-tokenize words with
+//! the `tokenizers` crate (offsets into the original text are kept, so every
+//! token maps back to the page), lowercase, split elisions (l', d', qu'...),
+//! flag stop words, stem with Snowball French corrected by an override table.
+
+mod sentences;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::Deserialize;
+use tokenizers::normalizers::{Lowercase, Sequence as NormalizerSequence, NFC};
+use tokenizers::pre_tokenizers::split::{Split, SplitPattern};
+use tokenizers::{
+    NormalizedString, Normalizer, OffsetReferential, OffsetType, PreTokenizedString, PreTokenizer,
+    SplitDelimiterBehavior,
+};
+
+pub use sentences::sentence_spans;
+
+use crate::error::{Error, Result};
+
+/// One word of a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    /// Byte offsets into the analysed text.
+    pub start: usize,
+    pub end: usize,
+    /// Lowercased form, elision apostrophe included ("l'", "emploi").
+    pub lower: String,
+    /// Stem ("emploi" for "emplois"); empty for elisions.
+    pub stem: String,
+    /// An elided article or pronoun ("l'", "d'", "n'").
+    pub elision: bool,
+    /// A stop word (never a feature; negations are still read from it).
+    pub stop: bool,
+}
+
+impl Token {
+    /// Whether the token carries meaning for classification.
+    pub fn is_content(&self) -> bool {
+        !self.elision && !self.stop && !self.stem.is_empty()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnalysisData {
+    version: String,
+    elisions: Vec<String>,
+    stop_words: Vec<String>,
+    stem_overrides: HashMap<String, String>,
+}
+
+/// The analysis chain, built once from models/analysis.toml.
+pub struct Analyzer {
+    normalizer: NormalizerSequence,
+    pre_tokenizer: Split,
+    stemmer: Stemmer,
+    elisions: HashSet<String>,
+    stop_words: HashSet<String>,
+    stem_overrides: HashMap<String, String>,
+    version: String,
+}
+
+/// Words: letters and digits, with an apostrophe kept at the end of an
+/// elided form ("l'", "qu'"); everything else separates words.
+const WORD_PATTERN: &str = r"[\p{L}\p{N}\p{M}]+['’]?";
+
+impl Analyzer {
+    pub fn load(path: &Path) -> Result<Analyzer> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let data: AnalysisData = toml::from_str(&text).map_err(|e| Error::ModelData {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        Analyzer::from_data(data, path)
+    }
+
+    fn from_data(data: AnalysisData, path: &Path) -> Result<Analyzer> {
+        let pre_tokenizer = Split::new(
+            SplitPattern::Regex(WORD_PATTERN.to_string()),
+            SplitDelimiterBehavior::Isolated,
+            true,
+        )
+        .map_err(|e| Error::ModelData {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let lower = |v: Vec<String>| {
+            v.into_iter()
+                .map(|w| w.to_lowercase())
+                .collect::<HashSet<_>>()
+        };
+        Ok(Analyzer {
+            normalizer: NormalizerSequence::new(vec![NFC.into(), Lowercase.into()]),
+            pre_tokenizer,
+            stemmer: Stemmer::create(Algorithm::French),
+            elisions: lower(data.elisions),
+            stop_words: lower(data.stop_words),
+            stem_overrides: data
+                .stem_overrides
+                .into_iter()
+                .map(|(k, v)| (k.to_lowercase(), v))
+                .collect(),
+            version: data.version,
+        })
+    }
+
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Stem of one lowercase word, overrides first.
+    pub fn stem(&self, lower: &str) -> String {
+        match self.stem_overrides.get(lower) {
+            Some(stem) => stem.clone(),
+            None => self.stemmer.stem(lower).into_owned(),
+        }
+    }
+
+    /// Tokens of `text`, in order, with byte offsets into `text`.
+    pub fn tokens(&self, text: &str) -> Vec<Token> {
+        let mut normalized = NormalizedString::from(text);
+        if self.normalizer.normalize(&mut normalized).is_err() {
+            return Vec::new();
+        }
+        let mut pretokenized = PreTokenizedString::from(normalized);
+        if self.pre_tokenizer.pre_tokenize(&mut pretokenized).is_err() {
+            return Vec::new();
+        }
+        pretokenized
+            .get_splits(OffsetReferential::Original, OffsetType::Byte)
+            .into_iter()
+            .filter(|(word, _, _)| word.chars().any(char::is_alphanumeric))
+            .map(|(word, (start, end), _)| self.token(word, start, end))
+            .collect()
+    }
+
+    fn token(&self, lower: &str, start: usize, end: usize) -> Token {
+        let bare = lower.trim_end_matches(['\'', '’']);
+        let elided = bare.len() != lower.len();
+        if elided && self.elisions.contains(bare) {
+            // Keep the apostrophe form in `lower` ("n'") so negation can be read.
+            return Token {
+                start,
+                end,
+                lower: format!("{bare}'"),
+                stem: String::new(),
+                elision: true,
+                stop: true,
+            };
+        }
+        let stop = self.stop_words.contains(bare);
+        Token {
+            start,
+            end,
+            lower: bare.to_string(),
+            stem: self.stem(bare),
+            elision: false,
+            stop,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyzer() -> Analyzer {
+        Analyzer::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/analysis.toml")).unwrap()
+    }
+
+    #[test]
+    fn offsets_map_back_to_the_text() {
+        let a = analyzer();
+        let text = "L’Égalité femmes-hommes : 12,5 % des « actions » d'aller-vers.";
+        for t in a.tokens(text) {
+            let original = &text[t.start..t.end];
+            assert_eq!(
+                original.to_lowercase().replace('’', "'"),
+                t.lower.replace('’', "'").to_string()
+                    + if t.elision && !original.ends_with(['\'', '’']) {
+                        "'"
+                    } else {
+                        ""
+                    },
+                "token {t:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn elisions_are_split_and_marked() {
+        let a = analyzer();
+        let tokens = a.tokens("l'emploi n'a pas permis qu’il");
+        let lower: Vec<&str> = tokens.iter().map(|t| t.lower.as_str()).collect();
+        assert_eq!(
+            lower,
+            ["l'", "emploi", "n'", "a", "pas", "permis", "qu'", "il"]
+        );
+        assert!(tokens[0].elision && tokens[2].elision && tokens[6].elision);
+        assert!(tokens[1].is_content());
+    }
+
+    #[test]
+    fn lowercasing_happens_before_stemming() {
+        let a = analyzer();
+        let upper = a.tokens("Égalité");
+        let lower = a.tokens("égalité");
+        assert_eq!(upper[0].stem, lower[0].stem);
+        assert_ne!(upper[0].stem, "égalité", "the word is stemmed");
+    }
+
+    #[test]
+    fn stem_overrides_join_snowball_traps() {
+        let a = analyzer();
+        assert_eq!(a.stem("emploi"), a.stem("emplois"));
+        assert_eq!(a.stem("conseils"), a.stem("conseillers"));
+        assert_eq!(a.stem("femmes"), a.stem("femme"));
+    }
+
+    #[test]
+    fn stop_words_are_flagged_not_removed() {
+        let a = analyzer();
+        let tokens = a.tokens("le conseil citoyen");
+        assert_eq!(tokens.len(), 3);
+        assert!(tokens[0].stop && !tokens[1].stop);
+    }
+}

@@ -1,0 +1,340 @@
+//! The classifier's data in models/: codebook, theme lexicon, polarity cues.
+//! Expressions are analysed with the same chain as the text, so they match
+//! on content stems whatever the inflection.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::analyze::Analyzer;
+use crate::error::{Error, Result};
+
+fn read_toml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| Error::ModelData {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeDef {
+    pub id: String,
+    pub name: String,
+}
+
+/// Theme and polarity ids of the codebook.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Codebook {
+    pub version: String,
+    pub themes: Vec<ThemeDef>,
+    pub polarities: Vec<String>,
+}
+
+impl Codebook {
+    pub fn load(path: &Path) -> Result<Codebook> {
+        let codebook: Codebook = read_toml(path)?;
+        if codebook.polarities.len() < 2 || codebook.themes.is_empty() {
+            return Err(Error::ModelData {
+                path: path.to_path_buf(),
+                message: "needs themes and at least two polarities".into(),
+            });
+        }
+        Ok(codebook)
+    }
+
+    pub fn theme_index(&self, id: &str) -> Option<usize> {
+        self.themes.iter().position(|t| t.id == id)
+    }
+
+    pub fn polarity_index(&self, id: &str) -> Option<usize> {
+        self.polarities.iter().position(|p| p == id)
+    }
+
+    /// The stance-free polarity (the last one listed, "neutre").
+    pub fn neutral(&self) -> usize {
+        self.polarities.len() - 1
+    }
+}
+
+/// An expression as a sequence of content stems, with its weight.
+#[derive(Debug, Clone)]
+pub struct Expression {
+    pub text: String,
+    pub stems: Vec<String>,
+    pub weight: f64,
+}
+
+/// Finds expressions in a sequence of stems, indexed by first stem.
+#[derive(Debug, Default)]
+pub struct ExpressionSet {
+    expressions: Vec<Expression>,
+    by_first: HashMap<String, Vec<usize>>,
+}
+
+impl ExpressionSet {
+    fn build(
+        entries: impl IntoIterator<Item = (String, f64)>,
+        stems_of: impl Fn(&str) -> Vec<String>,
+    ) -> ExpressionSet {
+        let mut set = ExpressionSet::default();
+        for (text, weight) in entries {
+            let stems = stems_of(&text);
+            if stems.is_empty() {
+                continue;
+            }
+            set.by_first
+                .entry(stems[0].clone())
+                .or_default()
+                .push(set.expressions.len());
+            set.expressions.push(Expression {
+                text,
+                stems,
+                weight,
+            });
+        }
+        set
+    }
+
+    /// Every match as (expression index, first position, length).
+    pub fn find(&self, stems: &[&str]) -> Vec<(usize, usize, usize)> {
+        let mut found = Vec::new();
+        for (i, stem) in stems.iter().enumerate() {
+            if let Some(candidates) = self.by_first.get(*stem) {
+                for &e in candidates {
+                    let want = &self.expressions[e].stems;
+                    if stems.len() - i >= want.len()
+                        && want.iter().zip(&stems[i..]).all(|(a, b)| a == b)
+                    {
+                        found.push((e, i, want.len()));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    pub fn get(&self, index: usize) -> &Expression {
+        &self.expressions[index]
+    }
+
+    pub fn len(&self) -> usize {
+        self.expressions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.expressions.is_empty()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    version: String,
+    themes: HashMap<String, ThemeLexiconFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeLexiconFile {
+    terms: HashMap<String, f64>,
+    #[serde(default)]
+    counter: Vec<String>,
+}
+
+/// Weighted expressions per theme, and the false friends that cancel them.
+#[derive(Debug)]
+pub struct Lexicon {
+    pub version: String,
+    /// Per codebook theme, in codebook order.
+    pub terms: Vec<ExpressionSet>,
+    pub counters: Vec<ExpressionSet>,
+}
+
+impl Lexicon {
+    pub fn load(path: &Path, codebook: &Codebook, analyzer: &Analyzer) -> Result<Lexicon> {
+        let mut file: LexiconFile = read_toml(path)?;
+        for id in file.themes.keys() {
+            if codebook.theme_index(id).is_none() {
+                return Err(Error::ModelData {
+                    path: path.to_path_buf(),
+                    message: format!("theme `{id}` is not in the codebook"),
+                });
+            }
+        }
+        let mut terms = Vec::new();
+        let mut counters = Vec::new();
+        for theme in &codebook.themes {
+            let entry = file.themes.remove(&theme.id).unwrap_or(ThemeLexiconFile {
+                terms: HashMap::new(),
+                counter: Vec::new(),
+            });
+            let mut sorted: Vec<(String, f64)> = entry.terms.into_iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            let content = |text: &str| content_stems(analyzer, text);
+            terms.push(ExpressionSet::build(sorted, content));
+            counters.push(ExpressionSet::build(
+                entry.counter.into_iter().map(|c| (c, 0.0)),
+                content,
+            ));
+        }
+        Ok(Lexicon {
+            version: file.version,
+            terms,
+            counters,
+        })
+    }
+
+    /// Per theme: the weighted term matches not inside a false friend, as
+    /// (term text, weight).
+    pub fn matches(&self, stems: &[&str]) -> Vec<Vec<(String, f64)>> {
+        self.terms
+            .iter()
+            .zip(&self.counters)
+            .map(|(terms, counters)| {
+                let blocked: Vec<(usize, usize)> = counters
+                    .find(stems)
+                    .into_iter()
+                    .map(|(_, s, n)| (s, s + n))
+                    .collect();
+                terms
+                    .find(stems)
+                    .into_iter()
+                    .filter(|(_, s, n)| !blocked.iter().any(|&(bs, be)| *s < be && s + n > bs))
+                    .map(|(e, _, _)| (terms.get(e).text.clone(), terms.get(e).weight))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CuesFile {
+    version: String,
+    negators: Vec<String>,
+    negation_window: usize,
+    polarity: HashMap<String, PolarityCuesFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolarityCuesFile {
+    cues: HashMap<String, f64>,
+}
+
+/// Polarity cues with negation scope.
+#[derive(Debug)]
+pub struct Cues {
+    pub version: String,
+    pub negators: Vec<String>,
+    pub window: usize,
+    /// Per codebook polarity (the neutral one usually has none).
+    pub cues: Vec<ExpressionSet>,
+}
+
+impl Cues {
+    pub fn load(path: &Path, codebook: &Codebook, analyzer: &Analyzer) -> Result<Cues> {
+        let mut file: CuesFile = read_toml(path)?;
+        for id in file.polarity.keys() {
+            if codebook.polarity_index(id).is_none() {
+                return Err(Error::ModelData {
+                    path: path.to_path_buf(),
+                    message: format!("polarity `{id}` is not in the codebook"),
+                });
+            }
+        }
+        let mut negators: Vec<String> = file
+            .negators
+            .into_iter()
+            .map(|n| n.to_lowercase().replace('’', "'"))
+            .collect();
+        // "peu de participation": "peu" weakens what follows like a negation.
+        if !negators.iter().any(|n| n == "peu") {
+            negators.push("peu".to_string());
+        }
+        let cues = codebook
+            .polarities
+            .iter()
+            .map(|p| {
+                let mut sorted: Vec<(String, f64)> = file
+                    .polarity
+                    .remove(p)
+                    .map(|c| c.cues.into_iter().collect())
+                    .unwrap_or_default();
+                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                ExpressionSet::build(sorted, |text| {
+                    phrase_stems(analyzer, text, &negators)
+                        .into_iter()
+                        .map(|(_, s)| s)
+                        .collect()
+                })
+            })
+            .collect();
+        Ok(Cues {
+            version: file.version,
+            negators,
+            window: file.negation_window,
+            cues,
+        })
+    }
+}
+
+/// Stems of the content words of a text (lexicon terms are matched on these).
+pub fn content_stems(analyzer: &Analyzer, text: &str) -> Vec<String> {
+    analyzer
+        .tokens(text)
+        .into_iter()
+        .filter(|t| t.is_content())
+        .map(|t| t.stem)
+        .collect()
+}
+
+/// Stems of every word but negations, with elided forms written out
+/// ("d'" -> "de"): polarity cues are phrases ("il est proposé de", "manque
+/// de") whose small words matter, while a negation inside one ("n'a pas
+/// permis de") must not stop the match. Returns (token index, stem).
+pub fn phrase_stems(analyzer: &Analyzer, text: &str, negators: &[String]) -> Vec<(usize, String)> {
+    phrase_stems_of(&analyzer.tokens(text), negators)
+}
+
+pub fn phrase_stems_of(
+    tokens: &[crate::analyze::Token],
+    negators: &[String],
+) -> Vec<(usize, String)> {
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !negators.contains(&t.lower))
+        .map(|(i, t)| {
+            let stem = if t.elision {
+                match t.lower.trim_end_matches('\'') {
+                    "d" => "de",
+                    "l" => "le",
+                    "qu" => "que",
+                    "s" => "se",
+                    "c" => "ce",
+                    "j" => "je",
+                    "m" => "me",
+                    "t" => "te",
+                    "n" => "ne",
+                    "jusqu" => "jusqu",
+                    other => other,
+                }
+                .to_string()
+            } else if matches!(t.lower.as_str(), "la" | "les") {
+                // Articles vary freely inside a phrase.
+                "le".to_string()
+            } else {
+                t.stem.clone()
+            };
+            (i, stem)
+        })
+        .collect()
+}

@@ -1,0 +1,269 @@
+//! Paragraph -> named features for the linear model: content stems and stem
+//! bigrams, lexicon scores per theme, polarity cues after negation, the
+//! heading's stems, themes and cues, and a few shape features.
+
+use crate::analyze::Token;
+
+use super::data::{Codebook, Cues, Lexicon};
+
+/// Evidence found in a text before the model weighs it.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    /// Per theme: matched lexicon terms and weights.
+    pub theme_terms: Vec<Vec<(String, f64)>>,
+    /// Per polarity: matched cues (text, weight, negated).
+    pub cues: Vec<Vec<(String, f64, bool)>>,
+    /// Per polarity: cue weight (after negation) found after a contrast word
+    /// ("mais", "toutefois", "en revanche"), where a report's verdict usually sits.
+    pub after_contrast: Vec<f64>,
+}
+
+/// Words that turn a sentence towards its verdict.
+const CONTRAST: &[&str] = &[
+    "mais",
+    "toutefois",
+    "cependant",
+    "néanmoins",
+    "pourtant",
+    "revanche",
+    "reste",
+    "malgré",
+    "hélas",
+    "si",
+];
+
+impl Evidence {
+    pub fn theme_score(&self, theme: usize) -> f64 {
+        self.theme_terms[theme].iter().map(|(_, w)| w).sum()
+    }
+
+    pub fn has_theme_evidence(&self) -> bool {
+        self.theme_terms.iter().any(|t| !t.is_empty())
+    }
+
+    /// Cue weight per polarity after negation: a negated success counts as a
+    /// difficulty and a negated difficulty as a success ("sans difficulté").
+    pub fn polarity_scores(&self, codebook: &Codebook) -> Vec<f64> {
+        let mut scores = vec![0.0; codebook.polarities.len()];
+        let (success, difficulty) = (
+            codebook.polarity_index("reussite"),
+            codebook.polarity_index("difficulte"),
+        );
+        for (p, cues) in self.cues.iter().enumerate() {
+            for (_, weight, negated) in cues {
+                let target = match (*negated, Some(p)) {
+                    (true, x) if x == success => difficulty.unwrap_or(p),
+                    (true, x) if x == difficulty => success.unwrap_or(p),
+                    _ => p,
+                };
+                scores[target] += weight;
+            }
+        }
+        scores
+    }
+}
+
+/// Finds lexicon terms and cues in analysed tokens.
+pub fn find_evidence(tokens: &[Token], lexicon: &Lexicon, cues: &Cues) -> Evidence {
+    let content: Vec<usize> = (0..tokens.len())
+        .filter(|&i| tokens[i].is_content())
+        .collect();
+    let stems: Vec<&str> = content.iter().map(|&i| tokens[i].stem.as_str()).collect();
+    let theme_terms = lexicon.matches(&stems);
+    let contrast_at = tokens
+        .iter()
+        .position(|t| CONTRAST.contains(&t.lower.as_str()));
+    let phrase = super::data::phrase_stems_of(tokens, &cues.negators);
+    let phrase_stems: Vec<&str> = phrase.iter().map(|(_, s)| s.as_str()).collect();
+    let mut after_contrast = vec![0.0; cues.cues.len()];
+    let cue_hits = cues
+        .cues
+        .iter()
+        .enumerate()
+        .map(|(p, set)| {
+            set.find(&phrase_stems)
+                .into_iter()
+                .map(|(e, start, _)| {
+                    let at = phrase[start].0;
+                    let from = at.saturating_sub(cues.window);
+                    let negated = tokens[from..at]
+                        .iter()
+                        .any(|t| cues.negators.contains(&t.lower));
+                    let expr = set.get(e);
+                    if contrast_at.is_some_and(|c| c < at) {
+                        after_contrast[p] += if negated { -expr.weight } else { expr.weight };
+                    }
+                    (expr.text.clone(), expr.weight, negated)
+                })
+                .collect()
+        })
+        .collect();
+    Evidence {
+        theme_terms,
+        cues: cue_hits,
+        after_contrast,
+    }
+}
+
+/// Features of a paragraph and its heading, as (name, value).
+pub fn features(
+    text: &str,
+    tokens: &[Token],
+    evidence: &Evidence,
+    heading: Option<(&[Token], &Evidence)>,
+    codebook: &Codebook,
+) -> Vec<(String, f64)> {
+    let mut out: Vec<(String, f64)> = Vec::with_capacity(2 * tokens.len() + 24);
+    let content: Vec<&str> = tokens
+        .iter()
+        .filter(|t| t.is_content())
+        .map(|t| t.stem.as_str())
+        .collect();
+    for stem in &content {
+        out.push((format!("w:{stem}"), 1.0));
+    }
+    for pair in content.windows(2) {
+        out.push((format!("b:{}_{}", pair[0], pair[1]), 1.0));
+    }
+    for (t, theme) in codebook.themes.iter().enumerate() {
+        let score = evidence.theme_score(t);
+        if score > 0.0 {
+            out.push((format!("lex:{}", theme.id), (1.0 + score).ln()));
+        }
+    }
+    let polarity = evidence.polarity_scores(codebook);
+    for (p, id) in codebook.polarities.iter().enumerate() {
+        if polarity[p] > 0.0 {
+            out.push((format!("cue:{id}"), (1.0 + polarity[p]).ln()));
+        }
+    }
+    for (p, id) in codebook.polarities.iter().enumerate() {
+        let negated: f64 = evidence.cues[p]
+            .iter()
+            .filter(|(_, _, n)| *n)
+            .map(|(_, w, _)| w)
+            .sum();
+        if negated > 0.0 {
+            out.push((format!("cue_negated:{id}"), (1.0 + negated).ln()));
+        }
+        let contrast = evidence.after_contrast[p];
+        if contrast != 0.0 {
+            out.push((
+                format!("cue_after_contrast:{id}"),
+                contrast.signum() * (1.0 + contrast.abs()).ln(),
+            ));
+        }
+    }
+    let trimmed = text.trim_end();
+    if trimmed.ends_with('?') {
+        out.push(("f:question".into(), 1.0));
+    }
+    if verb_led(text) {
+        out.push(("f:verb_led".into(), 1.0));
+    }
+    let words = tokens.iter().filter(|t| !t.elision).count();
+    out.push((
+        if words <= 12 {
+            "f:short"
+        } else if words <= 60 {
+            "f:medium"
+        } else {
+            "f:long"
+        }
+        .into(),
+        1.0,
+    ));
+    if text.contains('«') || text.contains('"') || text.contains('“') {
+        out.push(("f:quote".into(), 1.0));
+    }
+    if let Some((heading_tokens, heading_evidence)) = heading {
+        for t in heading_tokens.iter().filter(|t| t.is_content()) {
+            out.push((format!("h:{}", t.stem), 1.0));
+        }
+        for (t, theme) in codebook.themes.iter().enumerate() {
+            if heading_evidence.theme_score(t) > 0.0 {
+                out.push((format!("hlex:{}", theme.id), 1.0));
+                if !evidence.has_theme_evidence() {
+                    out.push((format!("hlex_only:{}", theme.id), 1.0));
+                }
+            }
+        }
+        let hp = heading_evidence.polarity_scores(codebook);
+        for (p, id) in codebook.polarities.iter().enumerate() {
+            if hp[p] > 0.0 {
+                out.push((format!("hcue:{id}"), 1.0));
+            }
+        }
+    } else {
+        out.push(("h:none".into(), 1.0));
+    }
+    out.push(("bias".into(), 1.0));
+    out
+}
+
+/// A recommendation item starts with an infinitive: "Renforcer le pilotage",
+/// "2. Clarifier le rôle", "- Mettre en place".
+pub fn verb_led(text: &str) -> bool {
+    let rest = text.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || matches!(c, '.' | ')' | '-' | '–' | '•' | ' ' | '(')
+    });
+    let rest = if rest.len() > 1 && rest.as_bytes().get(1) == Some(&b')') {
+        &rest[2..]
+    } else {
+        rest
+    };
+    let first: String = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    let starts_upper = first.chars().next().is_some_and(char::is_uppercase);
+    let lower = first.to_lowercase();
+    starts_upper
+        && lower.chars().count() >= 5
+        && (lower.ends_with("er") || lower.ends_with("ir") || lower.ends_with("re"))
+        && !matches!(
+            lower.as_str(),
+            "entre"
+                | "notre"
+                | "votre"
+                | "autre"
+                | "premier"
+                | "dernier"
+                | "hier"
+                | "leur"
+                | "pour"
+                | "centre"
+                | "titre"
+                | "nombre"
+                | "cadre"
+                | "ordre"
+                | "offre"
+                | "quatre"
+                | "chiffre"
+                | "membre"
+                | "février"
+                | "janvier"
+                | "septembre"
+                | "octobre"
+                | "novembre"
+                | "décembre"
+                | "contre"
+                | "encore"
+                | "parmi"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verb_led_items() {
+        assert!(verb_led("Renforcer l'accompagnement des membres"));
+        assert!(verb_led("2. Clarifier le rôle du conseil citoyen"));
+        assert!(verb_led("a) Formaliser une annexe financière"));
+        assert!(!verb_led("Entre 2015 et 2022, le contrat"));
+        assert!(!verb_led("Le pilotage gagnerait à être resserré."));
+    }
+}

@@ -1,0 +1,291 @@
+//! The supervised part of the classifier: logistic regressions over named
+//! features, one binary model per theme and one softmax model for polarity,
+//! trained by stochastic gradient descent with a fixed seed (so the shipped
+//! model is reproducible from the shipped data).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// One labelled paragraph as the trainer sees it.
+pub struct Example {
+    pub features: Vec<(String, f64)>,
+    pub themes: Vec<bool>,
+    pub polarity: usize,
+}
+
+/// Training settings (recorded in the model file).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrainSettings {
+    pub seed: u64,
+    pub epochs: usize,
+    pub learning_rate: f64,
+    pub l2: f64,
+    /// Features seen in fewer training paragraphs are ignored.
+    pub min_count: usize,
+}
+
+impl Default for TrainSettings {
+    fn default() -> Self {
+        TrainSettings {
+            seed: 20261126,
+            epochs: 30,
+            learning_rate: 0.2,
+            l2: 1e-5,
+            min_count: 2,
+        }
+    }
+}
+
+/// A trained model: weights per feature name, for each theme then each polarity.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LinearModel {
+    pub format: String,
+    /// Files it was trained on and the SHA-256 of their bytes, in order.
+    pub trained_on: Vec<String>,
+    pub data_hash: String,
+    pub examples: usize,
+    pub settings: TrainSettings,
+    pub themes: Vec<String>,
+    pub polarities: Vec<String>,
+    /// Hash of the analysis, lexicon and cue files the features came from.
+    pub features_hash: String,
+    /// feature name -> weights (themes first, then polarities); sorted, so
+    /// the same training writes the same file.
+    pub weights: BTreeMap<String, Vec<f32>>,
+    /// The same weights, for fast look-up.
+    #[serde(skip)]
+    lookup: HashMap<String, Vec<f32>>,
+}
+
+/// Raw scores of one paragraph: per theme a logit, per polarity a logit.
+pub struct Scores {
+    pub themes: Vec<f64>,
+    pub polarities: Vec<f64>,
+}
+
+/// Lexicon evidence of themes says what a paragraph is about, not how it
+/// judges it: the polarity model does not see it (it would learn that
+/// reports on a theme tend to praise or deplore it).
+fn is_theme_only(feature: &str) -> bool {
+    feature.starts_with("lex:") || feature.starts_with("hlex")
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+pub fn softmax(z: &[f64]) -> Vec<f64> {
+    let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let exp: Vec<f64> = z.iter().map(|v| (v - max).exp()).collect();
+    let sum: f64 = exp.iter().sum();
+    exp.into_iter().map(|e| e / sum).collect()
+}
+
+/// A small deterministic generator (xorshift64*), enough to shuffle.
+struct Shuffler(u64);
+
+impl Shuffler {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+impl LinearModel {
+    pub fn train(
+        examples: &[Example],
+        themes: Vec<String>,
+        polarities: Vec<String>,
+        settings: TrainSettings,
+    ) -> LinearModel {
+        let (n_themes, n_pol) = (themes.len(), polarities.len());
+        let outputs = n_themes + n_pol;
+        // Vocabulary: features seen in at least `min_count` paragraphs, in a
+        // fixed (sorted) order so training is deterministic.
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for e in examples {
+            let mut seen: Vec<&str> = e.features.iter().map(|(n, _)| n.as_str()).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for name in seen {
+                *counts.entry(name).or_default() += 1;
+            }
+        }
+        let mut names: Vec<&str> = counts
+            .iter()
+            .filter(|(_, c)| **c >= settings.min_count)
+            .map(|(n, _)| *n)
+            .collect();
+        names.sort_unstable();
+        let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let data: Vec<Vec<(usize, f64)>> = examples
+            .iter()
+            .map(|e| {
+                e.features
+                    .iter()
+                    .filter_map(|(n, v)| index.get(n.as_str()).map(|&i| (i, *v)))
+                    .collect()
+            })
+            .collect();
+        let theme_only: Vec<bool> = names.iter().map(|n| is_theme_only(n)).collect();
+
+        let mut w = vec![vec![0.0f64; names.len()]; outputs];
+        let mut avg = vec![vec![0.0f64; names.len()]; outputs];
+        let mut order: Vec<usize> = (0..examples.len()).collect();
+        let mut rng = Shuffler(settings.seed.max(1));
+        for epoch in 0..settings.epochs {
+            rng.shuffle(&mut order);
+            let lr = settings.learning_rate / (1.0 + 0.1 * epoch as f64);
+            for &k in &order {
+                let x = &data[k];
+                let e = &examples[k];
+                for (t, wt) in w.iter_mut().enumerate().take(n_themes) {
+                    let z: f64 = x.iter().map(|&(i, v)| wt[i] * v).sum();
+                    let g = sigmoid(z) - if e.themes[t] { 1.0 } else { 0.0 };
+                    for &(i, v) in x {
+                        wt[i] -= lr * (g * v + settings.l2 * wt[i]);
+                    }
+                }
+                let z: Vec<f64> = (0..n_pol)
+                    .map(|p| {
+                        x.iter()
+                            .filter(|&&(i, _)| !theme_only[i])
+                            .map(|&(i, v)| w[n_themes + p][i] * v)
+                            .sum()
+                    })
+                    .collect();
+                let probs = softmax(&z);
+                for p in 0..n_pol {
+                    let g = probs[p] - if e.polarity == p { 1.0 } else { 0.0 };
+                    for &(i, v) in x.iter().filter(|&&(i, _)| !theme_only[i]) {
+                        w[n_themes + p][i] -= lr * (g * v + settings.l2 * w[n_themes + p][i]);
+                    }
+                }
+            }
+            // Averaging the weights of every epoch steadies the model.
+            for (a, row) in avg.iter_mut().zip(&w) {
+                for (ai, wi) in a.iter_mut().zip(row) {
+                    *ai += wi;
+                }
+            }
+        }
+        let epochs = settings.epochs.max(1) as f64;
+        let mut weights = BTreeMap::new();
+        for (i, name) in names.iter().enumerate() {
+            let column: Vec<f32> = avg
+                .iter()
+                .map(|row| ((row[i] / epochs) * 1e4).round() as f32 / 1e4)
+                .collect();
+            if column.iter().any(|v| v.abs() >= 1e-4) {
+                weights.insert(name.to_string(), column);
+            }
+        }
+        LinearModel {
+            format: "evalmine-linear-1".into(),
+            trained_on: Vec::new(),
+            data_hash: String::new(),
+            examples: examples.len(),
+            settings,
+            themes,
+            polarities,
+            features_hash: String::new(),
+            lookup: weights.clone().into_iter().collect(),
+            weights,
+        }
+    }
+
+    /// Logits of a paragraph's features.
+    pub fn score(&self, features: &[(String, f64)]) -> Scores {
+        let n_themes = self.themes.len();
+        let mut out = vec![0.0f64; n_themes + self.polarities.len()];
+        for (name, value) in features {
+            if let Some(w) = self.lookup.get(name) {
+                let outputs = if is_theme_only(name) {
+                    n_themes
+                } else {
+                    w.len()
+                };
+                for (o, wi) in out.iter_mut().zip(w).take(outputs) {
+                    *o += *wi as f64 * value;
+                }
+            }
+        }
+        let polarities = out.split_off(n_themes);
+        Scores {
+            themes: out,
+            polarities,
+        }
+    }
+
+    /// The features that pushed output `output` most, with their contribution.
+    pub fn top_contributions(
+        &self,
+        features: &[(String, f64)],
+        output: usize,
+        n: usize,
+    ) -> Vec<(String, f64)> {
+        let mut c: Vec<(String, f64)> = features
+            .iter()
+            .filter(|(name, _)| name != "bias")
+            .filter_map(|(name, v)| {
+                self.lookup
+                    .get(name)
+                    .map(|w| (name.clone(), w[output] as f64 * v))
+            })
+            .filter(|(_, c)| *c > 0.0)
+            .collect();
+        c.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        c.dedup_by(|a, b| a.0 == b.0);
+        c.truncate(n);
+        c
+    }
+
+    pub fn theme_probability(logit: f64) -> f64 {
+        sigmoid(logit)
+    }
+
+    pub fn load(path: &Path) -> Result<LinearModel> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut model: LinearModel = serde_json::from_str(&text).map_err(|e| Error::ModelData {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let outputs = model.themes.len() + model.polarities.len();
+        if let Some((name, _)) = model.weights.iter().find(|(_, w)| w.len() != outputs) {
+            return Err(Error::ModelData {
+                path: path.to_path_buf(),
+                message: format!("feature `{name}` has the wrong number of weights"),
+            });
+        }
+        model.lookup = model.weights.clone().into_iter().collect();
+        Ok(model)
+    }
+
+    /// Writes the model (written to a temporary file, then renamed).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let fail = |message: String| Error::ModelData {
+            path: path.to_path_buf(),
+            message,
+        };
+        let text = serde_json::to_string(self).map_err(|e| fail(e.to_string()))?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text + "\n")
+            .and_then(|_| std::fs::rename(&tmp, path))
+            .map_err(|e| fail(e.to_string()))
+    }
+}

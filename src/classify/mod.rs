@@ -1,0 +1,567 @@
+//! Classification stage: paragraph (and its heading) -> themes and polarity,
+//! with the evidence that decided.
+//!
+//! The lexicon and polarity cues of models/ find evidence (with negation
+//! scope); a linear model trained on labelled paragraphs weighs it together
+//! with stems, stem bigrams and the heading's words. Two rules from the
+//! codebook come last: a paragraph with no theme evidence of its own takes
+//! its heading's theme, and an evaluation question is `neutre`.
+
+mod data;
+mod features;
+pub mod labels;
+mod linear;
+pub mod metrics;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+pub use data::{Codebook, Cues, Lexicon};
+pub use linear::{Example, LinearModel, TrainSettings};
+
+use crate::analyze::Analyzer;
+use crate::error::{Error, Result};
+use features::{find_evidence, Evidence};
+
+/// Files of the models folder.
+pub struct ModelFiles {
+    pub codebook: PathBuf,
+    pub analysis: PathBuf,
+    pub lexicon: PathBuf,
+    pub cues: PathBuf,
+    pub linear: PathBuf,
+}
+
+impl ModelFiles {
+    pub fn in_dir(dir: &Path) -> ModelFiles {
+        ModelFiles {
+            codebook: dir.join("codebook.toml"),
+            analysis: dir.join("analysis.toml"),
+            lexicon: dir.join("lexicon.toml"),
+            cues: dir.join("cues.toml"),
+            linear: dir.join("linear.json"),
+        }
+    }
+
+    /// Hash of the files that define the features: a model trained with
+    /// other ones weighs features that no longer mean the same.
+    pub fn features_hash(&self) -> Result<String> {
+        let mut hasher = Sha256::new();
+        for path in [&self.analysis, &self.lexicon, &self.cues] {
+            let bytes = std::fs::read(path).map_err(|source| Error::ReadFile {
+                path: path.clone(),
+                source,
+            })?;
+            hasher.update(&bytes);
+        }
+        Ok(hasher
+            .finalize()
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect())
+    }
+}
+
+/// Turns text into evidence and features (everything but the trained weights).
+pub struct FeatureExtractor {
+    pub codebook: Codebook,
+    pub analyzer: Analyzer,
+    pub lexicon: Lexicon,
+    pub cues: Cues,
+}
+
+/// What the extractor found in one paragraph.
+pub struct Analysed {
+    pub features: Vec<(String, f64)>,
+    pub evidence: Evidence,
+    pub heading_evidence: Option<Evidence>,
+    pub question: bool,
+    pub verb_led: bool,
+}
+
+impl FeatureExtractor {
+    pub fn load(files: &ModelFiles) -> Result<FeatureExtractor> {
+        let codebook = Codebook::load(&files.codebook)?;
+        let analyzer = Analyzer::load(&files.analysis)?;
+        let lexicon = Lexicon::load(&files.lexicon, &codebook, &analyzer)?;
+        let cues = Cues::load(&files.cues, &codebook, &analyzer)?;
+        Ok(FeatureExtractor {
+            codebook,
+            analyzer,
+            lexicon,
+            cues,
+        })
+    }
+
+    pub fn analyse(&self, text: &str, heading: Option<&str>) -> Analysed {
+        let tokens = self.analyzer.tokens(text);
+        let evidence = find_evidence(&tokens, &self.lexicon, &self.cues);
+        let heading = heading.filter(|h| !h.trim().is_empty()).map(|h| {
+            let tokens = self.analyzer.tokens(h);
+            let evidence = find_evidence(&tokens, &self.lexicon, &self.cues);
+            (tokens, evidence)
+        });
+        let features = features::features(
+            text,
+            &tokens,
+            &evidence,
+            heading.as_ref().map(|(t, e)| (t.as_slice(), e)),
+            &self.codebook,
+        );
+        Analysed {
+            features,
+            question: text.trim_end().ends_with('?'),
+            verb_led: features::verb_led(text),
+            evidence,
+            heading_evidence: heading.map(|(_, e)| e),
+        }
+    }
+}
+
+/// The labels of one paragraph.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    /// Indices into the codebook's themes.
+    pub themes: Vec<usize>,
+    /// Probability of each codebook theme.
+    pub theme_scores: Vec<f64>,
+    pub polarity: usize,
+    pub polarity_score: f64,
+    /// The cues and weights that decided, readable.
+    pub evidence: String,
+}
+
+/// Settings of the classification stage (pipeline.toml `[classify]`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClassifyConfig {
+    /// Folder holding codebook.toml, analysis.toml, lexicon.toml, cues.toml
+    /// and linear.json. Relative paths are taken from the configuration file.
+    pub models: PathBuf,
+    /// A theme is assigned when its probability reaches this.
+    pub theme_threshold: f64,
+    /// A paragraph with no theme evidence of its own takes the themes of its
+    /// heading.
+    pub inherit_heading_theme: bool,
+}
+
+impl Default for ClassifyConfig {
+    fn default() -> Self {
+        ClassifyConfig {
+            models: PathBuf::from("models"),
+            theme_threshold: 0.5,
+            inherit_heading_theme: true,
+        }
+    }
+}
+
+/// The trained classifier, loaded once and shared by all threads.
+pub struct Classifier {
+    pub extractor: FeatureExtractor,
+    pub model: LinearModel,
+    config: ClassifyConfig,
+    version: String,
+}
+
+impl Classifier {
+    pub fn load(config: &ClassifyConfig) -> Result<Classifier> {
+        let files = ModelFiles::in_dir(&config.models);
+        let extractor = FeatureExtractor::load(&files)?;
+        let model = LinearModel::load(&files.linear)?;
+        if model.themes
+            != extractor
+                .codebook
+                .themes
+                .iter()
+                .map(|t| t.id.clone())
+                .collect::<Vec<_>>()
+            || model.polarities != extractor.codebook.polarities
+        {
+            return Err(Error::ModelData {
+                path: files.linear.clone(),
+                message: "the model's themes or polarities differ from codebook.toml: retrain it with `evalmine train`".into(),
+            });
+        }
+        let version = format!(
+            "{}+{}",
+            model.format,
+            &model.data_hash.chars().take(12).collect::<String>()
+        );
+        Ok(Classifier {
+            extractor,
+            model,
+            config: config.clone(),
+            version,
+        })
+    }
+
+    /// "evalmine-linear-1+<training data hash>", written into every table.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    pub fn codebook(&self) -> &Codebook {
+        &self.extractor.codebook
+    }
+
+    pub fn classify(&self, text: &str, heading: Option<&str>) -> Labels {
+        let codebook = &self.extractor.codebook;
+        let analysed = self.extractor.analyse(text, heading);
+        let scores = self.model.score(&analysed.features);
+        let theme_scores: Vec<f64> = scores
+            .themes
+            .iter()
+            .map(|&z| LinearModel::theme_probability(z))
+            .collect();
+        let mut themes: Vec<usize> = (0..theme_scores.len())
+            .filter(|&t| theme_scores[t] >= self.config.theme_threshold)
+            .collect();
+        let mut notes: Vec<String> = Vec::new();
+
+        if themes.is_empty()
+            && self.config.inherit_heading_theme
+            && !analysed.evidence.has_theme_evidence()
+        {
+            if let Some(h) = &analysed.heading_evidence {
+                themes = (0..codebook.themes.len())
+                    .filter(|&t| h.theme_score(t) > 0.0)
+                    .collect();
+                if !themes.is_empty() {
+                    notes.push("themes from the heading".into());
+                }
+            }
+        }
+
+        let probs = linear::softmax(&scores.polarities);
+        let mut polarity = (0..probs.len())
+            .max_by(|&a, &b| probs[a].total_cmp(&probs[b]))
+            .unwrap_or(codebook.neutral());
+        let cue_scores = analysed.evidence.polarity_scores(codebook);
+        let reco = codebook.polarity_index("preconisation");
+        if analysed.question && reco.is_none_or(|r| cue_scores[r] == 0.0) {
+            polarity = codebook.neutral();
+            notes.push("an evaluation question is neutre".into());
+        } else if let Some(r) = reco {
+            let reco_heading = analysed
+                .heading_evidence
+                .as_ref()
+                .is_some_and(|h| h.polarity_scores(codebook)[r] > 0.0);
+            if reco_heading && analysed.verb_led {
+                polarity = r;
+                notes.push("verb-led item under a recommendations heading".into());
+            }
+        }
+        let evidence = self.explain(&analysed, &themes, &theme_scores, polarity, &notes);
+        Labels {
+            themes,
+            theme_scores,
+            polarity,
+            polarity_score: probs[polarity],
+            evidence,
+        }
+    }
+
+    fn explain(
+        &self,
+        a: &Analysed,
+        themes: &[usize],
+        theme_scores: &[f64],
+        polarity: usize,
+        notes: &[String],
+    ) -> String {
+        let codebook = &self.extractor.codebook;
+        let n_themes = codebook.themes.len();
+        let mut parts = Vec::new();
+        for &t in themes {
+            let terms: Vec<String> = a.evidence.theme_terms[t]
+                .iter()
+                .map(|(term, w)| format!("{term} {w}"))
+                .collect();
+            let model: Vec<String> = self
+                .model
+                .top_contributions(&a.features, t, 3)
+                .into_iter()
+                .map(|(f, c)| format!("{f} +{c:.2}"))
+                .collect();
+            parts.push(format!(
+                "{} {:.2}: lexicon [{}] model [{}]",
+                codebook.themes[t].id,
+                theme_scores[t],
+                terms.join(", "),
+                model.join(", ")
+            ));
+        }
+        let cues: Vec<String> = a
+            .evidence
+            .cues
+            .iter()
+            .enumerate()
+            .flat_map(|(p, c)| {
+                c.iter().map(move |(text, w, negated)| {
+                    format!(
+                        "{}{} ({} {w})",
+                        if *negated { "negated " } else { "" },
+                        text,
+                        codebook.polarities[p]
+                    )
+                })
+            })
+            .collect();
+        let model: Vec<String> = self
+            .model
+            .top_contributions(&a.features, n_themes + polarity, 3)
+            .into_iter()
+            .map(|(f, c)| format!("{f} +{c:.2}"))
+            .collect();
+        parts.push(format!(
+            "{}: cues [{}] model [{}]",
+            codebook.polarities[polarity],
+            cues.join(", "),
+            model.join(", ")
+        ));
+        parts.extend(notes.iter().cloned());
+        parts.join("; ")
+    }
+}
+
+/// Fits the linear model on labelled CSV files (in the given order, with
+/// the fixed seed of `settings`): the same files give the same model.
+pub fn train(
+    files: &ModelFiles,
+    label_paths: &[PathBuf],
+    settings: TrainSettings,
+) -> Result<LinearModel> {
+    let extractor = FeatureExtractor::load(files)?;
+    let codebook = &extractor.codebook;
+    let mut hasher = Sha256::new();
+    let mut examples = Vec::new();
+    for path in label_paths {
+        let bytes = std::fs::read(path).map_err(|source| Error::ReadFile {
+            path: path.clone(),
+            source,
+        })?;
+        hasher.update(&bytes);
+        for row in labels::read(path, codebook, true)? {
+            let (themes, polarity) = row.gold.expect("labels are required");
+            let features = extractor
+                .analyse(&row.text, row.context.as_deref())
+                .features;
+            examples.push(Example {
+                features,
+                themes,
+                polarity,
+            });
+        }
+    }
+    if examples.is_empty() {
+        return Err(Error::LabelFile {
+            path: label_paths.first().cloned().unwrap_or_default(),
+            message: "no labelled paragraph".into(),
+        });
+    }
+    let mut model = LinearModel::train(
+        &examples,
+        codebook.themes.iter().map(|t| t.id.clone()).collect(),
+        codebook.polarities.clone(),
+        settings,
+    );
+    model.trained_on = label_paths
+        .iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    model.data_hash = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    model.features_hash = files.features_hash()?;
+    Ok(model)
+}
+
+/// Classifies labelled rows and compares with their gold labels.
+pub fn evaluate_rows(classifier: &Classifier, rows: &[labels::Row]) -> metrics::Report {
+    use rayon::prelude::*;
+    let predicted: Vec<(Vec<bool>, usize)> = rows
+        .par_iter()
+        .map(|row| {
+            let labels = classifier.classify(&row.text, row.context.as_deref());
+            let mut flags = vec![false; classifier.codebook().themes.len()];
+            for t in labels.themes {
+                flags[t] = true;
+            }
+            (flags, labels.polarity)
+        })
+        .collect();
+    let gold: Vec<(Vec<bool>, usize)> = rows.iter().filter_map(|r| r.gold.clone()).collect();
+    let codebook = classifier.codebook();
+    metrics::evaluate(
+        &codebook
+            .themes
+            .iter()
+            .map(|t| t.id.clone())
+            .collect::<Vec<_>>(),
+        &codebook.polarities,
+        &gold,
+        &predicted,
+    )
+}
+
+impl Classifier {
+    /// Labels of a paragraph for the tables: themes, polarity, and one
+    /// finding per theme quoting its most telling sentence.
+    pub fn label_paragraph(
+        &self,
+        text: &str,
+        heading: Option<&str>,
+    ) -> crate::record::ParagraphLabels {
+        let labels = self.classify(text, heading);
+        let codebook = self.codebook();
+        let findings = labels
+            .themes
+            .iter()
+            .map(|&t| crate::record::Finding {
+                theme: codebook.themes[t].id.clone(),
+                score: labels.theme_scores[t],
+                quote: self.best_sentence(text, t, labels.polarity).to_string(),
+            })
+            .collect();
+        crate::record::ParagraphLabels {
+            themes: labels
+                .themes
+                .iter()
+                .map(|&t| codebook.themes[t].id.clone())
+                .collect(),
+            polarity: codebook.polarities[labels.polarity].clone(),
+            polarity_score: labels.polarity_score,
+            findings,
+            evidence: labels.evidence,
+        }
+    }
+
+    /// The sentence carrying the most evidence for the theme and the
+    /// polarity (the first one when none stands out), verbatim.
+    pub fn best_sentence<'t>(&self, text: &'t str, theme: usize, polarity: usize) -> &'t str {
+        let spans = crate::analyze::sentence_spans(text);
+        if spans.len() <= 1 {
+            return text.trim();
+        }
+        let codebook = self.codebook();
+        let mut best = (f64::NEG_INFINITY, spans[0]);
+        for &(s, e) in &spans {
+            let tokens = self.extractor.analyzer.tokens(&text[s..e]);
+            let evidence = find_evidence(&tokens, &self.extractor.lexicon, &self.extractor.cues);
+            let score = evidence.theme_score(theme) + evidence.polarity_scores(codebook)[polarity];
+            if score > best.0 {
+                best = (score, (s, e));
+            }
+        }
+        &text[best.1 .0..best.1 .1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn models() -> ModelFiles {
+        ModelFiles::in_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models"))
+    }
+
+    fn cue_scores(extractor: &FeatureExtractor, text: &str) -> Vec<f64> {
+        extractor
+            .analyse(text, None)
+            .evidence
+            .polarity_scores(&extractor.codebook)
+    }
+
+    #[test]
+    fn negation_flips_cues() {
+        let x = FeatureExtractor::load(&models()).unwrap();
+        let (success, difficulty) = (
+            x.codebook.polarity_index("reussite").unwrap(),
+            x.codebook.polarity_index("difficulte").unwrap(),
+        );
+        let plain = cue_scores(&x, "Le dispositif a permis de toucher les jeunes.");
+        assert!(plain[success] > plain[difficulty], "{plain:?}");
+        let negated = cue_scores(&x, "Le dispositif n'a pas permis de toucher les jeunes.");
+        assert!(negated[difficulty] > negated[success], "{negated:?}");
+        let without = cue_scores(
+            &x,
+            "La programmation s'est déroulée sans difficulté majeure.",
+        );
+        assert!(without[success] > without[difficulty], "{without:?}");
+    }
+
+    #[test]
+    fn cue_phrases_keep_their_small_words() {
+        let x = FeatureExtractor::load(&models()).unwrap();
+        let reco = x.codebook.polarity_index("preconisation").unwrap();
+        assert!(cue_scores(&x, "Il est proposé de créer un comité.")[reco] > 0.0);
+        assert_eq!(
+            cue_scores(&x, "Les horaires proposés ne conviennent pas.")[reco],
+            0.0
+        );
+    }
+
+    #[test]
+    fn false_friends_do_not_count() {
+        let x = FeatureExtractor::load(&models()).unwrap();
+        let dc = x.codebook.theme_index("droit_commun").unwrap();
+        assert!(
+            x.analyse("La mobilisation du droit commun reste faible.", None)
+                .evidence
+                .theme_score(dc)
+                > 0.0
+        );
+        assert_eq!(
+            x.analyse("Le bailleur applique le droit commun du bail.", None)
+                .evidence
+                .theme_score(dc),
+            0.0
+        );
+        let emploi = x.codebook.theme_index("emploi").unwrap();
+        assert_eq!(
+            x.analyse("L'association emploie trois médiatrices.", None)
+                .evidence
+                .theme_score(emploi),
+            0.0
+        );
+    }
+
+    #[test]
+    fn a_paragraph_without_theme_words_takes_its_heading_theme() {
+        let classifier = Classifier::load(&ClassifyConfig {
+            models: Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
+            ..ClassifyConfig::default()
+        })
+        .unwrap();
+        let text = "Les difficultés tiennent d'abord au renouvellement des membres, dont la moitié est partie en 2020.";
+        let labels = classifier.classify(text, Some("4. Le conseil citoyen"));
+        let cc = classifier
+            .codebook()
+            .theme_index("conseils_citoyens")
+            .unwrap();
+        assert!(
+            labels.themes.contains(&cc),
+            "{:?} {}",
+            labels.themes,
+            labels.evidence
+        );
+        assert_eq!(
+            classifier.codebook().polarities[labels.polarity],
+            "difficulte",
+            "{}",
+            labels.evidence
+        );
+        let question = classifier.classify(
+            "Dans quelle mesure le conseil citoyen a-t-il pesé sur les décisions ?",
+            None,
+        );
+        assert_eq!(
+            classifier.codebook().polarities[question.polarity],
+            "neutre"
+        );
+    }
+}
