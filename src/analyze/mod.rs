@@ -8,7 +8,7 @@
 
 mod sentences;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -58,13 +58,20 @@ struct AnalysisData {
 
 /// The analysis chain, built once from models/analysis.toml.
 pub struct Analyzer {
+    /// NFC then lowercase, for text that is not NFC already.
     normalizer: NormalizerSequence,
+    /// Lowercase only: text from the extractor is NFC already.
+    lowercase: Lowercase,
     pre_tokenizer: Split,
     stemmer: Stemmer,
-    elisions: HashSet<String>,
-    stop_words: HashSet<String>,
-    stem_overrides: HashMap<String, String>,
+    elisions: rustc_hash::FxHashSet<String>,
+    stop_words: rustc_hash::FxHashSet<String>,
+    stem_overrides: rustc_hash::FxHashMap<String, String>,
     version: String,
+}
+
+thread_local! {
+    static STEMS: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = std::cell::RefCell::new(Default::default());
 }
 
 /// Words: letters and digits, with an apostrophe kept at the end of an
@@ -97,10 +104,11 @@ impl Analyzer {
         let lower = |v: Vec<String>| {
             v.into_iter()
                 .map(|w| w.to_lowercase())
-                .collect::<HashSet<_>>()
+                .collect::<rustc_hash::FxHashSet<_>>()
         };
         Ok(Analyzer {
             normalizer: NormalizerSequence::new(vec![NFC.into(), Lowercase.into()]),
+            lowercase: Lowercase,
             pre_tokenizer,
             stemmer: Stemmer::create(Algorithm::French),
             elisions: lower(data.elisions),
@@ -120,16 +128,34 @@ impl Analyzer {
 
     /// Stem of one lowercase word, overrides first.
     pub fn stem(&self, lower: &str) -> String {
-        match self.stem_overrides.get(lower) {
-            Some(stem) => stem.clone(),
-            None => self.stemmer.stem(lower).into_owned(),
+        if let Some(stem) = self.stem_overrides.get(lower) {
+            return stem.clone();
         }
+        // Words repeat a lot: each thread keeps the stems it has computed.
+        STEMS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(stem) = cache.get(lower) {
+                return stem.clone();
+            }
+            let stem = self.stemmer.stem(lower).into_owned();
+            if cache.len() < 200_000 {
+                cache.insert(lower.to_string(), stem.clone());
+            }
+            stem
+        })
     }
 
     /// Tokens of `text`, in order, with byte offsets into `text`.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         let mut normalized = NormalizedString::from(text);
-        if self.normalizer.normalize(&mut normalized).is_err() {
+        let normalizing = if unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
+        {
+            self.lowercase.normalize(&mut normalized)
+        } else {
+            self.normalizer.normalize(&mut normalized)
+        };
+        if normalizing.is_err() {
             return Vec::new();
         }
         let mut pretokenized = PreTokenizedString::from(normalized);

@@ -75,7 +75,7 @@ pub struct Expression {
 #[derive(Debug, Default)]
 pub struct ExpressionSet {
     expressions: Vec<Expression>,
-    by_first: HashMap<String, Vec<usize>>,
+    by_first: rustc_hash::FxHashMap<String, Vec<usize>>,
 }
 
 impl ExpressionSet {

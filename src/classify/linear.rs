@@ -58,7 +58,7 @@ pub struct LinearModel {
     pub weights: BTreeMap<String, Vec<f32>>,
     /// The same weights, for fast look-up.
     #[serde(skip)]
-    lookup: HashMap<String, Vec<f32>>,
+    lookup: rustc_hash::FxHashMap<String, Vec<f32>>,
 }
 
 /// Raw scores of one paragraph: per theme a logit, per polarity a logit.
