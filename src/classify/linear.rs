@@ -33,7 +33,7 @@ impl Default for TrainSettings {
         TrainSettings {
             seed: 20261126,
             epochs: 30,
-            learning_rate: 0.2,
+            learning_rate: 0.1,
             l2: 1e-5,
             min_count: 2,
         }

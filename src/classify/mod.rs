@@ -151,7 +151,7 @@ impl Default for ClassifyConfig {
     fn default() -> Self {
         ClassifyConfig {
             models: PathBuf::from("models"),
-            theme_threshold: 0.5,
+            theme_threshold: 0.4,
             inherit_heading_theme: true,
         }
     }
