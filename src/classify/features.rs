@@ -112,6 +112,7 @@ pub fn features(
     evidence: &Evidence,
     heading: Option<(&[Token], &Evidence)>,
     codebook: &Codebook,
+    negators: &[String],
 ) -> Vec<(String, f64)> {
     let mut out: Vec<(String, f64)> = Vec::with_capacity(2 * tokens.len() + 24);
     let content: Vec<&str> = tokens
@@ -124,6 +125,14 @@ pub fn features(
     }
     for pair in content.windows(2) {
         out.push((format!("b:{}_{}", pair[0], pair[1]), 1.0));
+    }
+    // Words in the scope of a negation ("n'a pas permis", "sans effet") also
+    // count as negated words, so the model can weigh them apart.
+    for (i, t) in tokens.iter().enumerate().filter(|(_, t)| t.is_content()) {
+        let from = i.saturating_sub(3);
+        if tokens[from..i].iter().any(|n| negators.contains(&n.lower)) {
+            out.push((format!("neg:{}", t.stem), 1.0));
+        }
     }
     for (t, theme) in codebook.themes.iter().enumerate() {
         let score = evidence.theme_score(t);

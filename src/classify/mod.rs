@@ -109,6 +109,7 @@ impl FeatureExtractor {
             &evidence,
             heading.as_ref().map(|(t, e)| (t.as_slice(), e)),
             &self.codebook,
+            &self.cues.negators,
         );
         Analysed {
             features,
