@@ -16,6 +16,7 @@ pub struct PipelineConfig {
     pub output: OutputConfig,
     pub extract: ExtractConfig,
     pub classify: crate::classify::ClassifyConfig,
+    pub coverage: crate::aggregate::CoverageConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -186,6 +187,15 @@ impl PipelineConfig {
             return Err(bad(
                 "classify.theme_threshold",
                 format!("{t} is not a probability between 0 and 1 (excluded)"),
+            ));
+        }
+        let cov = &self.coverage;
+        if cov.traitee_min_paragraphs == 0
+            || cov.approfondie_min_paragraphs < cov.traitee_min_paragraphs
+        {
+            return Err(bad(
+                "coverage.approfondie_min_paragraphs",
+                "needs coverage.traitee_min_paragraphs >= 1 and approfondie_min_paragraphs >= traitee_min_paragraphs".to_string(),
             ));
         }
         let o = &self.output;

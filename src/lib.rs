@@ -15,6 +15,7 @@
 //! # Ok::<(), evalmine::Error>(())
 //! ```
 
+pub mod aggregate;
 pub mod analyze;
 pub mod classify;
 pub mod config;

@@ -37,6 +37,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             for d in outcome.documents.iter().filter(|d| d.status.is_failure()) {
                 eprintln!("evalmine: {}: {}: {}", d.doc_id, d.status, d.message);
             }
+            print!("{}", outcome.summary_fr);
             println!("{} -> {}", outcome.summary(), config.output.dir.display());
             Ok(if outcome.any_failed() {
                 ExitCode::from(1)

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::aggregate;
 use crate::classify::Classifier;
 use crate::config::{ExtractConfig, KeepOrDrop, PipelineConfig};
 use crate::error::{Error, Result};
@@ -175,6 +176,8 @@ fn hex_sha256(bytes: &[u8]) -> String {
 #[derive(Debug)]
 pub struct RunOutcome {
     pub documents: Vec<Document>,
+    /// The synthesis summary in French, printed at the end of `run`.
+    pub summary_fr: String,
     pub written: Vec<PathBuf>,
     pub elapsed: Duration,
 }
@@ -235,9 +238,25 @@ pub fn run(config: &PipelineConfig) -> Result<RunOutcome> {
         config_hash: config.hash(),
         model_version: classifier.version().to_string(),
     };
-    let written = output::write_tables(&documents, &config.output, &provenance)?;
+    let synthesis = aggregate::synthesise(&documents, classifier.codebook(), &config.coverage)
+        .map_err(|e| Error::WriteTable {
+            path: config.output.dir.clone(),
+            message: format!("synthesis: {e}"),
+        })?;
+    let summary_fr = aggregate::summary_fr(&synthesis, classifier.codebook()).map_err(|e| {
+        Error::WriteTable {
+            path: config.output.dir.clone(),
+            message: format!("synthesis: {e}"),
+        }
+    })?;
+    let extra = vec![
+        ("coverage", synthesis.coverage),
+        ("synthesis", synthesis.synthesis),
+    ];
+    let written = output::write_tables(&documents, extra, &config.output, &provenance)?;
     Ok(RunOutcome {
         documents,
+        summary_fr,
         written,
         elapsed: start.elapsed(),
     })

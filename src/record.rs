@@ -87,6 +87,8 @@ pub struct ParagraphLabels {
     pub polarity_score: f64,
     /// One finding per theme: its probability and the most telling sentence.
     pub findings: Vec<Finding>,
+    /// Themes named by the paragraph's heading (a section on the theme).
+    pub section_themes: Vec<String>,
     pub evidence: String,
 }
 

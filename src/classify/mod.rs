@@ -132,6 +132,8 @@ pub struct Labels {
     pub polarity_score: f64,
     /// The cues and weights that decided, readable.
     pub evidence: String,
+    /// Themes the heading names (lexicon evidence in the heading).
+    pub heading_themes: Vec<usize>,
 }
 
 /// Settings of the classification stage (pipeline.toml `[classify]`).
@@ -255,12 +257,22 @@ impl Classifier {
             }
         }
         let evidence = self.explain(&analysed, &themes, &theme_scores, polarity, &notes);
+        let heading_themes = analysed
+            .heading_evidence
+            .as_ref()
+            .map(|h| {
+                (0..codebook.themes.len())
+                    .filter(|&t| h.theme_score(t) > 0.0)
+                    .collect()
+            })
+            .unwrap_or_default();
         Labels {
             themes,
             theme_scores,
             polarity,
             polarity_score: probs[polarity],
             evidence,
+            heading_themes,
         }
     }
 
@@ -437,6 +449,11 @@ impl Classifier {
             polarity: codebook.polarities[labels.polarity].clone(),
             polarity_score: labels.polarity_score,
             findings,
+            section_themes: labels
+                .heading_themes
+                .iter()
+                .map(|&t| codebook.themes[t].id.clone())
+                .collect(),
             evidence: labels.evidence,
         }
     }

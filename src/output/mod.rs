@@ -192,8 +192,10 @@ type FrameBuilder = fn(&[Document], bool) -> PolarsResult<DataFrame>;
 
 /// Writes `documents`, `paragraphs` and `findings` in every configured format; returns
 /// the files written.
+/// `extra` are tables built elsewhere (coverage, synthesis), written as they are.
 pub fn write_tables(
     docs: &[Document],
+    extra: Vec<(&str, DataFrame)>,
     config: &OutputConfig,
     provenance: &Provenance,
 ) -> Result<Vec<PathBuf>> {
@@ -207,22 +209,31 @@ pub fn write_tables(
         ("paragraphs", paragraphs_frame),
         ("findings", |d, _| findings_frame(d)),
     ];
+    let mut write = |name: &str, format: TableFormat, frame: &mut DataFrame| -> Result<()> {
+        let path = match format {
+            TableFormat::Parquet => config.dir.join(format!("{name}.parquet")),
+            TableFormat::Csv => config.dir.join(format!("{name}.csv")),
+        };
+        write_atomically(&path, |file| match format {
+            TableFormat::Parquet => write_parquet(file, frame, provenance),
+            TableFormat::Csv => write_csv(file, frame, config.csv_separator.as_bytes()[0]),
+        })?;
+        written.push(path);
+        Ok(())
+    };
     for (name, build) in tables {
-        for format in &config.formats {
+        for &format in &config.formats {
             let mut frame =
-                build(docs, *format == TableFormat::Csv).map_err(|e| Error::WriteTable {
+                build(docs, format == TableFormat::Csv).map_err(|e| Error::WriteTable {
                     path: config.dir.join(name),
                     message: e.to_string(),
                 })?;
-            let path = match format {
-                TableFormat::Parquet => config.dir.join(format!("{name}.parquet")),
-                TableFormat::Csv => config.dir.join(format!("{name}.csv")),
-            };
-            write_atomically(&path, |file| match format {
-                TableFormat::Parquet => write_parquet(file, &mut frame, provenance),
-                TableFormat::Csv => write_csv(file, &mut frame, config.csv_separator.as_bytes()[0]),
-            })?;
-            written.push(path);
+            write(name, format, &mut frame)?;
+        }
+    }
+    for (name, mut frame) in extra {
+        for &format in &config.formats {
+            write(name, format, &mut frame)?;
         }
     }
     Ok(written)

@@ -73,6 +73,17 @@ fn run_writes_a_row_per_file_whatever_happened() {
         "provenance in the Parquet key-value metadata"
     );
     assert!(dir.path().join("tables/paragraphs.csv").exists());
+    assert!(
+        stdout.contains("Synthèse sur 1 rapport lisible"),
+        "French summary printed: {stdout}"
+    );
+    let coverage = std::fs::read_to_string(dir.path().join("tables/coverage.csv")).unwrap();
+    assert_eq!(
+        coverage.lines().count(),
+        1 + 5,
+        "one row per codebook theme for the readable report: {coverage}"
+    );
+    assert!(dir.path().join("tables/synthesis.parquet").exists());
     let findings = std::fs::read_to_string(dir.path().join("tables/findings.csv")).unwrap();
     assert!(
         findings.lines().count() > 5,

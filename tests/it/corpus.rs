@@ -18,6 +18,8 @@ struct OracleDoc {
     status: String,
     header: Option<String>,
     paragraphs: Vec<Value>,
+    /// Designed coverage level per theme.
+    coverage: Vec<(String, String)>,
 }
 
 fn load_oracles() -> Vec<OracleDoc> {
@@ -30,7 +32,16 @@ fn load_oracles() -> Vec<OracleDoc> {
             let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             let id = v["id"].as_str().unwrap().to_string();
             let header = source_header(&id);
+            let coverage = v["coverage"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, l)| (k.clone(), l.as_str().unwrap_or("").to_string()))
+                        .collect()
+                })
+                .unwrap_or_default();
             OracleDoc {
+                coverage,
                 status: v["status"].as_str().unwrap_or("ok").to_string(),
                 paragraphs: v["paragraphs"].as_array().cloned().unwrap_or_default(),
                 header,
@@ -191,4 +202,59 @@ fn every_corpus_pdf_has_an_oracle() {
             );
         }
     }
+}
+
+#[test]
+fn coverage_levels_agree_with_the_designed_ones() {
+    use evalmine::aggregate::{synthesise, CoverageConfig};
+    use evalmine::classify::{Classifier, ClassifyConfig};
+    let classifier = Classifier::load(&ClassifyConfig {
+        models: repo_root().join("models"),
+        ..ClassifyConfig::default()
+    })
+    .unwrap();
+    let oracles: Vec<OracleDoc> = load_oracles()
+        .into_iter()
+        .filter(|o| o.status == "ok")
+        .collect();
+    let docs: Vec<Document> = oracles
+        .par_iter()
+        .map(|o| {
+            let input = InputFile {
+                doc_id: o.id.clone(),
+                path: repo_root().join(format!("corpus/{}.pdf", o.id)),
+            };
+            process_file(&input, &ExtractConfig::default(), Some(&classifier))
+        })
+        .collect();
+    let s = synthesise(&docs, classifier.codebook(), &CoverageConfig::default()).unwrap();
+    let c = &s.coverage;
+    let (d, t, l) = (
+        c.column("doc_id").unwrap().str().unwrap(),
+        c.column("theme").unwrap().str().unwrap(),
+        c.column("level").unwrap().str().unwrap(),
+    );
+    let (mut agree, mut total) = (0, 0);
+    for o in &oracles {
+        for (theme, designed) in o.coverage.iter() {
+            let i = (0..c.height())
+                .find(|&i| d.get(i) == Some(o.id.as_str()) && t.get(i) == Some(theme.as_str()))
+                .unwrap();
+            total += 1;
+            if l.get(i) == Some(designed.as_str()) {
+                agree += 1;
+            } else {
+                println!(
+                    "{} {theme}: designed {designed}, found {}",
+                    o.id,
+                    l.get(i).unwrap()
+                );
+            }
+        }
+    }
+    println!("coverage levels: {agree} of {total} agree with the designed ones");
+    assert!(
+        total >= 40 && agree * 10 >= total * 7,
+        "at least 70% of designed coverage levels are found: {agree} of {total}"
+    );
 }

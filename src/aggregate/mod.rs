@@ -1,0 +1,386 @@
+//! Aggregation stage: labelled paragraphs -> per-report coverage of each
+//! theme (counts and a level) and synthesis counts over reports, with the
+//! summary an analyst reads at the end of a run.
+//!
+//! All the arithmetic is polars (lazy group-by and joins), in this module
+//! only, so the thresholds stay visible as expressions.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::classify::Codebook;
+use crate::record::{DocStatus, Document};
+
+/// Coverage levels, from none to in depth (codebook ids).
+pub const LEVELS: [&str; 4] = ["non_evoquee", "evoquee", "traitee", "approfondie"];
+
+/// Thresholds that turn a report's paragraph counts into a coverage level
+/// (pipeline.toml `[coverage]`; defaults from the codebook).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CoverageConfig {
+    /// `traitee` from this many paragraphs carrying the theme (or a section
+    /// heading on it, or any success or difficulty about it).
+    pub traitee_min_paragraphs: u32,
+    /// `approfondie` from this many paragraphs ...
+    pub approfondie_min_paragraphs: u32,
+    /// ... with at least this many successes ...
+    pub approfondie_min_successes: u32,
+    /// ... and this many difficulties.
+    pub approfondie_min_difficulties: u32,
+}
+
+impl Default for CoverageConfig {
+    fn default() -> Self {
+        CoverageConfig {
+            traitee_min_paragraphs: 4,
+            approfondie_min_paragraphs: 8,
+            approfondie_min_successes: 2,
+            approfondie_min_difficulties: 2,
+        }
+    }
+}
+
+/// The tables of the synthesis.
+pub struct Synthesis {
+    /// One row per (readable report, codebook theme).
+    pub coverage: DataFrame,
+    /// One row per (theme, level): how many reports.
+    pub synthesis: DataFrame,
+    /// Reports that could be read (status `ok`).
+    pub n_reports: u32,
+}
+
+/// Builds coverage and synthesis from the labelled documents.
+pub fn synthesise(
+    docs: &[Document],
+    codebook: &Codebook,
+    config: &CoverageConfig,
+) -> PolarsResult<Synthesis> {
+    let readable: Vec<&Document> = docs.iter().filter(|d| d.status == DocStatus::Ok).collect();
+    let n_reports = readable.len() as u32;
+
+    // Long table: one row per (paragraph, theme) it carries.
+    let (mut doc_id, mut theme, mut polarity, mut on_section) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // Paragraphs that were classified, per report (the denominator of `share`).
+    let (mut total_doc, mut total_n) = (Vec::new(), Vec::new());
+    // Every (report, theme), so themes a report ignores get their row too.
+    let (mut grid_doc, mut grid_theme, mut grid_order) = (Vec::new(), Vec::new(), Vec::new());
+    for d in &readable {
+        let mut classified = 0u32;
+        for p in &d.paragraphs {
+            let Some(labels) = &p.labels else { continue };
+            classified += 1;
+            for t in &labels.themes {
+                doc_id.push(d.doc_id.as_str());
+                theme.push(t.as_str());
+                polarity.push(labels.polarity.as_str());
+                on_section.push(labels.section_themes.contains(t) as u32);
+            }
+        }
+        total_doc.push(d.doc_id.as_str());
+        total_n.push(classified);
+        for (i, t) in codebook.themes.iter().enumerate() {
+            grid_doc.push(d.doc_id.as_str());
+            grid_theme.push(t.id.as_str());
+            grid_order.push(i as u32);
+        }
+    }
+    let long = df!("doc_id" => doc_id, "theme" => theme, "polarity" => polarity, "on_section" => on_section)?;
+    let totals = df!("doc_id" => total_doc, "n_classified" => total_n)?;
+    let grid = df!("doc_id" => grid_doc, "theme" => grid_theme, "theme_order" => grid_order)?;
+
+    let count_of = |p: &str| {
+        col("polarity")
+            .eq(lit(p))
+            .cast(DataType::UInt32)
+            .sum()
+            .alias(format!("n_{p}"))
+    };
+    let counts = long.lazy().group_by([col("doc_id"), col("theme")]).agg([
+        len().cast(DataType::UInt32).alias("n_paragraphs"),
+        count_of("reussite"),
+        count_of("difficulte"),
+        count_of("preconisation"),
+        col("on_section").sum().gt(lit(0u32)).alias("has_section"),
+    ]);
+    let keys = [col("doc_id"), col("theme")];
+    let zero = |name: &str| col(name).fill_null(lit(0u32)).alias(name);
+    let c = config;
+    let level = when(col("n_paragraphs").eq(lit(0u32)))
+        .then(lit(LEVELS[0]))
+        .when(
+            col("n_paragraphs")
+                .gt_eq(lit(c.approfondie_min_paragraphs))
+                .and(col("n_reussite").gt_eq(lit(c.approfondie_min_successes)))
+                .and(col("n_difficulte").gt_eq(lit(c.approfondie_min_difficulties))),
+        )
+        .then(lit(LEVELS[3]))
+        .when(
+            col("n_paragraphs")
+                .gt_eq(lit(c.traitee_min_paragraphs))
+                .or(col("has_section"))
+                .or((col("n_reussite") + col("n_difficulte")).gt(lit(0u32))),
+        )
+        .then(lit(LEVELS[2]))
+        .otherwise(lit(LEVELS[1]))
+        .alias("level");
+    let coverage = grid
+        .lazy()
+        .join(counts, keys.clone(), keys, JoinArgs::new(JoinType::Left))
+        .join(
+            totals.lazy(),
+            [col("doc_id")],
+            [col("doc_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            zero("n_paragraphs"),
+            zero("n_reussite"),
+            zero("n_difficulte"),
+            zero("n_preconisation"),
+            col("has_section")
+                .fill_null(lit(false))
+                .alias("has_section"),
+        ])
+        .with_columns([
+            when(col("n_classified").gt(lit(0u32)))
+                .then(
+                    col("n_paragraphs").cast(DataType::Float64)
+                        / col("n_classified").cast(DataType::Float64),
+                )
+                .otherwise(lit(0.0))
+                .alias("share"),
+            level,
+        ])
+        .sort(["doc_id", "theme_order"], SortMultipleOptions::default())
+        .select([
+            col("doc_id"),
+            col("theme"),
+            col("n_paragraphs"),
+            col("share"),
+            col("n_reussite"),
+            col("n_difficulte"),
+            col("n_preconisation"),
+            col("has_section"),
+            col("level"),
+        ])
+        .collect()?;
+
+    // Synthesis: reports per (theme, level), every pair present.
+    let (mut s_theme, mut s_level, mut s_order) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, t) in codebook.themes.iter().enumerate() {
+        for (j, l) in LEVELS.iter().enumerate() {
+            s_theme.push(t.id.as_str());
+            s_level.push(*l);
+            s_order.push((i * LEVELS.len() + j) as u32);
+        }
+    }
+    let pairs = df!("theme" => s_theme, "level" => s_level, "order" => s_order)?;
+    let per_level = coverage
+        .clone()
+        .lazy()
+        .group_by([col("theme"), col("level")])
+        .agg([len().cast(DataType::UInt32).alias("n_documents")]);
+    let synthesis = pairs
+        .lazy()
+        .join(
+            per_level,
+            [col("theme"), col("level")],
+            [col("theme"), col("level")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            col("n_documents").fill_null(lit(0u32)).alias("n_documents"),
+            lit(n_reports).alias("n_total"),
+        ])
+        .sort(["order"], SortMultipleOptions::default())
+        .select([
+            col("theme"),
+            col("level"),
+            col("n_documents"),
+            col("n_total"),
+        ])
+        .collect()?;
+    Ok(Synthesis {
+        coverage,
+        synthesis,
+        n_reports,
+    })
+}
+
+/// The summary in French, as an analyst would write it:
+/// "6 rapports sur 8 traitent ou évoquent l'égalité femmes-hommes
+/// (approfondie 3, traitée 2, évoquée 1)".
+pub fn summary_fr(s: &Synthesis, codebook: &Codebook) -> PolarsResult<String> {
+    let theme = s.synthesis.column("theme")?.str()?.clone();
+    let level = s.synthesis.column("level")?.str()?.clone();
+    let n = s.synthesis.column("n_documents")?.u32()?.clone();
+    let count = |t: &str, l: &str| -> u32 {
+        (0..s.synthesis.height())
+            .find(|&i| theme.get(i) == Some(t) && level.get(i) == Some(l))
+            .and_then(|i| n.get(i))
+            .unwrap_or(0)
+    };
+    let total = s.n_reports;
+    let reports = |k: u32| {
+        if k > 1 {
+            format!("{k} rapports")
+        } else {
+            format!("{k} rapport")
+        }
+    };
+    let mut out = format!(
+        "Synthèse sur {} lisible{} :\n",
+        reports(total),
+        if total > 1 { "s" } else { "" }
+    );
+    for t in &codebook.themes {
+        let (a, tr, e) = (
+            count(&t.id, "approfondie"),
+            count(&t.id, "traitee"),
+            count(&t.id, "evoquee"),
+        );
+        let any = a + tr + e;
+        let verb = if any > 1 {
+            "traitent ou évoquent"
+        } else {
+            "traite ou évoque"
+        };
+        let silent = match total - any {
+            0 => String::new(),
+            1 => " ; 1 ne l'évoque pas".to_string(),
+            k => format!(" ; {k} ne l'évoquent pas"),
+        };
+        out += &format!(
+            "- {} : {} sur {total} {verb} le thème (approfondie {a}, traitée {tr}, évoquée {e}){silent}.\n",
+            t.name,
+            reports(any),
+        );
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Paragraph, ParagraphKind, ParagraphLabels};
+    use std::path::Path;
+
+    fn codebook() -> Codebook {
+        Codebook::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/codebook.toml")).unwrap()
+    }
+
+    fn para(theme: &str, polarity: &str, section: bool) -> Paragraph {
+        Paragraph {
+            page: 1,
+            heading: None,
+            kind: ParagraphKind::Body,
+            text: "texte".into(),
+            labels: Some(ParagraphLabels {
+                themes: if theme.is_empty() {
+                    vec![]
+                } else {
+                    vec![theme.to_string()]
+                },
+                polarity: polarity.into(),
+                polarity_score: 0.9,
+                findings: vec![],
+                section_themes: if section {
+                    vec![theme.to_string()]
+                } else {
+                    vec![]
+                },
+                evidence: String::new(),
+            }),
+        }
+    }
+
+    fn doc(id: &str, paragraphs: Vec<Paragraph>) -> Document {
+        Document {
+            doc_id: id.into(),
+            path: id.into(),
+            content_hash: String::new(),
+            bytes: 0,
+            pages: 1,
+            pages_failed: 0,
+            status: DocStatus::Ok,
+            message: String::new(),
+            title: None,
+            extractor: "test",
+            paragraphs,
+        }
+    }
+
+    fn levels(s: &Synthesis) -> Vec<(String, String, String)> {
+        let c = &s.coverage;
+        let (d, t, l) = (
+            c.column("doc_id").unwrap().str().unwrap(),
+            c.column("theme").unwrap().str().unwrap(),
+            c.column("level").unwrap().str().unwrap(),
+        );
+        (0..c.height())
+            .map(|i| {
+                (
+                    d.get(i).unwrap().into(),
+                    t.get(i).unwrap().into(),
+                    l.get(i).unwrap().into(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn levels_follow_the_thresholds() {
+        let mut ps = vec![para("", "neutre", false)];
+        ps.extend((0..2).map(|_| para("egalite_fh", "neutre", false)));
+        ps.extend((0..4).map(|_| para("discriminations", "neutre", false)));
+        ps.push(para("conseils_citoyens", "neutre", true));
+        ps.extend((0..4).map(|_| para("emploi", "neutre", false)));
+        ps.extend((0..2).map(|_| para("emploi", "reussite", false)));
+        ps.extend((0..2).map(|_| para("emploi", "difficulte", false)));
+        let docs = vec![doc("r1", ps)];
+        let s = synthesise(&docs, &codebook(), &CoverageConfig::default()).unwrap();
+        let got: Vec<String> = levels(&s)
+            .into_iter()
+            .map(|(_, t, l)| format!("{t}={l}"))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "egalite_fh=evoquee",
+                "discriminations=traitee",
+                "conseils_citoyens=traitee",
+                "droit_commun=non_evoquee",
+                "emploi=approfondie"
+            ]
+        );
+        // Stricter thresholds move emploi down.
+        let strict = CoverageConfig {
+            approfondie_min_paragraphs: 10,
+            ..CoverageConfig::default()
+        };
+        let s = synthesise(&docs, &codebook(), &strict).unwrap();
+        assert!(levels(&s)
+            .iter()
+            .any(|(_, t, l)| t == "emploi" && l == "traitee"));
+    }
+
+    #[test]
+    fn synthesis_counts_reports_per_level_and_unreadable_ones_are_left_out() {
+        let mut unreadable = doc("scan", vec![]);
+        unreadable.status = DocStatus::NoText;
+        let docs = vec![
+            doc("a", vec![para("emploi", "neutre", false)]),
+            doc("b", vec![para("emploi", "difficulte", true)]),
+            unreadable,
+        ];
+        let s = synthesise(&docs, &codebook(), &CoverageConfig::default()).unwrap();
+        assert_eq!(s.n_reports, 2);
+        assert_eq!(s.synthesis.height(), 5 * LEVELS.len());
+        let text = summary_fr(&s, &codebook()).unwrap();
+        assert!(text.contains("Emploi, insertion, développement économique : 2 rapports sur 2 traitent ou évoquent le thème (approfondie 0, traitée 1, évoquée 1)"), "{text}");
+        assert!(text.contains("Mobilisation du droit commun : 0 rapport sur 2 traite ou évoque le thème (approfondie 0, traitée 0, évoquée 0) ; 2 ne l'évoquent pas."), "{text}");
+    }
+}
