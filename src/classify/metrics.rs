@@ -136,21 +136,21 @@ impl Report {
             "{} paragraphs\n\nthemes             precision  recall     F1  support\n",
             self.paragraphs
         );
-        for s in &self.themes {
-            out += &format!(
+        let row = |s: &LabelScore| {
+            format!(
                 "{:<18} {:>9.3} {:>7.3} {:>6.3} {:>8}\n",
                 s.label, s.precision, s.recall, s.f1, s.support
-            );
+            )
+        };
+        for s in &self.themes {
+            out += &row(s);
         }
         out += &format!(
             "{:<18} {:>24.3}\n\npolarity           precision  recall     F1  support\n",
             "macro F1", self.theme_macro_f1
         );
         for s in &self.polarities {
-            out += &format!(
-                "{:<18} {:>9.3} {:>7.3} {:>6.3} {:>8}\n",
-                s.label, s.precision, s.recall, s.f1, s.support
-            );
+            out += &row(s);
         }
         out += &format!(
             "{:<18} {:>24.3}\naccuracy {:.3}, Cohen's kappa {:.3}\n\n",

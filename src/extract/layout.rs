@@ -605,6 +605,18 @@ mod tests {
         glyphs
     }
 
+    fn glyph(x: f64, y: f64, size: f64, advance: f64, text: impl Into<String>) -> Glyph {
+        Glyph {
+            x,
+            y,
+            size,
+            advance,
+            text: text.into(),
+            bold: false,
+            direction: 0,
+        }
+    }
+
     fn page(glyphs: Vec<Glyph>) -> PageGlyphs {
         PageGlyphs {
             number: 1,
@@ -627,15 +639,7 @@ mod tests {
     #[test]
     fn superscript_footnote_marker_is_detached() {
         let mut g = text_at(72.0, 100.0, 10.0, "des femmes");
-        g.push(Glyph {
-            x: 122.0,
-            y: 96.0,
-            size: 6.0,
-            advance: 3.0,
-            text: "1".into(),
-            bold: false,
-            direction: 0,
-        });
+        g.push(glyph(122.0, 96.0, 6.0, 3.0, "1"));
         g.extend(text_at(128.0, 100.0, 10.0, " dans"));
         let (lines, _) = page_lines(&page(g), '\'');
         assert_eq!(lines[0].text, "des femmes dans");
@@ -644,24 +648,8 @@ mod tests {
     #[test]
     fn superscript_letters_are_kept() {
         let mut g = text_at(72.0, 100.0, 10.0, "le 1");
-        g.push(Glyph {
-            x: 92.0,
-            y: 96.0,
-            size: 6.0,
-            advance: 3.0,
-            text: "e".into(),
-            bold: false,
-            direction: 0,
-        });
-        g.push(Glyph {
-            x: 95.0,
-            y: 96.0,
-            size: 6.0,
-            advance: 3.0,
-            text: "r".into(),
-            bold: false,
-            direction: 0,
-        });
+        g.push(glyph(92.0, 96.0, 6.0, 3.0, "e"));
+        g.push(glyph(95.0, 96.0, 6.0, 3.0, "r"));
         g.extend(text_at(98.0, 100.0, 10.0, " trimestre"));
         let (lines, _) = page_lines(&page(g), '\'');
         assert_eq!(lines[0].text, "le 1er trimestre");
@@ -704,15 +692,7 @@ mod tests {
     #[test]
     fn spacing_accents_are_put_back_on_their_letter() {
         let mut g = text_at(72.0, 100.0, 10.0, "pr");
-        g.push(Glyph {
-            x: 82.5,
-            y: 100.0,
-            size: 10.0,
-            advance: 5.0,
-            text: "´".into(),
-            bold: false,
-            direction: 0,
-        });
+        g.push(glyph(82.5, 100.0, 10.0, 5.0, "´"));
         g.extend(text_at(82.0, 100.0, 10.0, "esenter"));
         let (lines, _) = page_lines(&page(g), '\'');
         assert_eq!(lines[0].text, "présenter");
@@ -732,15 +712,7 @@ mod tests {
                 bold: false,
                 direction: 0,
             });
-            g.push(Glyph {
-                x: x + 0.4,
-                y: 100.0,
-                size: 12.0,
-                advance: 6.0,
-                text: c.to_string(),
-                bold: false,
-                direction: 0,
-            });
+            g.push(glyph(x + 0.4, 100.0, 12.0, 6.0, c));
         }
         let (lines, _) = page_lines(&page(g), '\'');
         assert_eq!(lines[0].text, "Titre");
