@@ -12,6 +12,9 @@ use evalmine::{output, pipeline, segment};
 
 use cli::{Cli, Command};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli.command) {

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Deserialize;
-use tokenizers::normalizers::{Lowercase, Sequence as NormalizerSequence, NFC};
+use tokenizers::normalizers::NFC;
 use tokenizers::pre_tokenizers::split::{Split, SplitPattern};
 use tokenizers::{
     NormalizedString, Normalizer, OffsetReferential, OffsetType, PreTokenizedString, PreTokenizer,
@@ -58,10 +58,8 @@ struct AnalysisData {
 
 /// The analysis chain, built once from models/analysis.toml.
 pub struct Analyzer {
-    /// NFC then lowercase, for text that is not NFC already.
-    normalizer: NormalizerSequence,
-    /// Lowercase only: text from the extractor is NFC already.
-    lowercase: Lowercase,
+    /// NFC, for text that is not NFC already (text from the extractor is).
+    normalizer: NFC,
     pre_tokenizer: Split,
     stemmer: Stemmer,
     elisions: rustc_hash::FxHashSet<String>,
@@ -107,8 +105,7 @@ impl Analyzer {
                 .collect::<rustc_hash::FxHashSet<_>>()
         };
         Ok(Analyzer {
-            normalizer: NormalizerSequence::new(vec![NFC.into(), Lowercase.into()]),
-            lowercase: Lowercase,
+            normalizer: NFC,
             pre_tokenizer,
             stemmer: Stemmer::create(Algorithm::French),
             elisions: lower(data.elisions),
@@ -148,14 +145,12 @@ impl Analyzer {
     /// Tokens of `text`, in order, with byte offsets into `text`.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         let mut normalized = NormalizedString::from(text);
-        let normalizing = if unicode_normalization::is_nfc_quick(text.chars())
-            == unicode_normalization::IsNormalized::Yes
+        // Text from the extractor is NFC already; other text is normalised
+        // here, offsets still pointing into the original.
+        if unicode_normalization::is_nfc_quick(text.chars())
+            != unicode_normalization::IsNormalized::Yes
+            && self.normalizer.normalize(&mut normalized).is_err()
         {
-            self.lowercase.normalize(&mut normalized)
-        } else {
-            self.normalizer.normalize(&mut normalized)
-        };
-        if normalizing.is_err() {
             return Vec::new();
         }
         let mut pretokenized = PreTokenizedString::from(normalized);
@@ -166,7 +161,8 @@ impl Analyzer {
             .get_splits(OffsetReferential::Original, OffsetType::Byte)
             .into_iter()
             .filter(|(word, _, _)| word.chars().any(char::is_alphanumeric))
-            .map(|(word, (start, end), _)| self.token(word, start, end))
+            // Lowercase each word before stemming (rust-stemmers does not).
+            .map(|(word, (start, end), _)| self.token(&word.to_lowercase(), start, end))
             .collect()
     }
 

@@ -53,12 +53,10 @@ pub struct LinearModel {
     pub polarities: Vec<String>,
     /// Hash of the analysis, lexicon and cue files the features came from.
     pub features_hash: String,
-    /// feature name -> weights (themes first, then polarities); sorted, so
-    /// the same training writes the same file.
-    pub weights: BTreeMap<String, Vec<f32>>,
-    /// The same weights, for fast look-up.
-    #[serde(skip)]
-    lookup: rustc_hash::FxHashMap<String, Vec<f32>>,
+    /// feature name -> weights (themes first, then polarities); written
+    /// sorted, so the same training writes the same file.
+    #[serde(serialize_with = "sorted")]
+    pub weights: rustc_hash::FxHashMap<String, Vec<f32>>,
 }
 
 /// Raw scores of one paragraph: per theme a logit, per polarity a logit.
@@ -72,6 +70,14 @@ pub struct Scores {
 /// reports on a theme tend to praise or deplore it).
 fn is_theme_only(feature: &str) -> bool {
     feature.starts_with("lex:") || feature.starts_with("hlex")
+}
+
+fn sorted<S: serde::Serializer>(
+    weights: &rustc_hash::FxHashMap<String, Vec<f32>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let ordered: BTreeMap<&String, &Vec<f32>> = weights.iter().collect();
+    ordered.serialize(s)
 }
 
 fn sigmoid(z: f64) -> f64 {
@@ -182,7 +188,7 @@ impl LinearModel {
             }
         }
         let epochs = settings.epochs.max(1) as f64;
-        let mut weights = BTreeMap::new();
+        let mut weights = rustc_hash::FxHashMap::default();
         for (i, name) in names.iter().enumerate() {
             let column: Vec<f32> = avg
                 .iter()
@@ -201,7 +207,6 @@ impl LinearModel {
             themes,
             polarities,
             features_hash: String::new(),
-            lookup: weights.clone().into_iter().collect(),
             weights,
         }
     }
@@ -211,7 +216,7 @@ impl LinearModel {
         let n_themes = self.themes.len();
         let mut out = vec![0.0f64; n_themes + self.polarities.len()];
         for (name, value) in features {
-            if let Some(w) = self.lookup.get(name) {
+            if let Some(w) = self.weights.get(name) {
                 let outputs = if is_theme_only(name) {
                     n_themes
                 } else {
@@ -240,7 +245,7 @@ impl LinearModel {
             .iter()
             .filter(|(name, _)| name != "bias")
             .filter_map(|(name, v)| {
-                self.lookup
+                self.weights
                     .get(name)
                     .map(|w| (name.clone(), w[output] as f64 * v))
             })
@@ -261,7 +266,7 @@ impl LinearModel {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut model: LinearModel = serde_json::from_str(&text).map_err(|e| Error::ModelData {
+        let model: LinearModel = serde_json::from_str(&text).map_err(|e| Error::ModelData {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
@@ -272,7 +277,6 @@ impl LinearModel {
                 message: format!("feature `{name}` has the wrong number of weights"),
             });
         }
-        model.lookup = model.weights.clone().into_iter().collect();
         Ok(model)
     }
 
