@@ -238,11 +238,16 @@ pub fn run(config: &PipelineConfig) -> Result<RunOutcome> {
         config_hash: config.hash(),
         model_version: classifier.version().to_string(),
     };
-    let synthesis = aggregate::synthesise(&documents, classifier.codebook(), &config.coverage)
-        .map_err(|e| Error::WriteTable {
-            path: config.output.dir.clone(),
-            message: format!("synthesis: {e}"),
-        })?;
+    let synthesis = aggregate::synthesise(
+        &documents,
+        classifier.codebook(),
+        &classifier.codes,
+        &config.coverage,
+    )
+    .map_err(|e| Error::WriteTable {
+        path: config.output.dir.clone(),
+        message: format!("synthesis: {e}"),
+    })?;
     let summary_fr = aggregate::summary_fr(&synthesis, classifier.codebook()).map_err(|e| {
         Error::WriteTable {
             path: config.output.dir.clone(),
@@ -252,6 +257,7 @@ pub fn run(config: &PipelineConfig) -> Result<RunOutcome> {
     let extra = vec![
         ("coverage", synthesis.coverage),
         ("synthesis", synthesis.synthesis),
+        ("codes", synthesis.codes),
     ];
     let written = output::write_tables(&documents, extra, &config.output, &provenance)?;
     Ok(RunOutcome {

@@ -99,6 +99,8 @@ pub struct Finding {
     pub score: f64,
     /// A sentence of the paragraph, verbatim.
     pub quote: String,
+    /// The recurring finding (models/codes.toml) it matches best, if any.
+    pub code: Option<String>,
 }
 
 /// One input file after extraction and segmentation.

@@ -8,7 +8,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::classify::Codebook;
+use crate::classify::{Codebook, Codes};
 use crate::record::{DocStatus, Document};
 
 /// Coverage levels, from none to in depth (codebook ids).
@@ -47,6 +47,8 @@ pub struct Synthesis {
     pub coverage: DataFrame,
     /// One row per (theme, level): how many reports.
     pub synthesis: DataFrame,
+    /// One row per code found: how many reports, how many findings, an example.
+    pub codes: DataFrame,
     /// Reports that could be read (status `ok`).
     pub n_reports: u32,
 }
@@ -55,6 +57,7 @@ pub struct Synthesis {
 pub fn synthesise(
     docs: &[Document],
     codebook: &Codebook,
+    codes: &Codes,
     config: &CoverageConfig,
 ) -> PolarsResult<Synthesis> {
     let readable: Vec<&Document> = docs.iter().filter(|d| d.status == DocStatus::Ok).collect();
@@ -203,11 +206,82 @@ pub fn synthesise(
             col("n_total"),
         ])
         .collect()?;
+    let codes = code_counts(&readable, codebook, codes)?;
     Ok(Synthesis {
         coverage,
         synthesis,
+        codes,
         n_reports,
     })
+}
+
+/// Reports and findings per code, most frequent first, with the first
+/// finding as an example (quote, report, page).
+fn code_counts(
+    readable: &[&Document],
+    codebook: &Codebook,
+    codes: &Codes,
+) -> PolarsResult<DataFrame> {
+    let (mut doc_id, mut code, mut quote, mut page) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for d in readable {
+        for p in &d.paragraphs {
+            let Some(labels) = &p.labels else { continue };
+            for f in &labels.findings {
+                if let Some(c) = &f.code {
+                    doc_id.push(d.doc_id.as_str());
+                    code.push(c.as_str());
+                    quote.push(f.quote.as_str());
+                    page.push(p.page);
+                }
+            }
+        }
+    }
+    let found = df!("doc_id" => doc_id, "code" => code, "quote" => quote, "page" => page)?;
+    let (mut id, mut theme, mut polarity, mut label) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for c in &codes.codes {
+        id.push(c.id.as_str());
+        theme.push(codebook.themes[c.theme].id.as_str());
+        polarity.push(codebook.polarities[c.polarity].as_str());
+        label.push(c.label.as_str());
+    }
+    let defs = df!("code" => id, "theme" => theme, "polarity" => polarity, "label" => label)?;
+    found
+        .lazy()
+        .group_by([col("code")])
+        .agg([
+            col("doc_id")
+                .n_unique()
+                .cast(DataType::UInt32)
+                .alias("n_documents"),
+            len().cast(DataType::UInt32).alias("n_findings"),
+            col("quote").first().alias("example_quote"),
+            col("doc_id").first().alias("example_doc_id"),
+            col("page").first().alias("example_page"),
+        ])
+        .join(
+            defs.lazy(),
+            [col("code")],
+            [col("code")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort_by_exprs(
+            [col("n_documents"), col("n_findings"), col("code")],
+            SortMultipleOptions::default().with_order_descending_multi([true, true, false]),
+        )
+        .select([
+            col("theme"),
+            col("polarity"),
+            col("code"),
+            col("label"),
+            col("n_documents"),
+            col("n_findings"),
+            col("example_quote"),
+            col("example_doc_id"),
+            col("example_page"),
+        ])
+        .collect()
 }
 
 /// The summary in French, as an analyst would write it:
@@ -259,12 +333,22 @@ pub fn summary_fr(s: &Synthesis, codebook: &Codebook) -> PolarsResult<String> {
             reports(any),
         );
     }
+    let code = s.codes.column("label")?.str()?.clone();
+    let docs = s.codes.column("n_documents")?.u32()?.clone();
+    if s.codes.height() > 0 {
+        out += "Constats les plus fréquents :\n";
+        for i in 0..s.codes.height().min(10) {
+            let k = docs.get(i).unwrap_or(0);
+            out += &format!("- {} : {}\n", code.get(i).unwrap_or(""), reports(k));
+        }
+    }
     Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::classify::Codes;
     use crate::record::{Paragraph, ParagraphKind, ParagraphLabels};
     use std::path::Path;
 
@@ -341,7 +425,13 @@ mod tests {
         ps.extend((0..2).map(|_| para("emploi", "reussite", false)));
         ps.extend((0..2).map(|_| para("emploi", "difficulte", false)));
         let docs = vec![doc("r1", ps)];
-        let s = synthesise(&docs, &codebook(), &CoverageConfig::default()).unwrap();
+        let s = synthesise(
+            &docs,
+            &codebook(),
+            &Codes::default(),
+            &CoverageConfig::default(),
+        )
+        .unwrap();
         let got: Vec<String> = levels(&s)
             .into_iter()
             .map(|(_, t, l)| format!("{t}={l}"))
@@ -361,7 +451,7 @@ mod tests {
             approfondie_min_paragraphs: 10,
             ..CoverageConfig::default()
         };
-        let s = synthesise(&docs, &codebook(), &strict).unwrap();
+        let s = synthesise(&docs, &codebook(), &Codes::default(), &strict).unwrap();
         assert!(levels(&s)
             .iter()
             .any(|(_, t, l)| t == "emploi" && l == "traitee"));
@@ -376,7 +466,13 @@ mod tests {
             doc("b", vec![para("emploi", "difficulte", true)]),
             unreadable,
         ];
-        let s = synthesise(&docs, &codebook(), &CoverageConfig::default()).unwrap();
+        let s = synthesise(
+            &docs,
+            &codebook(),
+            &Codes::default(),
+            &CoverageConfig::default(),
+        )
+        .unwrap();
         assert_eq!(s.n_reports, 2);
         assert_eq!(s.synthesis.height(), 5 * LEVELS.len());
         let text = summary_fr(&s, &codebook()).unwrap();

@@ -338,3 +338,93 @@ pub fn phrase_stems_of(
         })
         .collect()
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodesFile {
+    version: String,
+    codes: Vec<CodeFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeFile {
+    id: String,
+    theme: String,
+    polarity: String,
+    label: String,
+    cues: Vec<String>,
+}
+
+/// A recurring finding of the synthesis (codebook "codes").
+#[derive(Debug)]
+pub struct Code {
+    pub id: String,
+    pub theme: usize,
+    pub polarity: usize,
+    pub label: String,
+    pub cues: ExpressionSet,
+}
+
+/// The codes of models/codes.toml.
+#[derive(Debug, Default)]
+pub struct Codes {
+    pub version: String,
+    pub codes: Vec<Code>,
+}
+
+impl Codes {
+    pub fn load(path: &Path, codebook: &Codebook, analyzer: &Analyzer) -> Result<Codes> {
+        let file: CodesFile = read_toml(path)?;
+        let fail = |message: String| Error::ModelData {
+            path: path.to_path_buf(),
+            message,
+        };
+        let mut codes = Vec::new();
+        for c in file.codes {
+            if codes.iter().any(|k: &Code| k.id == c.id) {
+                return Err(fail(format!("code `{}` is defined twice", c.id)));
+            }
+            let theme = codebook
+                .theme_index(&c.theme)
+                .ok_or_else(|| fail(format!("code `{}`: unknown theme `{}`", c.id, c.theme)))?;
+            let polarity = codebook.polarity_index(&c.polarity).ok_or_else(|| {
+                fail(format!(
+                    "code `{}`: unknown polarity `{}`",
+                    c.id, c.polarity
+                ))
+            })?;
+            let cues = ExpressionSet::build(c.cues.into_iter().map(|q| (q, 1.0)), |text| {
+                content_stems(analyzer, text)
+            });
+            codes.push(Code {
+                id: c.id,
+                theme,
+                polarity,
+                label: c.label,
+                cues,
+            });
+        }
+        Ok(Codes {
+            version: file.version,
+            codes,
+        })
+    }
+
+    /// The code of this theme and polarity whose cues the stems match most
+    /// often (the first listed on a tie), if any matches.
+    pub fn best(&self, theme: usize, polarity: usize, stems: &[&str]) -> Option<&Code> {
+        let mut best: Option<(&Code, usize)> = None;
+        for code in self
+            .codes
+            .iter()
+            .filter(|c| c.theme == theme && c.polarity == polarity)
+        {
+            let hits = code.cues.find(stems).len();
+            if hits > 0 && best.is_none_or(|(_, b)| hits > b) {
+                best = Some((code, hits));
+            }
+        }
+        best.map(|(c, _)| c)
+    }
+}

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-pub use data::{Codebook, Cues, Lexicon};
+pub use data::{Code, Codebook, Codes, Cues, Lexicon};
 pub use linear::{Example, LinearModel, TrainSettings};
 
 use crate::analyze::Analyzer;
@@ -31,6 +31,7 @@ pub struct ModelFiles {
     pub lexicon: PathBuf,
     pub cues: PathBuf,
     pub linear: PathBuf,
+    pub codes: PathBuf,
 }
 
 impl ModelFiles {
@@ -41,6 +42,7 @@ impl ModelFiles {
             lexicon: dir.join("lexicon.toml"),
             cues: dir.join("cues.toml"),
             linear: dir.join("linear.json"),
+            codes: dir.join("codes.toml"),
         }
     }
 
@@ -164,6 +166,8 @@ impl Default for ClassifyConfig {
 pub struct Classifier {
     pub extractor: FeatureExtractor,
     pub model: LinearModel,
+    /// Recurring findings (models/codes.toml; none when the file is absent).
+    pub codes: Codes,
     config: ClassifyConfig,
     version: String,
 }
@@ -192,7 +196,13 @@ impl Classifier {
             model.format,
             &model.data_hash.chars().take(12).collect::<String>()
         );
+        let codes = if files.codes.exists() {
+            Codes::load(&files.codes, &extractor.codebook, &extractor.analyzer)?
+        } else {
+            Codes::default()
+        };
         Ok(Classifier {
+            codes,
             extractor,
             model,
             config: config.clone(),
@@ -431,6 +441,12 @@ impl Classifier {
     ) -> crate::record::ParagraphLabels {
         let labels = self.classify(text, heading);
         let codebook = self.codebook();
+        let tokens = self.extractor.analyzer.tokens(text);
+        let stems: Vec<&str> = tokens
+            .iter()
+            .filter(|t| t.is_content())
+            .map(|t| t.stem.as_str())
+            .collect();
         let findings = labels
             .themes
             .iter()
@@ -438,6 +454,10 @@ impl Classifier {
                 theme: codebook.themes[t].id.clone(),
                 score: labels.theme_scores[t],
                 quote: self.best_sentence(text, t, labels.polarity).to_string(),
+                code: self
+                    .codes
+                    .best(t, labels.polarity, &stems)
+                    .map(|c| c.id.clone()),
             })
             .collect();
         crate::record::ParagraphLabels {
@@ -545,6 +565,44 @@ mod tests {
                 .evidence
                 .theme_score(emploi),
             0.0
+        );
+    }
+
+    #[test]
+    fn findings_get_the_code_their_cues_match() {
+        let classifier = Classifier::load(&ClassifyConfig {
+            models: Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
+            ..ClassifyConfig::default()
+        })
+        .unwrap();
+        let cb = classifier.codebook();
+        let (cc, difficulty) = (
+            cb.theme_index("conseils_citoyens").unwrap(),
+            cb.polarity_index("difficulte").unwrap(),
+        );
+        let stems_of = |text: &str| {
+            let tokens = classifier.extractor.analyzer.tokens(text);
+            tokens
+                .iter()
+                .filter(|t| t.is_content())
+                .map(|t| t.stem.clone())
+                .collect::<Vec<_>>()
+        };
+        let stems =
+            stems_of("Les réunions ont cessé pendant la crise sanitaire et le confinement.");
+        let refs: Vec<&str> = stems.iter().map(String::as_str).collect();
+        assert_eq!(
+            classifier
+                .codes
+                .best(cc, difficulty, &refs)
+                .map(|c| c.id.as_str()),
+            Some("cc_arret_covid")
+        );
+        let stems = stems_of("Le budget a été voté.");
+        let refs: Vec<&str> = stems.iter().map(String::as_str).collect();
+        assert!(
+            classifier.codes.best(cc, difficulty, &refs).is_none(),
+            "no cue, no code"
         );
     }
 

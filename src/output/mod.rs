@@ -163,8 +163,7 @@ pub fn findings_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
                 page.push(p.page);
                 theme.push(f.theme.as_str());
                 polarity.push(labels.polarity.as_str());
-                // Codes (recurring findings) come with the synthesis stage.
-                code.push(None);
+                code.push(f.code.as_deref());
                 score.push(f.score);
                 quote.push(f.quote.as_str());
                 evidence.push(labels.evidence.as_str());

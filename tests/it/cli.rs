@@ -84,6 +84,7 @@ fn run_writes_a_row_per_file_whatever_happened() {
         "one row per codebook theme for the readable report: {coverage}"
     );
     assert!(dir.path().join("tables/synthesis.parquet").exists());
+    assert!(dir.path().join("tables/codes.csv").exists());
     let findings = std::fs::read_to_string(dir.path().join("tables/findings.csv")).unwrap();
     assert!(
         findings.lines().count() > 5,

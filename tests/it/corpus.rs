@@ -227,7 +227,13 @@ fn coverage_levels_agree_with_the_designed_ones() {
             process_file(&input, &ExtractConfig::default(), Some(&classifier))
         })
         .collect();
-    let s = synthesise(&docs, classifier.codebook(), &CoverageConfig::default()).unwrap();
+    let s = synthesise(
+        &docs,
+        classifier.codebook(),
+        &classifier.codes,
+        &CoverageConfig::default(),
+    )
+    .unwrap();
     let c = &s.coverage;
     let (d, t, l) = (
         c.column("doc_id").unwrap().str().unwrap(),
