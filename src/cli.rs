@@ -29,6 +29,13 @@ pub enum Command {
         /// Output folder (overrides output.dir).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// CSV with a doc_id column and any others (territory, modalite, year...),
+        /// joined to the documents table.
+        #[arg(long)]
+        metadata: Option<PathBuf>,
+        /// Group the synthesis by this metadata column (e.g. modalite).
+        #[arg(long, requires = "metadata")]
+        by: Option<String>,
     },
     /// Classify paragraphs from a CSV (`id,text[,context]`) exactly as `run` would.
     Label {

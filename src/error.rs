@@ -38,6 +38,8 @@ pub enum Error {
     /// that cannot be used.
     #[error("invalid model data {path}: {message}")]
     ModelData { path: PathBuf, message: String },
+    #[error("cannot use metadata file {path}: {message}")]
+    Metadata { path: PathBuf, message: String },
     #[error("cannot use labelled file {path}: {message}")]
     LabelFile { path: PathBuf, message: String },
     #[error("cannot write table {path}: {message}")]

@@ -21,6 +21,7 @@ pub mod classify;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod metadata;
 pub mod output;
 pub mod pipeline;
 pub mod record;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use evalmine::classify::{self, labels, Classifier, ModelFiles, TrainSettings};
 use evalmine::config::PipelineConfig;
+use evalmine::metadata::Metadata;
 use evalmine::{output, pipeline, segment};
 
 use cli::{Cli, Command};
@@ -28,15 +29,34 @@ fn main() -> ExitCode {
 
 fn execute(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Run { config, input, out } => {
+        Command::Run {
+            config,
+            input,
+            out,
+            metadata,
+            by,
+        } => {
             let mut config = load_config(&config)?;
+            // A bad metadata file or an unknown --by column stops the run before any work.
+            let metadata = metadata.map(|m| Metadata::load(&m)).transpose()?;
+            if let (Some(meta), Some(column)) = (&metadata, &by) {
+                if !meta.columns.contains(column) {
+                    anyhow::bail!(
+                        "--by {column}: the metadata file has no column `{column}` (it has: {})",
+                        meta.columns.join(", ")
+                    );
+                }
+            }
             if let Some(input) = input {
                 config.input.dir = input;
             }
             if let Some(out) = out {
                 config.output.dir = out;
             }
-            let outcome = pipeline::run(&config)?;
+            let outcome = pipeline::run(&config, &pipeline::RunOptions { metadata, by })?;
+            for w in &outcome.warnings {
+                eprintln!("evalmine: warning: {w}");
+            }
             for d in outcome.documents.iter().filter(|d| d.status.is_failure()) {
                 eprintln!("evalmine: {}: {}: {}", d.doc_id, d.status, d.message);
             }

@@ -17,6 +17,7 @@ use crate::classify::Classifier;
 use crate::config::{ExtractConfig, KeepOrDrop, PipelineConfig};
 use crate::error::{Error, Result};
 use crate::extract::{self, Extraction};
+use crate::metadata::Metadata;
 use crate::output::{self, Provenance};
 use crate::record::{DocStatus, Document, Paragraph, ParagraphKind};
 use crate::segment;
@@ -178,6 +179,8 @@ pub struct RunOutcome {
     pub documents: Vec<Document>,
     /// The synthesis summary in French, printed at the end of `run`.
     pub summary_fr: String,
+    /// Problems with the inputs that did not stop the run (metadata rows).
+    pub warnings: Vec<String>,
     pub written: Vec<PathBuf>,
     pub elapsed: Duration,
 }
@@ -212,7 +215,14 @@ impl RunOutcome {
 }
 
 /// The whole `run` command: discover, process in parallel, write tables.
-pub fn run(config: &PipelineConfig) -> Result<RunOutcome> {
+/// Report metadata for a run, and the column to group the synthesis by.
+#[derive(Debug, Default)]
+pub struct RunOptions {
+    pub metadata: Option<Metadata>,
+    pub by: Option<String>,
+}
+
+pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<RunOutcome> {
     let start = Instant::now();
     let inputs = discover(&config.input.dir)?;
     let classifier = Classifier::load(&config.classify)?;
@@ -248,21 +258,50 @@ pub fn run(config: &PipelineConfig) -> Result<RunOutcome> {
         path: config.output.dir.clone(),
         message: format!("synthesis: {e}"),
     })?;
-    let summary_fr = aggregate::summary_fr(&synthesis, classifier.codebook()).map_err(|e| {
-        Error::WriteTable {
-            path: config.output.dir.clone(),
-            message: format!("synthesis: {e}"),
+    let fail = |e: polars::prelude::PolarsError| Error::WriteTable {
+        path: config.output.dir.clone(),
+        message: format!("synthesis: {e}"),
+    };
+    let mut summary_fr = aggregate::summary_fr(&synthesis, classifier.codebook()).map_err(fail)?;
+    let mut warnings = Vec::new();
+    let documents_table =
+        output::documents_frame(&documents, options.metadata.as_ref()).map_err(fail)?;
+    let mut extra = vec![("documents", documents_table)];
+    if let Some(meta) = &options.metadata {
+        let known: Vec<&str> = documents.iter().map(|d| d.doc_id.as_str()).collect();
+        for doc_id in meta.unknown(&known) {
+            warnings.push(format!(
+                "metadata: doc_id `{doc_id}` matches no report of the input folder"
+            ));
         }
-    })?;
-    let extra = vec![
+        for doc_id in &meta.duplicates {
+            warnings.push(format!(
+                "metadata: doc_id `{doc_id}` has several rows; the first one is used"
+            ));
+        }
+        if let Some(column) = &options.by {
+            let by = aggregate::synthesis_by(
+                &synthesis.coverage,
+                classifier.codebook(),
+                column,
+                &|d: &str| meta.value(d, column).map(str::to_string),
+            )
+            .map_err(fail)?;
+            summary_fr +=
+                &aggregate::summary_by_fr(&by, column, classifier.codebook()).map_err(fail)?;
+            extra.push(("synthesis_by", by));
+        }
+    }
+    extra.extend([
         ("coverage", synthesis.coverage),
         ("synthesis", synthesis.synthesis),
         ("codes", synthesis.codes),
-    ];
+    ]);
     let written = output::write_tables(&documents, extra, &config.output, &provenance)?;
     Ok(RunOutcome {
         documents,
         summary_fr,
+        warnings,
         written,
         elapsed: start.elapsed(),
     })

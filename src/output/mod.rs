@@ -16,6 +16,7 @@ use polars::prelude::*;
 
 use crate::config::{OutputConfig, TableFormat};
 use crate::error::{Error, Result};
+use crate::metadata::Metadata;
 use crate::record::Document;
 
 /// What a table says about how it was made.
@@ -26,10 +27,11 @@ pub struct Provenance {
     pub model_version: String,
 }
 
-/// Builds the `documents` table: one row per input file.
-pub fn documents_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
+/// Builds the `documents` table: one row per input file, with the columns
+/// of the metadata file when one is given (null where a report has none).
+pub fn documents_frame(docs: &[Document], metadata: Option<&Metadata>) -> PolarsResult<DataFrame> {
     let n = docs.len();
-    let columns = vec![
+    let mut columns = vec![
         Column::new(
             "doc_id".into(),
             docs.iter().map(|d| d.doc_id.as_str()).collect::<Vec<_>>(),
@@ -81,6 +83,20 @@ pub fn documents_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
                 .collect::<Vec<Option<&str>>>(),
         ),
     ];
+    if let Some(meta) = metadata {
+        for name in &meta.columns {
+            // A metadata column named like a built-in one is prefixed, not lost.
+            let taken = columns.iter().any(|c| c.name().as_str() == name);
+            let column_name = if taken {
+                format!("meta_{name}")
+            } else {
+                name.clone()
+            };
+            let values: Vec<Option<&str>> =
+                docs.iter().map(|d| meta.value(&d.doc_id, name)).collect();
+            columns.push(Column::new(column_name.into(), values));
+        }
+    }
     DataFrame::new(n, columns)
 }
 
@@ -203,8 +219,7 @@ pub fn write_tables(
         message: e.to_string(),
     })?;
     let mut written = Vec::new();
-    let tables: [(&str, FrameBuilder); 3] = [
-        ("documents", |d, _| documents_frame(d)),
+    let tables: [(&str, FrameBuilder); 2] = [
         ("paragraphs", paragraphs_frame),
         ("findings", |d, _| findings_frame(d)),
     ];

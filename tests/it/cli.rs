@@ -141,3 +141,68 @@ fn inspect_shows_pages_dropped_lines_and_paragraphs() {
         "{stdout}"
     );
 }
+
+#[test]
+fn metadata_is_joined_and_its_problems_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("reports")).unwrap();
+    std::fs::copy(
+        repo_root().join("corpus/r04.pdf"),
+        dir.path().join("reports/lorvillers.pdf"),
+    )
+    .unwrap();
+    let models = repo_root().join("models");
+    let config = format!(
+        "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\n[classify]\nmodels = {:?}\n",
+        models.display().to_string()
+    );
+    std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
+    std::fs::write(
+        dir.path().join("meta.csv"),
+        "doc_id;territory;modalite\nlorvillers;Lorvillers;cabinet\nlorvillers;Lorvillers bis;interne\nailleurs;Nulle part;mixte\n",
+    )
+    .unwrap();
+
+    let out = evalmine(
+        &["run", "--metadata", "meta.csv", "--by", "modalite"],
+        dir.path(),
+    );
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("`ailleurs` matches no report"),
+        "unknown doc_id reported: {stderr}"
+    );
+    assert!(
+        stderr.contains("`lorvillers` has several rows"),
+        "duplicate reported: {stderr}"
+    );
+    assert!(
+        stdout.contains("Par modalite") && stdout.contains("cabinet (1 rapport)"),
+        "{stdout}"
+    );
+    let documents = std::fs::read_to_string(dir.path().join("tables/documents.csv")).unwrap();
+    assert!(
+        documents
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(";territory;modalite"),
+        "{documents}"
+    );
+    assert!(
+        documents.contains(";Lorvillers;cabinet"),
+        "first row wins: {documents}"
+    );
+    assert!(dir.path().join("tables/synthesis_by.csv").exists());
+
+    let out = evalmine(
+        &["run", "--metadata", "meta.csv", "--by", "region"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no column `region`"));
+}
