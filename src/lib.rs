@@ -5,12 +5,14 @@
 //! - [`extract`]: PDF -> pages of positioned lines, without running headers,
 //!   footers, page numbers and tables of contents;
 //! - [`segment`]: lines -> paragraphs with their page, kind and heading;
-//! - [`output`]: documents and paragraphs -> Parquet and CSV tables.
+//! - [`analyze`] and [`classify`]: French text -> themes and polarity;
+//! - [`aggregate`]: coverage levels, synthesis counts, codes;
+//! - [`output`]: tables -> Parquet and CSV.
 //!
 //! ```no_run
 //! use evalmine::config::PipelineConfig;
 //! let config = PipelineConfig::load(std::path::Path::new("pipeline.toml"))?;
-//! let outcome = evalmine::pipeline::run(&config)?;
+//! let outcome = evalmine::pipeline::run(&config, &evalmine::pipeline::RunOptions::default())?;
 //! println!("{}", outcome.summary());
 //! # Ok::<(), evalmine::Error>(())
 //! ```
