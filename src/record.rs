@@ -99,8 +99,9 @@ pub struct Finding {
     pub score: f64,
     /// A sentence of the paragraph, verbatim.
     pub quote: String,
-    /// The recurring finding (models/codes.toml) it matches best, if any.
-    pub code: Option<String>,
+    /// The recurring finding (models/codes.toml) it matches best, if any,
+    /// with the number of the code's cues it matches.
+    pub code: Option<(String, u32)>,
 }
 
 /// One input file after extraction and segmentation.

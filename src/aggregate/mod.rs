@@ -333,29 +333,30 @@ pub fn summary_by_fr(by: &DataFrame, column: &str, codebook: &Codebook) -> Polar
     Ok(out)
 }
 
-/// Reports and findings per code, most frequent first, with the first
-/// finding as an example (quote, report, page).
+/// Reports and findings per code, most frequent first, with the finding
+/// matching most of the code's cues as an example (quote, report, page).
 fn code_counts(
     readable: &[&Document],
     codebook: &Codebook,
     codes: &Codes,
 ) -> PolarsResult<DataFrame> {
-    let (mut doc_id, mut code, mut quote, mut page) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut doc_id, mut code, mut quote, mut page, mut score) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for d in readable {
         for p in &d.paragraphs {
             let Some(labels) = &p.labels else { continue };
             for f in &labels.findings {
-                if let Some(c) = &f.code {
+                if let Some((c, hits)) = &f.code {
                     doc_id.push(d.doc_id.as_str());
                     code.push(c.as_str());
                     quote.push(f.quote.as_str());
                     page.push(p.page);
+                    score.push(*hits);
                 }
             }
         }
     }
-    let found = df!("doc_id" => doc_id, "code" => code, "quote" => quote, "page" => page)?;
+    let found = df!("doc_id" => doc_id, "code" => code, "quote" => quote, "page" => page, "score" => score)?;
     let (mut id, mut theme, mut polarity, mut label) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for c in &codes.codes {
@@ -365,9 +366,16 @@ fn code_counts(
         label.push(c.label.as_str());
     }
     let defs = df!("code" => id, "theme" => theme, "polarity" => polarity, "label" => label)?;
+    // The example is the finding that matches most of the code's cues.
     found
         .lazy()
-        .group_by([col("code")])
+        .sort(
+            ["score"],
+            SortMultipleOptions::default()
+                .with_order_descending(true)
+                .with_maintain_order(true),
+        )
+        .group_by_stable([col("code")])
         .agg([
             col("doc_id")
                 .n_unique()

@@ -414,6 +414,16 @@ impl Codes {
     /// The code of this theme and polarity whose cues the stems match most
     /// often (the first listed on a tie), if any matches.
     pub fn best(&self, theme: usize, polarity: usize, stems: &[&str]) -> Option<&Code> {
+        self.best_with_hits(theme, polarity, stems).map(|(c, _)| c)
+    }
+
+    /// As `best`, with the number of cue matches.
+    pub fn best_with_hits(
+        &self,
+        theme: usize,
+        polarity: usize,
+        stems: &[&str],
+    ) -> Option<(&Code, usize)> {
         let mut best: Option<(&Code, usize)> = None;
         for code in self
             .codes
@@ -425,6 +435,6 @@ impl Codes {
                 best = Some((code, hits));
             }
         }
-        best.map(|(c, _)| c)
+        best
     }
 }

@@ -456,8 +456,8 @@ impl Classifier {
                 quote: self.best_sentence(text, t, labels.polarity).to_string(),
                 code: self
                     .codes
-                    .best(t, labels.polarity, &stems)
-                    .map(|c| c.id.clone()),
+                    .best_with_hits(t, labels.polarity, &stems)
+                    .map(|(c, hits)| (c.id.clone(), hits as u32)),
             })
             .collect();
         crate::record::ParagraphLabels {

@@ -179,7 +179,7 @@ pub fn findings_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
                 page.push(p.page);
                 theme.push(f.theme.as_str());
                 polarity.push(labels.polarity.as_str());
-                code.push(f.code.as_deref());
+                code.push(f.code.as_ref().map(|(c, _)| c.as_str()));
                 score.push(f.score);
                 quote.push(f.quote.as_str());
                 evidence.push(labels.evidence.as_str());
