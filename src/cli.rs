@@ -36,6 +36,9 @@ pub enum Command {
         /// Group the synthesis by this metadata column (e.g. modalite).
         #[arg(long, requires = "metadata")]
         by: Option<String>,
+        /// Re-extract every PDF, ignoring the extraction cache.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Classify paragraphs from a CSV (`id,text[,context]`) exactly as `run` would.
     Label {

@@ -17,6 +17,7 @@ pub struct PipelineConfig {
     pub extract: ExtractConfig,
     pub classify: crate::classify::ClassifyConfig,
     pub coverage: crate::aggregate::CoverageConfig,
+    pub cache: crate::cache::CacheConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -127,6 +128,7 @@ impl PipelineConfig {
         config.input.dir = base.join(&config.input.dir);
         config.output.dir = base.join(&config.output.dir);
         config.classify.models = base.join(&config.classify.models);
+        config.cache.dir = base.join(&config.cache.dir);
         Ok(config)
     }
 

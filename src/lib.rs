@@ -19,6 +19,7 @@
 
 pub mod aggregate;
 pub mod analyze;
+pub mod cache;
 pub mod classify;
 pub mod config;
 pub mod error;

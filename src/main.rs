@@ -35,6 +35,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             out,
             metadata,
             by,
+            no_cache,
         } => {
             let mut config = load_config(&config)?;
             // A bad metadata file or an unknown --by column stops the run before any work.
@@ -53,7 +54,14 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             if let Some(out) = out {
                 config.output.dir = out;
             }
-            let outcome = pipeline::run(&config, &pipeline::RunOptions { metadata, by })?;
+            let outcome = pipeline::run(
+                &config,
+                &pipeline::RunOptions {
+                    metadata,
+                    by,
+                    no_cache,
+                },
+            )?;
             for w in &outcome.warnings {
                 eprintln!("evalmine: warning: {w}");
             }

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::aggregate;
+use crate::cache::{status_from_str, Cache, Entry, EntryParagraph};
 use crate::classify::Classifier;
 use crate::config::{ExtractConfig, KeepOrDrop, PipelineConfig};
 use crate::error::{Error, Result};
@@ -70,36 +71,33 @@ pub fn discover(dir: &Path) -> Result<Vec<InputFile>> {
     Ok(found)
 }
 
-/// Extracts one PDF file (used by `run` and `inspect`). Read errors and
-/// oversized files become a status, never an `Err`.
-pub fn extract_file(path: &Path, config: &ExtractConfig) -> (Extraction, Vec<u8>) {
+/// Reads a file within the size limit; a problem becomes a status.
+fn read_input(path: &Path, config: &ExtractConfig) -> std::result::Result<Vec<u8>, Extraction> {
     let limit = config.max_file_mb.saturating_mul(1024 * 1024);
     match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > limit => {
-            let e = failed_extraction(
-                DocStatus::Invalid,
-                format!(
-                    "file too large: {} bytes, limit extract.max_file_mb = {}",
-                    meta.len(),
-                    config.max_file_mb
-                ),
-            );
-            return (e, Vec::new());
-        }
-        Err(e) => {
-            return (
-                failed_extraction(DocStatus::Error, format!("cannot read file: {e}")),
-                Vec::new(),
-            )
-        }
-        Ok(_) => {}
+        Ok(meta) if meta.len() > limit => Err(failed_extraction(
+            DocStatus::Invalid,
+            format!(
+                "file too large: {} bytes, limit extract.max_file_mb = {}",
+                meta.len(),
+                config.max_file_mb
+            ),
+        )),
+        Err(e) => Err(failed_extraction(
+            DocStatus::Error,
+            format!("cannot read file: {e}"),
+        )),
+        Ok(_) => std::fs::read(path)
+            .map_err(|e| failed_extraction(DocStatus::Error, format!("cannot read file: {e}"))),
     }
-    match std::fs::read(path) {
+}
+
+/// Extracts one PDF file (used by `inspect`). Read errors and oversized
+/// files become a status, never an `Err`.
+pub fn extract_file(path: &Path, config: &ExtractConfig) -> (Extraction, Vec<u8>) {
+    match read_input(path, config) {
         Ok(bytes) => (extract::extract_pdf(&bytes, config), bytes),
-        Err(e) => (
-            failed_extraction(DocStatus::Error, format!("cannot read file: {e}")),
-            Vec::new(),
-        ),
+        Err(failed) => (failed, Vec::new()),
     }
 }
 
@@ -114,15 +112,44 @@ fn failed_extraction(status: DocStatus, message: String) -> Extraction {
     }
 }
 
-/// Runs the extraction and segmentation stages on one file, then the
-/// classifier when one is given.
+/// Runs the extraction and segmentation stages on one file (or takes their
+/// result from the cache), then the classifier when one is given.
 pub fn process_file(
     input: &InputFile,
     config: &ExtractConfig,
     classifier: Option<&Classifier>,
 ) -> Document {
-    let (extraction, bytes) = extract_file(&input.path, config);
-    let mut paragraphs = keep_configured_kinds(segment::segment(&extraction.pages), config);
+    process_file_cached(input, config, classifier, None)
+}
+
+pub fn process_file_cached(
+    input: &InputFile,
+    config: &ExtractConfig,
+    classifier: Option<&Classifier>,
+    cache: Option<&Cache>,
+) -> Document {
+    let bytes = read_input(&input.path, config);
+    let bytes_len = std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0);
+    let content_hash = bytes.as_ref().map(|b| hex_sha256(b)).unwrap_or_default();
+    let cached = cache.and_then(|c| c.get(&content_hash));
+    let entry = match (cached, bytes) {
+        (Some(entry), _) => entry,
+        (None, Ok(bytes)) => {
+            let extraction = extract::extract_pdf(&bytes, config);
+            let paragraphs = keep_configured_kinds(segment::segment(&extraction.pages), config);
+            let entry = entry_of(&extraction, &paragraphs);
+            if let Some(cache) = cache {
+                cache.put(&content_hash, &entry);
+            }
+            entry
+        }
+        (None, Err(failed)) => entry_of(&failed, &[]),
+    };
+    let mut paragraphs: Vec<Paragraph> = entry
+        .paragraphs
+        .iter()
+        .filter_map(EntryParagraph::to_paragraph)
+        .collect();
     if let Some(classifier) = classifier {
         for p in paragraphs
             .iter_mut()
@@ -131,25 +158,32 @@ pub fn process_file(
             p.labels = Some(classifier.label_paragraph(&p.text, p.heading.as_deref()));
         }
     }
-    let bytes_len = std::fs::metadata(&input.path)
-        .map(|m| m.len())
-        .unwrap_or(bytes.len() as u64);
     Document {
         doc_id: input.doc_id.clone(),
         path: input.path.to_string_lossy().into_owned(),
-        content_hash: if bytes.is_empty() && bytes_len > 0 {
-            String::new()
-        } else {
-            hex_sha256(&bytes)
-        },
+        content_hash,
         bytes: bytes_len,
-        pages: extraction.page_count,
-        pages_failed: extraction.pages_failed,
-        status: extraction.status,
-        message: extraction.message,
-        title: extraction.title,
+        pages: entry.pages,
+        pages_failed: entry.pages_failed,
+        status: status_from_str(&entry.status).unwrap_or(DocStatus::Error),
+        message: entry.message,
+        title: entry.title,
         extractor: extract::EXTRACTOR,
         paragraphs,
+    }
+}
+
+fn entry_of(extraction: &Extraction, paragraphs: &[Paragraph]) -> Entry {
+    Entry {
+        pages: extraction.page_count,
+        pages_failed: extraction.pages_failed,
+        status: extraction.status.as_str().to_string(),
+        message: extraction.message.clone(),
+        title: extraction.title.clone(),
+        paragraphs: paragraphs
+            .iter()
+            .map(EntryParagraph::from_paragraph)
+            .collect(),
     }
 }
 
@@ -220,16 +254,24 @@ impl RunOutcome {
 pub struct RunOptions {
     pub metadata: Option<Metadata>,
     pub by: Option<String>,
+    /// Re-extract every file even when the cache has it (entries are refreshed).
+    pub no_cache: bool,
 }
 
 pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<RunOutcome> {
     let start = Instant::now();
     let inputs = discover(&config.input.dir)?;
     let classifier = Classifier::load(&config.classify)?;
+    let cache = config
+        .cache
+        .enabled
+        .then(|| Cache::new(&config.cache.dir, &config.extract, !options.no_cache));
     let process = || {
         inputs
             .par_iter()
-            .map(|input| process_file(input, &config.extract, Some(&classifier)))
+            .map(|input| {
+                process_file_cached(input, &config.extract, Some(&classifier), cache.as_ref())
+            })
             .collect::<Vec<_>>()
     };
     let documents = if config.input.threads > 0 {

@@ -206,3 +206,85 @@ fn metadata_is_joined_and_its_problems_are_reported() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no column `region`"));
 }
+
+#[test]
+fn reruns_use_the_cache_until_the_pdf_or_the_extraction_settings_change() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("reports")).unwrap();
+    let pdf = dir.path().join("reports/r04.pdf");
+    std::fs::copy(repo_root().join("corpus/r04.pdf"), &pdf).unwrap();
+    let models = repo_root().join("models");
+    let write_config = |extra: &str| {
+        let config = format!(
+            "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\nformats = [\"csv\"]\n[classify]\nmodels = {:?}\n{extra}",
+            models.display().to_string()
+        );
+        std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
+    };
+    let paragraphs = || std::fs::read_to_string(dir.path().join("tables/paragraphs.csv")).unwrap();
+    write_config("");
+    assert!(evalmine(&["run"], dir.path()).status.success());
+    let first = paragraphs();
+
+    // Mark the cache entry: a rerun that shows the mark read the cache.
+    let cache = dir.path().join(".evalmine-cache");
+    let entries: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(entries.len(), 1, "one entry per PDF");
+    let marked = std::fs::read_to_string(&entries[0]).unwrap().replacen(
+        "\"text\":\"",
+        "\"text\":\"MARQUE-DU-CACHE ",
+        1,
+    );
+    std::fs::write(&entries[0], marked).unwrap();
+    assert!(evalmine(&["run"], dir.path()).status.success());
+    assert!(
+        paragraphs().contains("MARQUE-DU-CACHE"),
+        "a rerun reads the cache"
+    );
+
+    // A classifier setting does not invalidate it either.
+    write_config("theme_threshold = 0.6\n");
+    assert!(evalmine(&["run"], dir.path()).status.success());
+    assert!(
+        paragraphs().contains("MARQUE-DU-CACHE"),
+        "classifier settings keep the cache"
+    );
+
+    // --no-cache, an extraction setting, or new bytes re-extract.
+    write_config("");
+    assert!(evalmine(&["run", "--no-cache"], dir.path())
+        .status
+        .success());
+    assert_eq!(
+        paragraphs(),
+        first,
+        "--no-cache re-extracts (and refreshes the entry)"
+    );
+    std::fs::write(
+        &entries[0],
+        std::fs::read_to_string(&entries[0]).unwrap().replacen(
+            "\"text\":\"",
+            "\"text\":\"MARQUE-DU-CACHE ",
+            1,
+        ),
+    )
+    .unwrap();
+    write_config("[extract]\nfootnotes = \"drop\"\n");
+    assert!(evalmine(&["run"], dir.path()).status.success());
+    assert!(
+        !paragraphs().contains("MARQUE-DU-CACHE"),
+        "other extraction settings re-extract"
+    );
+    write_config("");
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    bytes.extend_from_slice(b"\n% a changed copy\n");
+    std::fs::write(&pdf, bytes).unwrap();
+    assert!(evalmine(&["run"], dir.path()).status.success());
+    assert!(
+        !paragraphs().contains("MARQUE-DU-CACHE"),
+        "a changed PDF is re-extracted"
+    );
+}
