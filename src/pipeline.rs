@@ -238,10 +238,15 @@ impl RunOutcome {
             .map(|(s, n)| format!("{n} {s}"))
             .collect::<Vec<_>>()
             .join(", ");
+        let statuses = if statuses.is_empty() {
+            statuses
+        } else {
+            format!(" ({statuses})")
+        };
         let pages: u64 = self.documents.iter().map(|d| d.pages as u64).sum();
         let paragraphs: usize = self.documents.iter().map(|d| d.paragraphs.len()).sum();
         format!(
-            "evalmine: {} documents ({statuses}), {pages} pages, {paragraphs} paragraphs in {:.1} s",
+            "evalmine: {} documents{statuses}, {pages} pages, {paragraphs} paragraphs in {:.1} s",
             self.documents.len(),
             self.elapsed.as_secs_f64()
         )

@@ -424,6 +424,9 @@ pub fn summary_fr(s: &Synthesis, codebook: &Codebook) -> PolarsResult<String> {
             .unwrap_or(0)
     };
     let total = s.n_reports;
+    if total == 0 {
+        return Ok("Aucun rapport lisible : pas de synthèse.\n".to_string());
+    }
     let reports = |k: u32| {
         if k > 1 {
             format!("{k} rapports")
