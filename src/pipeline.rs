@@ -129,7 +129,10 @@ pub fn process_file_cached(
     cache: Option<&Cache>,
 ) -> Document {
     let bytes = read_input(&input.path, config);
-    let bytes_len = std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0);
+    let bytes_len = match &bytes {
+        Ok(b) => b.len() as u64,
+        Err(_) => std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0),
+    };
     let content_hash = bytes.as_ref().map(|b| hex_sha256(b)).unwrap_or_default();
     let cached = cache.and_then(|c| c.get(&content_hash));
     let entry = match (cached, bytes) {

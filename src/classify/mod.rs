@@ -81,6 +81,8 @@ pub struct Analysed {
     pub heading_evidence: Option<Evidence>,
     pub question: bool,
     pub verb_led: bool,
+    /// Stems of the paragraph's content words (codes are matched on them).
+    pub stems: Vec<String>,
 }
 
 impl FeatureExtractor {
@@ -115,6 +117,11 @@ impl FeatureExtractor {
         );
         Analysed {
             features,
+            stems: tokens
+                .iter()
+                .filter(|t| t.is_content())
+                .map(|t| t.stem.clone())
+                .collect(),
             question: text.trim_end().ends_with('?'),
             verb_led: features::verb_led(text),
             evidence,
@@ -220,8 +227,11 @@ impl Classifier {
     }
 
     pub fn classify(&self, text: &str, heading: Option<&str>) -> Labels {
+        self.classify_analysed(&self.extractor.analyse(text, heading))
+    }
+
+    fn classify_analysed(&self, analysed: &Analysed) -> Labels {
         let codebook = &self.extractor.codebook;
-        let analysed = self.extractor.analyse(text, heading);
         let scores = self.model.score(&analysed.features);
         let theme_scores: Vec<f64> = scores
             .themes
@@ -439,14 +449,11 @@ impl Classifier {
         text: &str,
         heading: Option<&str>,
     ) -> crate::record::ParagraphLabels {
-        let labels = self.classify(text, heading);
+        // One analysis serves the labels and the choice of codes.
+        let analysed = self.extractor.analyse(text, heading);
+        let labels = self.classify_analysed(&analysed);
         let codebook = self.codebook();
-        let tokens = self.extractor.analyzer.tokens(text);
-        let stems: Vec<&str> = tokens
-            .iter()
-            .filter(|t| t.is_content())
-            .map(|t| t.stem.as_str())
-            .collect();
+        let stems: Vec<&str> = analysed.stems.iter().map(String::as_str).collect();
         let findings = labels
             .themes
             .iter()
