@@ -1,7 +1,13 @@
-//! Extraction cache: a report's extracted paragraphs, stored under the
-//! SHA-256 of its bytes and a hash of the extraction settings (and program
-//! version), so that reruns with other classifier or coverage settings do not
-//! re-read PDFs. The folder is safe to delete. Entries are written to a
+//! Cache for reruns, two kinds of entries per report:
+//! - its extracted paragraphs, under the SHA-256 of its bytes and a hash of
+//!   the extraction settings (and program version), so that reruns with
+//!   other classifier or coverage settings do not re-read PDFs;
+//! - the classifier's scores of those paragraphs (`classify::Scored`), under
+//!   the hash of the paragraphs' texts and headings and the hash of the
+//!   models/ files, so that reruns that change only a decision setting (a
+//!   threshold) skip the text analysis too.
+//!
+//! The folder is safe to delete. Entries are written to a
 //! temporary file and renamed, so an interrupted run leaves no half entry;
 //! an unreadable entry is treated as a miss.
 
@@ -10,6 +16,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::classify::Scored;
 use crate::config::ExtractConfig;
 use crate::record::{DocStatus, Paragraph, ParagraphKind};
 
@@ -121,37 +128,69 @@ impl Cache {
         }
     }
 
-    fn path(&self, content_hash: &str) -> PathBuf {
+    fn path(&self, content_hash: &str, kind: &str) -> PathBuf {
         self.dir.join(format!(
-            "{}-{}.json",
+            "{}-{}{kind}.json",
             &content_hash[..content_hash.len().min(32)],
             self.settings
         ))
     }
 
+    /// The extracted paragraphs of a file.
     pub fn get(&self, content_hash: &str) -> Option<Entry> {
-        if !self.read || content_hash.is_empty() {
-            return None;
-        }
-        let text = std::fs::read_to_string(self.path(content_hash)).ok()?;
-        serde_json::from_str(&text).ok()
+        self.read(content_hash, self.path(content_hash, ""))
     }
 
     /// Stores an entry; a cache that cannot be written only costs speed.
     pub fn put(&self, content_hash: &str, entry: &Entry) {
+        self.write(content_hash, self.path(content_hash, ""), entry);
+    }
+
+    /// The classifier's scores of a list of paragraphs, stored under the
+    /// hash of their texts and headings (see `pipeline::label_paragraphs`)
+    /// and the scoring key of the models that computed them.
+    pub fn get_scores(&self, paragraphs_hash: &str, scoring_key: &str) -> Option<Vec<Scored>> {
+        self.read(
+            paragraphs_hash,
+            self.scores_path(paragraphs_hash, scoring_key),
+        )
+    }
+
+    pub fn put_scores(&self, paragraphs_hash: &str, scoring_key: &str, scores: &[Scored]) {
+        let path = self.scores_path(paragraphs_hash, scoring_key);
+        self.write(paragraphs_hash, path, &scores);
+    }
+
+    fn scores_path(&self, paragraphs_hash: &str, scoring_key: &str) -> PathBuf {
+        self.dir.join(format!(
+            "scores-{}-{scoring_key}.json",
+            &paragraphs_hash[..paragraphs_hash.len().min(32)]
+        ))
+    }
+
+    fn read<T: serde::de::DeserializeOwned>(&self, content_hash: &str, path: PathBuf) -> Option<T> {
+        if !self.read || content_hash.is_empty() {
+            return None;
+        }
+        let bytes = std::fs::read(path).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Written to a temporary file, then renamed: readers and later runs see
+    /// the whole entry or none.
+    fn write<T: Serialize>(&self, content_hash: &str, path: PathBuf, value: &T) {
         if content_hash.is_empty() || std::fs::create_dir_all(&self.dir).is_err() {
             return;
         }
-        let path = self.path(content_hash);
         let tmp = path.with_extension(format!(
             "json.tmp-{}-{:?}",
             std::process::id(),
             std::thread::current().id()
         ));
-        let Ok(text) = serde_json::to_string(entry) else {
+        let Ok(bytes) = serde_json::to_vec(value) else {
             return;
         };
-        if std::fs::write(&tmp, text).is_err() || std::fs::rename(&tmp, &path).is_err() {
+        if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &path).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }

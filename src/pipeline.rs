@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::aggregate;
 use crate::cache::{status_from_str, Cache, Entry, EntryParagraph};
-use crate::classify::Classifier;
+use crate::classify::{Classifier, Scored};
 use crate::config::{ExtractConfig, KeepOrDrop, PipelineConfig};
 use crate::error::{Error, Result};
 use crate::extract::{self, Extraction};
@@ -154,12 +154,7 @@ pub fn process_file_cached(
         .filter_map(EntryParagraph::to_paragraph)
         .collect();
     if let Some(classifier) = classifier {
-        for p in paragraphs
-            .iter_mut()
-            .filter(|p| matches!(p.kind, ParagraphKind::Body | ParagraphKind::ListItem))
-        {
-            p.labels = Some(classifier.label_paragraph(&p.text, p.heading.as_deref()));
-        }
+        label_paragraphs(&mut paragraphs, classifier, cache);
     }
     Document {
         doc_id: input.doc_id.clone(),
@@ -173,6 +168,49 @@ pub fn process_file_cached(
         title: entry.title,
         extractor: extract::EXTRACTOR,
         paragraphs,
+    }
+}
+
+/// Classifies the body paragraphs and list items. Their scores come from
+/// the cache when the same paragraphs were scored with the same models, so a
+/// rerun that changes only a threshold applies the new decision without
+/// analysing the text again.
+fn label_paragraphs(paragraphs: &mut [Paragraph], classifier: &Classifier, cache: Option<&Cache>) {
+    let mut labelled: Vec<&mut Paragraph> = paragraphs
+        .iter_mut()
+        .filter(|p| matches!(p.kind, ParagraphKind::Body | ParagraphKind::ListItem))
+        .collect();
+    if labelled.is_empty() {
+        return;
+    }
+    // The scores depend on the texts and headings only (and the models).
+    let mut hasher = Sha256::new();
+    for p in &labelled {
+        hasher.update(p.text.as_bytes());
+        hasher.update([0]);
+        hasher.update(p.heading.as_deref().unwrap_or("\u{1}").as_bytes());
+        hasher.update([0]);
+    }
+    let paragraphs_hash = hex(&hasher.finalize());
+    let key = classifier.scoring_key();
+    let cached = cache
+        .and_then(|c| c.get_scores(&paragraphs_hash, key))
+        .filter(|scores| scores.len() == labelled.len());
+    let scores = match cached {
+        Some(scores) => scores,
+        None => {
+            let scores: Vec<Scored> = labelled
+                .iter()
+                .map(|p| classifier.score(&p.text, p.heading.as_deref()))
+                .collect();
+            if let Some(cache) = cache {
+                cache.put_scores(&paragraphs_hash, key, &scores);
+            }
+            scores
+        }
+    };
+    for (p, scored) in labelled.iter_mut().zip(scores) {
+        p.labels = Some(classifier.paragraph_labels(&p.text, p.heading.as_deref(), scored));
     }
 }
 
@@ -204,10 +242,11 @@ pub fn keep_configured_kinds(
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What a run did, for the summary line and the exit code.

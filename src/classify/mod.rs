@@ -169,6 +169,46 @@ impl Default for ClassifyConfig {
     }
 }
 
+/// Bump when what `Scored` holds or means changes, so cached scores of an
+/// older program are not reused.
+const SCORING_FORMAT: &str = "scored-1";
+
+/// Below this probability a theme is not expected to be assigned, so its
+/// explanation, quote and code are not prepared with the scores; a lower
+/// `theme_threshold` that assigns it gets them computed on demand.
+const PREPARE_FLOOR: f64 = 0.05;
+
+/// What the classifier computes for one paragraph before the decision
+/// settings (`theme_threshold`, `inherit_heading_theme`) apply. This is the
+/// costly part (analysis, features, model, quotes); the decision is cheap.
+/// Reruns that change only decision settings take it from the cache.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Scored {
+    /// Probability of each codebook theme.
+    pub theme_scores: Vec<f64>,
+    /// The paragraph has lexicon evidence of a theme of its own.
+    pub own_theme_evidence: bool,
+    /// Themes the heading names.
+    pub heading_themes: Vec<usize>,
+    pub polarity: usize,
+    pub polarity_score: f64,
+    /// "<polarity>: cues [...] model [...]", then the rules that applied.
+    pub polarity_evidence: Vec<String>,
+    /// Per codebook theme, prepared when the theme may be assigned.
+    pub per_theme: Vec<Option<ThemeMaterial>>,
+}
+
+/// The evidence, quote and code of one theme in one paragraph.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ThemeMaterial {
+    /// "lexicon [...] model [...]".
+    pub evidence: String,
+    /// Byte span of the most telling sentence in the paragraph's text.
+    pub quote: (usize, usize),
+    /// Best code of models/codes.toml and the number of its cues matched.
+    pub code: Option<(String, u32)>,
+}
+
 /// The trained classifier, loaded once and shared by all threads.
 pub struct Classifier {
     pub extractor: FeatureExtractor,
@@ -177,6 +217,7 @@ pub struct Classifier {
     pub codes: Codes,
     config: ClassifyConfig,
     version: String,
+    scoring_key: String,
 }
 
 impl Classifier {
@@ -208,12 +249,14 @@ impl Classifier {
         } else {
             Codes::default()
         };
+        let scoring_key = scoring_key(&files)?;
         Ok(Classifier {
             codes,
             extractor,
             model,
             config: config.clone(),
             version,
+            scoring_key,
         })
     }
 
@@ -222,15 +265,82 @@ impl Classifier {
         &self.version
     }
 
+    /// Hash of every models/ file and of the program version: cached scores
+    /// are valid exactly as long as it does not change.
+    pub fn scoring_key(&self) -> &str {
+        &self.scoring_key
+    }
+
     pub fn codebook(&self) -> &Codebook {
         &self.extractor.codebook
     }
 
+    /// Themes and polarity of one paragraph (`label`, `evaluate`).
     pub fn classify(&self, text: &str, heading: Option<&str>) -> Labels {
-        self.classify_analysed(&self.extractor.analyse(text, heading))
+        let scored = self.score(text, heading);
+        let (themes, scored, evidence) = self.decide(text, heading, scored);
+        Labels {
+            themes,
+            theme_scores: scored.theme_scores,
+            polarity: scored.polarity,
+            polarity_score: scored.polarity_score,
+            evidence,
+            heading_themes: scored.heading_themes,
+        }
     }
 
-    fn classify_analysed(&self, analysed: &Analysed) -> Labels {
+    /// Labels of a paragraph for the tables: themes, polarity, and one
+    /// finding per theme quoting its most telling sentence.
+    pub fn label_paragraph(
+        &self,
+        text: &str,
+        heading: Option<&str>,
+    ) -> crate::record::ParagraphLabels {
+        self.paragraph_labels(text, heading, self.score(text, heading))
+    }
+
+    /// The decision on scores computed earlier (possibly by another run:
+    /// the cache), under this classifier's settings.
+    pub fn paragraph_labels(
+        &self,
+        text: &str,
+        heading: Option<&str>,
+        scored: Scored,
+    ) -> crate::record::ParagraphLabels {
+        let (themes, scored, evidence) = self.decide(text, heading, scored);
+        let codebook = self.codebook();
+        let findings = themes
+            .iter()
+            .filter_map(|&t| {
+                let material = scored.per_theme[t].as_ref()?;
+                Some(crate::record::Finding {
+                    theme: codebook.themes[t].id.clone(),
+                    score: scored.theme_scores[t],
+                    quote: text
+                        .get(material.quote.0..material.quote.1)
+                        .unwrap_or(text)
+                        .to_string(),
+                    code: material.code.clone(),
+                })
+            })
+            .collect();
+        let ids = |ts: &[usize]| -> Vec<String> {
+            ts.iter().map(|&t| codebook.themes[t].id.clone()).collect()
+        };
+        crate::record::ParagraphLabels {
+            themes: ids(&themes),
+            polarity: codebook.polarities[scored.polarity].clone(),
+            polarity_score: scored.polarity_score,
+            findings,
+            section_themes: ids(&scored.heading_themes),
+            evidence,
+        }
+    }
+
+    /// Everything about a paragraph that does not depend on the decision
+    /// settings.
+    pub fn score(&self, text: &str, heading: Option<&str>) -> Scored {
+        let analysed = self.extractor.analyse(text, heading);
         let codebook = &self.extractor.codebook;
         let scores = self.model.score(&analysed.features);
         let theme_scores: Vec<f64> = scores
@@ -238,46 +348,7 @@ impl Classifier {
             .iter()
             .map(|&z| LinearModel::theme_probability(z))
             .collect();
-        let mut themes: Vec<usize> = (0..theme_scores.len())
-            .filter(|&t| theme_scores[t] >= self.config.theme_threshold)
-            .collect();
-        let mut notes: Vec<String> = Vec::new();
-
-        if themes.is_empty()
-            && self.config.inherit_heading_theme
-            && !analysed.evidence.has_theme_evidence()
-        {
-            if let Some(h) = &analysed.heading_evidence {
-                themes = (0..codebook.themes.len())
-                    .filter(|&t| h.theme_score(t) > 0.0)
-                    .collect();
-                if !themes.is_empty() {
-                    notes.push("themes from the heading".into());
-                }
-            }
-        }
-
-        let probs = linear::softmax(&scores.polarities);
-        let mut polarity = (0..probs.len())
-            .max_by(|&a, &b| probs[a].total_cmp(&probs[b]))
-            .unwrap_or(codebook.neutral());
-        let cue_scores = analysed.evidence.polarity_scores(codebook);
-        let reco = codebook.polarity_index("preconisation");
-        if analysed.question && reco.is_none_or(|r| cue_scores[r] == 0.0) {
-            polarity = codebook.neutral();
-            notes.push("an evaluation question is neutre".into());
-        } else if let Some(r) = reco {
-            let reco_heading = analysed
-                .heading_evidence
-                .as_ref()
-                .is_some_and(|h| h.polarity_scores(codebook)[r] > 0.0);
-            if reco_heading && analysed.verb_led {
-                polarity = r;
-                notes.push("verb-led item under a recommendations heading".into());
-            }
-        }
-        let evidence = self.explain(&analysed, &themes, &theme_scores, polarity, &notes);
-        let heading_themes = analysed
+        let heading_themes: Vec<usize> = analysed
             .heading_evidence
             .as_ref()
             .map(|h| {
@@ -286,28 +357,122 @@ impl Classifier {
                     .collect()
             })
             .unwrap_or_default();
-        Labels {
-            themes,
+
+        let probs = linear::softmax(&scores.polarities);
+        let mut polarity = (0..probs.len())
+            .max_by(|&a, &b| probs[a].total_cmp(&probs[b]))
+            .unwrap_or(codebook.neutral());
+        let mut notes = Vec::new();
+        let cue_scores = analysed.evidence.polarity_scores(codebook);
+        let reco = codebook.polarity_index("preconisation");
+        if analysed.question && reco.is_none_or(|r| cue_scores[r] == 0.0) {
+            polarity = codebook.neutral();
+            notes.push("an evaluation question is neutre".to_string());
+        } else if let Some(r) = reco {
+            let reco_heading = analysed
+                .heading_evidence
+                .as_ref()
+                .is_some_and(|h| h.polarity_scores(codebook)[r] > 0.0);
+            if reco_heading && analysed.verb_led {
+                polarity = r;
+                notes.push("verb-led item under a recommendations heading".to_string());
+            }
+        }
+        let mut polarity_evidence = vec![self.explain_polarity(&analysed, polarity)];
+        polarity_evidence.extend(notes);
+
+        let floor = PREPARE_FLOOR.min(self.config.theme_threshold);
+        let candidates: Vec<usize> = (0..theme_scores.len())
+            .filter(|&t| theme_scores[t] >= floor || heading_themes.contains(&t))
+            .collect();
+        let mut scored = Scored {
             theme_scores,
+            own_theme_evidence: analysed.evidence.has_theme_evidence(),
+            heading_themes,
             polarity,
             polarity_score: probs[polarity],
-            evidence,
-            heading_themes,
-        }
+            polarity_evidence,
+            per_theme: vec![None; codebook.themes.len()],
+        };
+        self.prepare(text, &analysed, &mut scored, &candidates);
+        scored
     }
 
-    fn explain(
+    /// Applies the decision settings: the themes assigned, the scores with
+    /// the material of every assigned theme, and the readable evidence.
+    fn decide(
         &self,
-        a: &Analysed,
-        themes: &[usize],
-        theme_scores: &[f64],
-        polarity: usize,
-        notes: &[String],
-    ) -> String {
+        text: &str,
+        heading: Option<&str>,
+        mut scored: Scored,
+    ) -> (Vec<usize>, Scored, String) {
         let codebook = &self.extractor.codebook;
-        let n_themes = codebook.themes.len();
-        let mut parts = Vec::new();
+        let mut themes: Vec<usize> = (0..scored.theme_scores.len())
+            .filter(|&t| scored.theme_scores[t] >= self.config.theme_threshold)
+            .collect();
+        let mut notes = Vec::new();
+        if themes.is_empty()
+            && self.config.inherit_heading_theme
+            && !scored.own_theme_evidence
+            && !scored.heading_themes.is_empty()
+        {
+            themes = scored.heading_themes.clone();
+            notes.push("themes from the heading".to_string());
+        }
+        let missing: Vec<usize> = themes
+            .iter()
+            .copied()
+            .filter(|&t| scored.per_theme.get(t).is_none_or(Option::is_none))
+            .collect();
+        if !missing.is_empty() && scored.per_theme.len() == codebook.themes.len() {
+            // Assigned under a threshold below the floor the scores were
+            // prepared with: analyse again for these themes only.
+            let analysed = self.extractor.analyse(text, heading);
+            self.prepare(text, &analysed, &mut scored, &missing);
+        }
+        let mut parts: Vec<String> = themes
+            .iter()
+            .filter_map(|&t| {
+                let material = scored.per_theme.get(t)?.as_ref()?;
+                Some(format!(
+                    "{} {:.2}: {}",
+                    codebook.themes[t].id, scored.theme_scores[t], material.evidence
+                ))
+            })
+            .collect();
+        parts.extend(scored.polarity_evidence.iter().cloned());
+        parts.extend(notes);
+        (themes, scored, parts.join("; "))
+    }
+
+    /// Fills the evidence, quote and code of the given themes. The text's
+    /// sentences are analysed once for all of them.
+    fn prepare(&self, text: &str, a: &Analysed, scored: &mut Scored, themes: &[usize]) {
+        if themes.is_empty() {
+            return;
+        }
+        let codebook = &self.extractor.codebook;
+        let spans = crate::analyze::sentence_spans(text);
+        let sentences: Vec<((usize, usize), Evidence)> = if spans.len() > 1 {
+            spans
+                .iter()
+                .map(|&(s, e)| {
+                    let tokens = self.extractor.analyzer.tokens(&text[s..e]);
+                    let evidence =
+                        find_evidence(&tokens, &self.extractor.lexicon, &self.extractor.cues);
+                    ((s, e), evidence)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let sentence_polarity: Vec<f64> = sentences
+            .iter()
+            .map(|(_, e)| e.polarity_scores(codebook)[scored.polarity])
+            .collect();
+        let stems: Vec<&str> = a.stems.iter().map(String::as_str).collect();
         for &t in themes {
+            let quote = best_sentence(text, &sentences, &sentence_polarity, t);
             let terms: Vec<String> = a.evidence.theme_terms[t]
                 .iter()
                 .map(|(term, w)| format!("{term} {w}"))
@@ -318,14 +483,23 @@ impl Classifier {
                 .into_iter()
                 .map(|(f, c)| format!("{f} +{c:.2}"))
                 .collect();
-            parts.push(format!(
-                "{} {:.2}: lexicon [{}] model [{}]",
-                codebook.themes[t].id,
-                theme_scores[t],
-                terms.join(", "),
-                model.join(", ")
-            ));
+            scored.per_theme[t] = Some(ThemeMaterial {
+                evidence: format!(
+                    "lexicon [{}] model [{}]",
+                    terms.join(", "),
+                    model.join(", ")
+                ),
+                quote,
+                code: self
+                    .codes
+                    .best_with_hits(t, scored.polarity, &stems)
+                    .map(|(c, hits)| (c.id.clone(), hits as u32)),
+            });
         }
+    }
+
+    fn explain_polarity(&self, a: &Analysed, polarity: usize) -> String {
+        let codebook = &self.extractor.codebook;
         let cues: Vec<String> = a
             .evidence
             .cues
@@ -344,19 +518,68 @@ impl Classifier {
             .collect();
         let model: Vec<String> = self
             .model
-            .top_contributions(&a.features, n_themes + polarity, 3)
+            .top_contributions(&a.features, codebook.themes.len() + polarity, 3)
             .into_iter()
             .map(|(f, c)| format!("{f} +{c:.2}"))
             .collect();
-        parts.push(format!(
+        format!(
             "{}: cues [{}] model [{}]",
             codebook.polarities[polarity],
             cues.join(", "),
             model.join(", ")
-        ));
-        parts.extend(notes.iter().cloned());
-        parts.join("; ")
+        )
     }
+}
+
+/// The sentence carrying the most evidence for the theme and the
+/// paragraph's polarity (the first one when none stands out), as a byte
+/// span of `text`, trimmed; the whole text when it has one sentence.
+fn best_sentence(
+    text: &str,
+    sentences: &[((usize, usize), Evidence)],
+    sentence_polarity: &[f64],
+    theme: usize,
+) -> (usize, usize) {
+    let Some(first) = sentences.first() else {
+        let start = text.len() - text.trim_start().len();
+        return (start, start + text.trim().len());
+    };
+    let mut best = (f64::NEG_INFINITY, first.0);
+    for ((span, evidence), polarity) in sentences.iter().zip(sentence_polarity) {
+        let score = evidence.theme_score(theme) + polarity;
+        if score > best.0 {
+            best = (score, *span);
+        }
+    }
+    best.1
+}
+
+/// See `Classifier::scoring_key`.
+fn scoring_key(files: &ModelFiles) -> Result<String> {
+    let mut hasher = Sha256::new();
+    hasher.update(SCORING_FORMAT.as_bytes());
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for path in [
+        &files.codebook,
+        &files.analysis,
+        &files.lexicon,
+        &files.cues,
+        &files.linear,
+        &files.codes,
+    ] {
+        match std::fs::read(path) {
+            Ok(bytes) => hasher.update(&bytes),
+            // codes.toml is optional; the others failed to load already.
+            Err(_) => hasher.update(b"<absent>"),
+        }
+        hasher.update([0u8]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Fits the linear model on labelled CSV files (in the given order, with
@@ -439,71 +662,6 @@ pub fn evaluate_rows(classifier: &Classifier, rows: &[labels::Row]) -> metrics::
         &gold,
         &predicted,
     )
-}
-
-impl Classifier {
-    /// Labels of a paragraph for the tables: themes, polarity, and one
-    /// finding per theme quoting its most telling sentence.
-    pub fn label_paragraph(
-        &self,
-        text: &str,
-        heading: Option<&str>,
-    ) -> crate::record::ParagraphLabels {
-        // One analysis serves the labels and the choice of codes.
-        let analysed = self.extractor.analyse(text, heading);
-        let labels = self.classify_analysed(&analysed);
-        let codebook = self.codebook();
-        let stems: Vec<&str> = analysed.stems.iter().map(String::as_str).collect();
-        let findings = labels
-            .themes
-            .iter()
-            .map(|&t| crate::record::Finding {
-                theme: codebook.themes[t].id.clone(),
-                score: labels.theme_scores[t],
-                quote: self.best_sentence(text, t, labels.polarity).to_string(),
-                code: self
-                    .codes
-                    .best_with_hits(t, labels.polarity, &stems)
-                    .map(|(c, hits)| (c.id.clone(), hits as u32)),
-            })
-            .collect();
-        crate::record::ParagraphLabels {
-            themes: labels
-                .themes
-                .iter()
-                .map(|&t| codebook.themes[t].id.clone())
-                .collect(),
-            polarity: codebook.polarities[labels.polarity].clone(),
-            polarity_score: labels.polarity_score,
-            findings,
-            section_themes: labels
-                .heading_themes
-                .iter()
-                .map(|&t| codebook.themes[t].id.clone())
-                .collect(),
-            evidence: labels.evidence,
-        }
-    }
-
-    /// The sentence carrying the most evidence for the theme and the
-    /// polarity (the first one when none stands out), verbatim.
-    pub fn best_sentence<'t>(&self, text: &'t str, theme: usize, polarity: usize) -> &'t str {
-        let spans = crate::analyze::sentence_spans(text);
-        if spans.len() <= 1 {
-            return text.trim();
-        }
-        let codebook = self.codebook();
-        let mut best = (f64::NEG_INFINITY, spans[0]);
-        for &(s, e) in &spans {
-            let tokens = self.extractor.analyzer.tokens(&text[s..e]);
-            let evidence = find_evidence(&tokens, &self.extractor.lexicon, &self.extractor.cues);
-            let score = evidence.theme_score(theme) + evidence.polarity_scores(codebook)[polarity];
-            if score > best.0 {
-                best = (score, (s, e));
-            }
-        }
-        &text[best.1 .0..best.1 .1]
-    }
 }
 
 #[cfg(test)]

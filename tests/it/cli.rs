@@ -231,8 +231,14 @@ fn reruns_use_the_cache_until_the_pdf_or_the_extraction_settings_change() {
     let entries: Vec<_> = std::fs::read_dir(&cache)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| {
+            !p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("scores-")
+        })
         .collect();
-    assert_eq!(entries.len(), 1, "one entry per PDF");
+    assert_eq!(entries.len(), 1, "one extraction entry per PDF");
     let marked = std::fs::read_to_string(&entries[0]).unwrap().replacen(
         "\"text\":\"",
         "\"text\":\"MARQUE-DU-CACHE ",
@@ -286,5 +292,91 @@ fn reruns_use_the_cache_until_the_pdf_or_the_extraction_settings_change() {
     assert!(
         !paragraphs().contains("MARQUE-DU-CACHE"),
         "a changed PDF is re-extracted"
+    );
+}
+
+#[test]
+fn a_threshold_change_reuses_the_cached_scores_and_gives_the_tables_of_a_fresh_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("reports")).unwrap();
+    std::fs::copy(
+        repo_root().join("corpus/r02.pdf"),
+        dir.path().join("reports/r02.pdf"),
+    )
+    .unwrap();
+    let models = repo_root().join("models");
+    let write_config = |threshold: f64| {
+        let config = format!(
+            "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\nformats = [\"csv\"]\n[classify]\nmodels = {:?}\ntheme_threshold = {threshold}\n",
+            models.display().to_string()
+        );
+        std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
+    };
+    let tables = || {
+        ["paragraphs", "findings", "coverage", "synthesis", "codes"]
+            .map(|t| std::fs::read_to_string(dir.path().join(format!("tables/{t}.csv"))).unwrap())
+    };
+    write_config(0.4);
+    assert!(evalmine(&["run"], dir.path()).status.success());
+    let at_04 = tables();
+
+    // 0.03 is below the floor under which quotes are prepared in advance:
+    // the themes it adds get theirs on demand.
+    write_config(0.03);
+    assert!(evalmine(&["run"], dir.path()).status.success());
+    let rerun = tables();
+    assert!(evalmine(&["run", "--no-cache"], dir.path())
+        .status
+        .success());
+    let fresh = tables();
+    assert_eq!(rerun, fresh, "cached scores decide exactly as a fresh run");
+    assert_ne!(
+        at_04[1], rerun[1],
+        "the lower threshold assigns more themes"
+    );
+
+    // The rerun did read the scores: a mark put in them shows in the tables.
+    let scores: Vec<_> = std::fs::read_dir(dir.path().join(".evalmine-cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("scores-")
+        })
+        .collect();
+    assert_eq!(scores.len(), 1, "one scores entry per report and model");
+    let marked = std::fs::read_to_string(&scores[0]).unwrap().replace(
+        "\"polarity_evidence\":[\"",
+        "\"polarity_evidence\":[\"MARQUE ",
+    );
+    std::fs::write(&scores[0], marked).unwrap();
+    write_config(0.5);
+    assert!(evalmine(&["run"], dir.path()).status.success());
+    assert!(
+        tables()[1].contains("MARQUE"),
+        "the rerun used the cached scores"
+    );
+
+    // Another model (here: an edited lexicon) scores again.
+    let own_models = dir.path().join("models");
+    std::fs::create_dir_all(&own_models).unwrap();
+    for entry in std::fs::read_dir(&models).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, own_models.join(path.file_name().unwrap())).unwrap();
+    }
+    let lexicon = own_models.join("lexicon.toml");
+    let mut text = std::fs::read_to_string(&lexicon).unwrap();
+    text.push_str("\n# edited by an analyst\n");
+    std::fs::write(&lexicon, text).unwrap();
+    let config = std::fs::read_to_string(dir.path().join("pipeline.toml"))
+        .unwrap()
+        .replace(&format!("{:?}", models.display().to_string()), "\"models\"");
+    std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
+    assert!(evalmine(&["run"], dir.path()).status.success());
+    assert!(
+        !tables()[1].contains("MARQUE"),
+        "other models do not reuse the scores"
     );
 }
