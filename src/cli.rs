@@ -87,6 +87,15 @@ pub enum Command {
         #[arg(long, default_value_t = TrainSettings::default().seed)]
         seed: u64,
     },
+    /// Write report.html, the synthesis as a web page, from the tables of a run.
+    Report {
+        /// Folder of the tables (default: the output folder of the configuration).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Configuration file (for the output folder and the codebook's theme names).
+        #[arg(long, default_value = "pipeline.toml")]
+        config: PathBuf,
+    },
     /// Show pages, dropped lines, headings and paragraphs of one PDF as the pipeline sees them.
     Inspect {
         /// The PDF to inspect.

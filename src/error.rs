@@ -44,4 +44,6 @@ pub enum Error {
     LabelFile { path: PathBuf, message: String },
     #[error("cannot write table {path}: {message}")]
     WriteTable { path: PathBuf, message: String },
+    #[error("cannot read table {path}: {message}")]
+    ReadTable { path: PathBuf, message: String },
 }

@@ -130,6 +130,15 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Report { out, config } => {
+            let config = load_config(&config)?;
+            let codebook =
+                classify::Codebook::load(&ModelFiles::in_dir(&config.classify.models).codebook)?;
+            let dir = out.unwrap_or(config.output.dir);
+            let path = output::write_report(&dir, &codebook)?;
+            println!("evalmine: report -> {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Inspect {
             file,
             lines,

@@ -277,7 +277,8 @@ impl Classifier {
 
     /// Themes and polarity of one paragraph (`label`, `evaluate`).
     pub fn classify(&self, text: &str, heading: Option<&str>) -> Labels {
-        let scored = self.score(text, heading);
+        // No findings table here: quotes and codes are not needed.
+        let scored = self.score_with(text, heading, false);
         let (themes, scored, evidence) = self.decide(text, heading, scored);
         Labels {
             themes,
@@ -340,6 +341,10 @@ impl Classifier {
     /// Everything about a paragraph that does not depend on the decision
     /// settings.
     pub fn score(&self, text: &str, heading: Option<&str>) -> Scored {
+        self.score_with(text, heading, true)
+    }
+
+    fn score_with(&self, text: &str, heading: Option<&str>, findings: bool) -> Scored {
         let analysed = self.extractor.analyse(text, heading);
         let codebook = &self.extractor.codebook;
         let scores = self.model.score(&analysed.features);
@@ -381,7 +386,13 @@ impl Classifier {
         let mut polarity_evidence = vec![self.explain_polarity(&analysed, polarity)];
         polarity_evidence.extend(notes);
 
-        let floor = PREPARE_FLOOR.min(self.config.theme_threshold);
+        // Scores for the tables may be cached and decided again under
+        // another threshold: prepare the themes it may plausibly assign.
+        let floor = if findings {
+            PREPARE_FLOOR.min(self.config.theme_threshold)
+        } else {
+            self.config.theme_threshold
+        };
         let candidates: Vec<usize> = (0..theme_scores.len())
             .filter(|&t| theme_scores[t] >= floor || heading_themes.contains(&t))
             .collect();
@@ -394,7 +405,7 @@ impl Classifier {
             polarity_evidence,
             per_theme: vec![None; codebook.themes.len()],
         };
-        self.prepare(text, &analysed, &mut scored, &candidates);
+        self.prepare(text, &analysed, &mut scored, &candidates, findings);
         scored
     }
 
@@ -428,7 +439,7 @@ impl Classifier {
             // Assigned under a threshold below the floor the scores were
             // prepared with: analyse again for these themes only.
             let analysed = self.extractor.analyse(text, heading);
-            self.prepare(text, &analysed, &mut scored, &missing);
+            self.prepare(text, &analysed, &mut scored, &missing, true);
         }
         let mut parts: Vec<String> = themes
             .iter()
@@ -445,14 +456,26 @@ impl Classifier {
         (themes, scored, parts.join("; "))
     }
 
-    /// Fills the evidence, quote and code of the given themes. The text's
-    /// sentences are analysed once for all of them.
-    fn prepare(&self, text: &str, a: &Analysed, scored: &mut Scored, themes: &[usize]) {
+    /// Fills the evidence, quote and code of the given themes (without
+    /// `findings`, the quote is the whole text and there is no code). The
+    /// text's sentences are analysed once for all of them.
+    fn prepare(
+        &self,
+        text: &str,
+        a: &Analysed,
+        scored: &mut Scored,
+        themes: &[usize],
+        findings: bool,
+    ) {
         if themes.is_empty() {
             return;
         }
         let codebook = &self.extractor.codebook;
-        let spans = crate::analyze::sentence_spans(text);
+        let spans = if findings {
+            crate::analyze::sentence_spans(text)
+        } else {
+            Vec::new()
+        };
         let sentences: Vec<((usize, usize), Evidence)> = if spans.len() > 1 {
             spans
                 .iter()
@@ -490,9 +513,9 @@ impl Classifier {
                     model.join(", ")
                 ),
                 quote,
-                code: self
-                    .codes
-                    .best_with_hits(t, scored.polarity, &stems)
+                code: findings
+                    .then(|| self.codes.best_with_hits(t, scored.polarity, &stems))
+                    .flatten()
                     .map(|(c, hits)| (c.id.clone(), hits as u32)),
             });
         }

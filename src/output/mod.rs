@@ -6,8 +6,10 @@
 //! All polars calls live here: its API moves between versions.
 
 mod inspect;
+mod report;
 
 pub use inspect::inspect_report;
+pub use report::write_report;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

@@ -380,3 +380,45 @@ fn a_threshold_change_reuses_the_cached_scores_and_gives_the_tables_of_a_fresh_r
         "other models do not reuse the scores"
     );
 }
+
+#[test]
+fn report_writes_the_synthesis_as_html_from_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("reports")).unwrap();
+    std::fs::copy(
+        repo_root().join("corpus/r02.pdf"),
+        dir.path().join("reports/r02.pdf"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("reports/broken.pdf"), b"%PDF-1.4 truncated").unwrap();
+    let config = format!(
+        "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\n[classify]\nmodels = {:?}\n",
+        repo_root().join("models").display().to_string()
+    );
+    std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
+
+    let out = evalmine(&["report"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "no tables yet");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("documents.parquet"));
+
+    assert_eq!(evalmine(&["run"], dir.path()).status.code(), Some(1));
+    let out = evalmine(&["report"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(dir.path().join("tables/report.html")).unwrap();
+    assert!(html.contains("1 rapport lu sur 2 fichiers"));
+    assert!(html.contains("<h3>Conseils citoyens / participation des habitants</h3>"));
+    assert!(html.contains("rapport sur 1 traite ou évoque le thème"));
+    assert!(
+        html.contains("<cite>r02, p. "),
+        "quotes carry their report and page"
+    );
+    assert!(
+        html.contains("<td>broken</td><td>invalid</td>"),
+        "unread files are listed"
+    );
+    assert!(html.contains("model_version evalmine-linear-1+"));
+}
