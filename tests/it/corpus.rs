@@ -264,3 +264,38 @@ fn coverage_levels_agree_with_the_designed_ones() {
         "at least 70% of designed coverage levels are found: {agree} of {total}"
     );
 }
+
+/// The shipped model comes from the shipped training files as they are now
+/// (README: one `train` command reproduces it), never from evaluation data.
+#[test]
+fn the_shipped_model_is_trained_on_the_shipped_training_files_only() {
+    use sha2::{Digest, Sha256};
+    let root = repo_root();
+    let model: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("models/linear.json")).unwrap()).unwrap();
+    let trained_on: Vec<&str> = model["trained_on"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(!trained_on.is_empty());
+    let mut hasher = Sha256::new();
+    for path in &trained_on {
+        assert!(
+            !path.contains("test") && !path.contains("oracle"),
+            "{path} is evaluation data"
+        );
+        hasher.update(std::fs::read(root.join(path)).unwrap());
+    }
+    let hash: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        model["data_hash"].as_str().unwrap(),
+        hash,
+        "a training file changed since the model was trained: retrain (README)"
+    );
+}
