@@ -97,6 +97,7 @@ pub fn status_from_str(s: &str) -> Option<DocStatus> {
         "encrypted" => DocStatus::Encrypted,
         "invalid" => DocStatus::Invalid,
         "error" => DocStatus::Error,
+        "timeout" => DocStatus::Timeout,
         _ => return None,
     })
 }

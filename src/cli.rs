@@ -87,6 +87,13 @@ pub enum Command {
         #[arg(long, default_value_t = TrainSettings::default().seed)]
         seed: u64,
     },
+    /// Worker process of `run` (internal): extracts the files named on stdin.
+    #[command(hide = true)]
+    Worker {
+        /// The `[extract]` settings, as JSON.
+        #[arg(long)]
+        settings: String,
+    },
     /// Write report.html, the synthesis as a web page, from the tables of a run.
     Report {
         /// Folder of the tables (default: the output folder of the configuration).

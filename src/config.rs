@@ -74,11 +74,36 @@ pub enum KeepOrDrop {
     Drop,
 }
 
+/// Where documents are extracted (see `ExtractConfig::isolation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Isolation {
+    Process,
+    None,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ExtractConfig {
     /// Files larger than this are not opened (status `invalid`).
     pub max_file_mb: u64,
+    /// Pages read per document; the rest are left out and the document's
+    /// message says so.
+    pub max_pages: u32,
+    /// A page content stream larger than this once decompressed is not
+    /// read (the page fails, the others are read): inflate bombs.
+    pub max_stream_mb: u64,
+    /// Extraction of one document is stopped after this many seconds
+    /// (status `timeout`). Needs `isolation = "process"`.
+    pub timeout_s: u64,
+    /// Memory a worker process may use (address space); a document that
+    /// needs more fails alone (status `error`). Needs `isolation = "process"`.
+    pub worker_memory_mb: u64,
+    /// `process`: documents are extracted in worker processes, so that a
+    /// crash, stack overflow, endless loop or memory blow-up in one file
+    /// costs only that file; `none`: in the program itself (faster start,
+    /// for trusted files).
+    pub isolation: Isolation,
     /// Apostrophe written in the text: "'" or "’". Both forms found in PDFs
     /// are mapped to this one, so searches and counts see a single form.
     pub apostrophe: String,
@@ -104,6 +129,11 @@ impl Default for ExtractConfig {
     fn default() -> Self {
         ExtractConfig {
             max_file_mb: 512,
+            max_pages: 5_000,
+            max_stream_mb: 256,
+            timeout_s: 120,
+            worker_memory_mb: 4_096,
+            isolation: Isolation::Process,
             apostrophe: "'".to_string(),
             header_band: 0.12,
             footer_band: 0.12,
@@ -181,8 +211,24 @@ impl PipelineConfig {
                 format!("{:?} is not one of \"'\" or \"’\"", e.apostrophe),
             ));
         }
-        if e.max_file_mb == 0 {
-            return Err(bad("extract.max_file_mb", "must be at least 1".to_string()));
+        for (key, value) in [
+            ("extract.max_file_mb", e.max_file_mb),
+            ("extract.max_pages", e.max_pages as u64),
+            ("extract.max_stream_mb", e.max_stream_mb),
+            ("extract.timeout_s", e.timeout_s),
+        ] {
+            if value == 0 {
+                return Err(bad(key, "must be at least 1".to_string()));
+            }
+        }
+        if e.worker_memory_mb < 256 {
+            return Err(bad(
+                "extract.worker_memory_mb",
+                format!(
+                    "{} MB is too little to read a PDF (at least 256)",
+                    e.worker_memory_mb
+                ),
+            ));
         }
         let t = self.classify.theme_threshold;
         if !(t > 0.0 && t < 1.0) {

@@ -3,7 +3,8 @@
 //!
 //! The stages, in the order data flows through [`pipeline`]:
 //! - [`extract`]: PDF -> pages of positioned lines, without running headers,
-//!   footers, page numbers and tables of contents;
+//!   footers, page numbers and tables of contents (in worker processes, see
+//!   [`isolate`], so one hostile file cannot take the batch down);
 //! - [`segment`]: lines -> paragraphs with their page, kind and heading;
 //! - [`analyze`] and [`classify`]: French text -> themes and polarity;
 //! - [`aggregate`]: coverage levels, synthesis counts, codes;
@@ -24,6 +25,7 @@ pub mod classify;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod isolate;
 pub mod metadata;
 pub mod output;
 pub mod pipeline;

@@ -60,6 +60,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                     metadata,
                     by,
                     no_cache,
+                    worker_program: std::env::current_exe().ok(),
                 },
             )?;
             for w in &outcome.warnings {
@@ -128,6 +129,10 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 out.display(),
                 &model.data_hash[..16]
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Worker { settings } => {
+            evalmine::isolate::worker_main(&settings)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { out, config } => {

@@ -15,9 +15,10 @@ use sha2::{Digest, Sha256};
 use crate::aggregate;
 use crate::cache::{status_from_str, Cache, Entry, EntryParagraph};
 use crate::classify::{Classifier, Scored};
-use crate::config::{ExtractConfig, KeepOrDrop, PipelineConfig};
+use crate::config::{ExtractConfig, Isolation, KeepOrDrop, PipelineConfig};
 use crate::error::{Error, Result};
 use crate::extract::{self, Extraction};
+use crate::isolate::WorkerPool;
 use crate::metadata::Metadata;
 use crate::output::{self, Provenance};
 use crate::record::{DocStatus, Document, Paragraph, ParagraphKind};
@@ -112,6 +113,31 @@ fn failed_extraction(status: DocStatus, message: String) -> Extraction {
     }
 }
 
+/// Reads, extracts and segments one file into a cache entry (what a worker
+/// process does for each request). Never fails: problems become the status.
+/// `skip` and `starting` as in `extract::extract_pdf_skipping`.
+pub fn extract_entry(
+    path: &Path,
+    config: &ExtractConfig,
+    skip: &[extract::SkippedPage],
+    starting: &mut dyn FnMut(u32),
+) -> Entry {
+    match read_input(path, config) {
+        Ok(bytes) => {
+            let extraction = extract::extract_pdf_skipping(&bytes, config, skip, starting);
+            let paragraphs = keep_configured_kinds(segment::segment(&extraction.pages), config);
+            entry_of(&extraction, &paragraphs)
+        }
+        Err(failed) => entry_of(&failed, &[]),
+    }
+}
+
+fn extract_bytes(bytes: &[u8], config: &ExtractConfig) -> Entry {
+    let extraction = extract::extract_pdf(bytes, config);
+    let paragraphs = keep_configured_kinds(segment::segment(&extraction.pages), config);
+    entry_of(&extraction, &paragraphs)
+}
+
 /// Runs the extraction and segmentation stages on one file (or takes their
 /// result from the cache), then the classifier when one is given.
 pub fn process_file(
@@ -119,14 +145,17 @@ pub fn process_file(
     config: &ExtractConfig,
     classifier: Option<&Classifier>,
 ) -> Document {
-    process_file_cached(input, config, classifier, None)
+    process_file_cached(input, config, classifier, None, None)
 }
 
+/// As `process_file`, with the run's cache and, when given, extraction in
+/// the worker processes of `workers`.
 pub fn process_file_cached(
     input: &InputFile,
     config: &ExtractConfig,
     classifier: Option<&Classifier>,
     cache: Option<&Cache>,
+    workers: Option<&WorkerPool>,
 ) -> Document {
     let bytes = read_input(&input.path, config);
     let bytes_len = match &bytes {
@@ -138,10 +167,14 @@ pub fn process_file_cached(
     let entry = match (cached, bytes) {
         (Some(entry), _) => entry,
         (None, Ok(bytes)) => {
-            let extraction = extract::extract_pdf(&bytes, config);
-            let paragraphs = keep_configured_kinds(segment::segment(&extraction.pages), config);
-            let entry = entry_of(&extraction, &paragraphs);
-            if let Some(cache) = cache {
+            let (entry, cacheable) = match workers {
+                Some(pool) => {
+                    let outcome = pool.extract(&input.path);
+                    (outcome.entry, outcome.cacheable)
+                }
+                None => (extract_bytes(&bytes, config), true),
+            };
+            if let (Some(cache), true) = (cache, cacheable) {
                 cache.put(&content_hash, &entry);
             }
             entry
@@ -303,6 +336,10 @@ pub struct RunOptions {
     pub by: Option<String>,
     /// Re-extract every file even when the cache has it (entries are refreshed).
     pub no_cache: bool,
+    /// The evalmine binary, to start worker processes when
+    /// `extract.isolation = "process"`; without it extraction runs in this
+    /// process (library use, tests).
+    pub worker_program: Option<PathBuf>,
 }
 
 pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<RunOutcome> {
@@ -313,25 +350,34 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<RunOutcome> 
         .cache
         .enabled
         .then(|| Cache::new(&config.cache.dir, &config.extract, !options.no_cache));
+    let threads = match config.input.threads {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let workers = match (&options.worker_program, config.extract.isolation) {
+        (Some(program), Isolation::Process) => Some(WorkerPool::new(program, &config.extract)),
+        _ => None,
+    };
     let process = || {
         inputs
             .par_iter()
             .map(|input| {
-                process_file_cached(input, &config.extract, Some(&classifier), cache.as_ref())
+                process_file_cached(
+                    input,
+                    &config.extract,
+                    Some(&classifier),
+                    cache.as_ref(),
+                    workers.as_ref(),
+                )
             })
             .collect::<Vec<_>>()
     };
-    let documents = if config.input.threads > 0 {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(config.input.threads)
-            .build();
-        match pool {
-            Ok(pool) => pool.install(process),
-            Err(_) => process(),
-        }
-    } else {
-        process()
+    // One worker process per thread: each thread holds at most one.
+    let documents = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(process),
+        Err(_) => process(),
     };
+    drop(workers);
     let provenance = Provenance {
         program_version: env!("CARGO_PKG_VERSION").to_string(),
         config_hash: config.hash(),

@@ -13,8 +13,11 @@ pub enum DocStatus {
     Encrypted,
     /// Empty, not a PDF, or a PDF whose structure cannot be read.
     Invalid,
-    /// Readable, but extraction failed on every page.
+    /// Readable, but extraction failed on every page, or its worker process
+    /// died (crash, stack overflow, memory limit).
     Error,
+    /// Extraction took longer than `extract.timeout_s`.
+    Timeout,
 }
 
 impl DocStatus {
@@ -25,6 +28,7 @@ impl DocStatus {
             DocStatus::Encrypted => "encrypted",
             DocStatus::Invalid => "invalid",
             DocStatus::Error => "error",
+            DocStatus::Timeout => "timeout",
         }
     }
 

@@ -10,6 +10,7 @@ mod clean;
 mod furniture;
 mod glyphs;
 mod layout;
+mod repair;
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -71,6 +72,28 @@ impl Extraction {
 /// Extracts the pages of a PDF held in memory. Never panics: parser panics
 /// and errors become a status and a message.
 pub fn extract_pdf(bytes: &[u8], config: &ExtractConfig) -> Extraction {
+    extract_pdf_skipping(bytes, config, &[], &mut |_| {})
+}
+
+/// A page not to read, and why (a worker process died on it: see
+/// `isolate`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SkippedPage {
+    pub page: u32,
+    pub reason: String,
+    /// Skipped for lack of time (rather than a crash).
+    #[serde(default)]
+    pub timed_out: bool,
+}
+
+/// As `extract_pdf`, leaving out the pages of `skip` (they count as failed)
+/// and calling `starting` with each page number before reading it.
+pub fn extract_pdf_skipping(
+    bytes: &[u8],
+    config: &ExtractConfig,
+    skip: &[SkippedPage],
+    starting: &mut dyn FnMut(u32),
+) -> Extraction {
     if bytes.is_empty() {
         return Extraction::failed(DocStatus::Invalid, "empty file");
     }
@@ -81,17 +104,9 @@ pub fn extract_pdf(bytes: &[u8], config: &ExtractConfig) -> Extraction {
             "not a PDF: no %PDF- header in the first 1024 bytes",
         );
     }
-    let doc = match contain(|| Document::load_mem(bytes)) {
-        Ok(Ok(doc)) => doc,
-        Ok(Err(e)) => {
-            return Extraction::failed(DocStatus::Invalid, format!("unreadable PDF structure: {e}"))
-        }
-        Err(panic) => {
-            return Extraction::failed(
-                DocStatus::Error,
-                format!("PDF parser panicked while loading: {panic}"),
-            )
-        }
+    let (doc, repaired) = match open(bytes) {
+        Ok(opened) => opened,
+        Err(failed) => return failed,
     };
     // lopdf has already tried the empty user password; still encrypted means
     // a password is needed.
@@ -115,13 +130,29 @@ pub fn extract_pdf(bytes: &[u8], config: &ExtractConfig) -> Extraction {
     if page_ids.is_empty() {
         return Extraction::failed(DocStatus::Invalid, "the PDF has no pages");
     }
+    let page_objects = doc.get_pages();
+    let stream_limit = config.max_stream_mb.saturating_mul(1024 * 1024);
     let apostrophe = config.apostrophe.chars().next().unwrap_or('\'');
     let mut pages = Vec::with_capacity(page_ids.len());
     let mut failures: Vec<String> = Vec::new();
     let mut glyph_count = 0usize;
-    for &number in &page_ids {
+    for &number in page_ids.iter().take(config.max_pages as usize) {
         let mut collector = glyphs::GlyphCollector::default();
-        let outcome = contain(|| extractor.output_page(&mut collector, number));
+        starting(number);
+        let oversized = match skip.iter().find(|s| s.page == number) {
+            Some(skipped) => Some(skipped.reason.clone()),
+            None => page_objects
+                .get(&number)
+                .and_then(|&id| oversized_content(&doc, id, stream_limit)),
+        };
+        let outcome = match oversized {
+            Some(problem) => Ok(Err(problem)),
+            None => contain(|| {
+                extractor
+                    .output_page(&mut collector, number)
+                    .map_err(|e| e.to_string())
+            }),
+        };
         let problem = match outcome {
             Ok(Ok(())) => None,
             Ok(Err(e)) => Some(format!("page {number}: {e}")),
@@ -155,10 +186,11 @@ pub fn extract_pdf(bytes: &[u8], config: &ExtractConfig) -> Extraction {
     }
     furniture::remove_furniture(&mut pages, config);
 
-    let page_count = pages.len() as u32;
+    let page_count = page_ids.len() as u32;
+    let pages_read = pages.len() as u32;
     let pages_failed = failures.len() as u32;
     let title = document_title(&doc);
-    let (status, message) = if pages_failed == page_count {
+    let (status, mut message) = if pages_failed == pages_read {
         (
             DocStatus::Error,
             format!("extraction failed on every page; first: {}", failures[0]),
@@ -184,6 +216,16 @@ pub fn extract_pdf(bytes: &[u8], config: &ExtractConfig) -> Extraction {
     } else {
         (DocStatus::Ok, String::new())
     };
+    let mut notes: Vec<String> = repaired.into_iter().collect();
+    if pages_read < page_count {
+        notes.push(format!(
+            "only the first {pages_read} of {page_count} pages read (extract.max_pages)"
+        ));
+    }
+    if !notes.is_empty() {
+        notes.extend((!message.is_empty()).then(|| message.clone()));
+        message = notes.join("; ");
+    }
     Extraction {
         status,
         message,
@@ -192,6 +234,81 @@ pub fn extract_pdf(bytes: &[u8], config: &ExtractConfig) -> Extraction {
         title,
         pages,
     }
+}
+
+/// Loads the document. When its structure is damaged (a load error, or no
+/// page reachable) the cross-reference table is rebuilt from the objects
+/// found in the bytes and the repaired file is loaded instead; the second
+/// value says so.
+fn open(bytes: &[u8]) -> Result<(Document, Option<String>), Extraction> {
+    let load = |bytes: &[u8]| match contain(|| Document::load_mem(bytes)) {
+        Ok(Ok(doc)) => Ok(doc),
+        Ok(Err(e)) => Err(Extraction::failed(
+            DocStatus::Invalid,
+            format!("unreadable PDF structure: {e}"),
+        )),
+        Err(panic) => Err(Extraction::failed(
+            DocStatus::Error,
+            format!("PDF parser panicked while loading: {panic}"),
+        )),
+    };
+    let has_pages = |doc: &Document| contain(|| !doc.get_pages().is_empty()).unwrap_or(false);
+    let first = match load(bytes) {
+        Ok(doc) if doc.is_encrypted() || has_pages(&doc) => return Ok((doc, None)),
+        Ok(_) => Extraction::failed(DocStatus::Invalid, "the PDF has no pages"),
+        Err(failed) => failed,
+    };
+    if let Some((fixed, objects)) = contain(|| repair::reconstruct(bytes)).ok().flatten() {
+        if let Ok(doc) = load(&fixed) {
+            if doc.is_encrypted() || has_pages(&doc) {
+                let note = format!(
+                    "repaired ({}): cross-reference table rebuilt from {objects} objects",
+                    first.message
+                );
+                return Ok((doc, Some(note)));
+            }
+        }
+    }
+    Err(first)
+}
+
+/// Why a page's content is not read: a content stream that inflates past
+/// the limit (an inflate bomb). Only streams whose compressed size could
+/// reach the limit are inflated, and never past it.
+fn oversized_content(doc: &Document, page: pdf_extract::ObjectId, limit: u64) -> Option<String> {
+    use std::io::Read;
+    // Deflate expands at most about 1032 times.
+    const MAX_RATIO: u64 = 1032;
+    for id in doc.get_page_contents(page) {
+        let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
+            continue;
+        };
+        if (stream.content.len() as u64).saturating_mul(MAX_RATIO) <= limit {
+            continue;
+        }
+        let flate = match stream.dict.get(b"Filter") {
+            Ok(Object::Name(name)) => name == b"FlateDecode",
+            Ok(Object::Array(filters)) => {
+                filters.first().and_then(|f| f.as_name().ok()) == Some(b"FlateDecode".as_slice())
+            }
+            _ => false,
+        };
+        if !flate {
+            continue;
+        }
+        let decoder = flate2::read::ZlibDecoder::new(stream.content.as_slice());
+        let inflated =
+            std::io::copy(&mut decoder.take(limit + 1), &mut std::io::sink()).unwrap_or(0);
+        if inflated > limit {
+            return Some(format!(
+                "content stream {} {} inflates past extract.max_stream_mb = {} MiB: not read",
+                id.0,
+                id.1,
+                limit / (1024 * 1024)
+            ));
+        }
+    }
+    None
 }
 
 /// The document's /Title from the Info dictionary, if it is non-empty text.

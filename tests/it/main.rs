@@ -3,10 +3,12 @@
 //! - `corpus`: the sample corpus against its oracle (page-exact paragraphs);
 //! - `real_pdfs`: real French PDFs written by others (../shared/pdfs/french);
 //! - `cli`: the `evalmine` binary end to end (tables, statuses, exit codes);
+//! - `hostile`: generated hostile and broken PDFs, worker time and memory limits;
 //! - `no_panic`: text stages on arbitrary Unicode.
 
 mod cli;
 mod corpus;
+mod hostile;
 mod no_panic;
 mod real_pdfs;
 

@@ -1,0 +1,423 @@
+//! Isolation of extraction: documents are extracted in worker processes (the
+//! same binary, `evalmine worker`), so that what cannot be caught inside a
+//! process (an abort, a stack overflow, an endless loop, a memory blow-up)
+//! costs one document, never the batch.
+//!
+//! ```text
+//! parent (one thread per worker)  --path-->  worker: read, extract, segment
+//!                                 <--entry--  (one JSON line on stdout)
+//! ```
+//!
+//! Each request has a deadline (`extract.timeout_s`): past it the worker is
+//! killed. Before each page the worker names it; when it dies or runs out
+//! of time on a page, the document is read again by a fresh worker without
+//! that page (which counts as failed), so a bad page loses only itself;
+//! after `MAX_SKIPPED_PAGES` the document gets status `timeout` or `error`. A worker limits its own
+//! address space (`extract.worker_memory_mb`, setrlimit) so a memory
+//! blow-up ends in an allocation failure of that worker. A worker that dies
+//! is replaced on the next request; the parent records the cause.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::cache::Entry;
+use crate::config::ExtractConfig;
+use crate::extract::SkippedPage;
+use crate::record::DocStatus;
+
+/// Replies on the worker's stdout start with this, so that anything else a
+/// library might print there is not taken for a reply.
+const REPLY: &str = "evalmine-entry ";
+
+/// Before each page the worker says which, so that the page it dies on can
+/// be skipped when the document is read again.
+const PAGE: &str = "evalmine-page ";
+
+/// Pages skipped in one document before giving it up.
+const MAX_SKIPPED_PAGES: usize = 3;
+
+/// Keep this much of a worker's stderr, to say why it died.
+const STDERR_TAIL: usize = 4096;
+
+/// The workers of one run.
+pub struct WorkerPool {
+    program: PathBuf,
+    settings: String,
+    timeout: Duration,
+    timeout_s: u64,
+    memory_mb: u64,
+    idle: Mutex<Vec<Worker>>,
+}
+
+/// What the pool gave for one document.
+pub struct Outcome {
+    pub entry: Entry,
+    /// False when the worker died or ran out of time: another run with other
+    /// limits may do better, so the result is not cached.
+    pub cacheable: bool,
+}
+
+/// What a worker says on stdout.
+enum Line {
+    /// It starts reading this page.
+    Page(u32),
+    /// Its reply, a JSON `Entry`.
+    Entry(String),
+}
+
+enum Attempt {
+    Done(Entry),
+    Failed {
+        status: DocStatus,
+        cause: String,
+        /// The page it was reading, if it had started one.
+        page: Option<u32>,
+    },
+}
+
+struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    replies: Receiver<Line>,
+    stderr_tail: Arc<Mutex<String>>,
+}
+
+impl WorkerPool {
+    /// `program` is the evalmine binary (it runs `program worker`).
+    pub fn new(program: &Path, config: &ExtractConfig) -> WorkerPool {
+        WorkerPool {
+            program: program.to_path_buf(),
+            settings: serde_json::to_string(config).unwrap_or_default(),
+            timeout: Duration::from_secs(config.timeout_s),
+            timeout_s: config.timeout_s,
+            memory_mb: config.worker_memory_mb,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Extracts one file in a worker. Never fails: every problem becomes
+    /// the entry's status and message. When a worker dies or runs out of
+    /// time on a page, the document is read again without that page (up
+    /// to `MAX_SKIPPED_PAGES` times): a failing page loses only itself.
+    pub fn extract(&self, path: &Path) -> Outcome {
+        let mut skip: Vec<SkippedPage> = Vec::new();
+        loop {
+            let (failure, page) = match self.attempt(path, &skip) {
+                Attempt::Done(mut entry) => {
+                    // Pages skipped for time: a longer timeout may read them.
+                    let timed_out = skip.iter().any(|s| s.timed_out);
+                    if timed_out && entry.status == DocStatus::Error.as_str() {
+                        entry.status = DocStatus::Timeout.as_str().to_string();
+                    }
+                    return Outcome {
+                        entry,
+                        cacheable: !timed_out,
+                    };
+                }
+                Attempt::Failed {
+                    status,
+                    cause,
+                    page,
+                } => ((status, cause), page),
+            };
+            let (status, cause) = failure;
+            match page {
+                Some(page) if skip.len() < MAX_SKIPPED_PAGES => skip.push(SkippedPage {
+                    page,
+                    reason: cause,
+                    timed_out: status == DocStatus::Timeout,
+                }),
+                _ => {
+                    let skipped = skip
+                        .iter()
+                        .map(|s| format!("page {}: {}", s.page, s.reason))
+                        .collect::<Vec<_>>();
+                    let message = if skipped.is_empty() {
+                        cause
+                    } else {
+                        format!("{cause}; before that, {}", skipped.join("; "))
+                    };
+                    return Outcome {
+                        entry: failed(status, message),
+                        cacheable: false,
+                    };
+                }
+            }
+        }
+    }
+
+    /// One request to one worker.
+    fn attempt(&self, path: &Path, skip: &[SkippedPage]) -> Attempt {
+        let worker = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let mut worker = match worker {
+            Some(w) => w,
+            None => match self.spawn() {
+                Ok(w) => w,
+                Err(e) => {
+                    return Attempt::Failed {
+                        status: DocStatus::Error,
+                        cause: format!("cannot start a worker process: {e}"),
+                        page: None,
+                    }
+                }
+            },
+        };
+        let request = serde_json::json!({ "path": path, "skip": skip }).to_string();
+        let sent = writeln!(worker.stdin, "{request}").and_then(|_| worker.stdin.flush());
+        if sent.is_err() {
+            // It had died while idle: a fresh one takes the document.
+            drop(worker);
+            return self.attempt(path, skip);
+        }
+        let deadline = Instant::now() + self.timeout;
+        let mut page = None;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match worker.replies.recv_timeout(left) {
+                Ok(Line::Page(n)) => page = Some(n),
+                Ok(Line::Entry(line)) => {
+                    return match serde_json::from_str::<Entry>(&line) {
+                        Ok(entry) => {
+                            if let Ok(mut idle) = self.idle.lock() {
+                                idle.push(worker);
+                            }
+                            Attempt::Done(entry)
+                        }
+                        Err(e) => Attempt::Failed {
+                            status: DocStatus::Error,
+                            cause: format!("unreadable worker reply: {e}"),
+                            page: None,
+                        },
+                    };
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    worker.kill();
+                    return Attempt::Failed {
+                        status: DocStatus::Timeout,
+                        cause: format!(
+                            "extraction stopped after extract.timeout_s = {} s",
+                            self.timeout_s
+                        ),
+                        page,
+                    };
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Attempt::Failed {
+                        status: DocStatus::Error,
+                        cause: worker.cause_of_death(self.memory_mb),
+                        page,
+                    }
+                }
+            }
+        }
+    }
+
+    fn spawn(&self) -> std::io::Result<Worker> {
+        let mut child = Command::new(&self.program)
+            .arg("worker")
+            .arg("--settings")
+            .arg(&self.settings)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut stderr = child.stderr.take().expect("piped stderr");
+        let (send, replies) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                let message = if let Some(reply) = line.strip_prefix(REPLY) {
+                    Line::Entry(reply.to_string())
+                } else if let Some(page) = line.strip_prefix(PAGE).and_then(|n| n.parse().ok()) {
+                    Line::Page(page)
+                } else {
+                    continue;
+                };
+                if send.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr_tail = Arc::new(Mutex::new(String::new()));
+        let tail = Arc::clone(&stderr_tail);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut tail) = tail.lock() {
+                    tail.push_str(&String::from_utf8_lossy(&buf[..n]));
+                    if tail.len() > STDERR_TAIL {
+                        let cut = tail.len() - STDERR_TAIL;
+                        let cut = (cut..tail.len())
+                            .find(|&i| tail.is_char_boundary(i))
+                            .unwrap_or(tail.len());
+                        tail.drain(..cut);
+                    }
+                }
+            }
+        });
+        Ok(Worker {
+            child,
+            stdin,
+            replies,
+            stderr_tail,
+        })
+    }
+}
+
+impl Worker {
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Waits for the dead worker and says why it died, in words.
+    fn cause_of_death(&mut self, memory_mb: u64) -> String {
+        let status = self.child.wait();
+        // Let the stderr reader take the last words.
+        std::thread::sleep(Duration::from_millis(20));
+        let stderr = self
+            .stderr_tail
+            .lock()
+            .map(|t| t.clone())
+            .unwrap_or_default();
+        describe_death(status.ok(), &stderr, memory_mb)
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // Closing stdin ends an idle worker's loop; kill in case it is busy.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn describe_death(status: Option<ExitStatus>, stderr: &str, memory_mb: u64) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    let last_line = stderr
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    if stderr.contains("has overflowed its stack") {
+        return "the PDF parser overflowed its stack (deeply nested or self-referencing content); the worker process stopped".into();
+    }
+    if stderr.contains("memory allocation of") || stderr.contains("out of memory") {
+        return format!(
+            "the document needs more memory than extract.worker_memory_mb = {memory_mb}; the worker process stopped"
+        );
+    }
+    match status {
+        Some(s) if s.signal().is_some() => {
+            let signal = s.signal().unwrap_or(0);
+            let name = match signal {
+                6 => "abort",
+                9 => "killed",
+                11 => "segmentation fault",
+                _ => "signal",
+            };
+            format!(
+                "the worker process died ({name}, signal {signal}){}",
+                if last_line.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {last_line}")
+                }
+            )
+        }
+        Some(s) => format!(
+            "the worker process exited with {s}{}",
+            if last_line.is_empty() {
+                String::new()
+            } else {
+                format!(": {last_line}")
+            }
+        ),
+        None => "the worker process died".into(),
+    }
+}
+
+fn failed(status: DocStatus, message: String) -> Entry {
+    Entry {
+        pages: 0,
+        pages_failed: 0,
+        status: status.as_str().to_string(),
+        message,
+        title: None,
+        paragraphs: Vec::new(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Request {
+    path: PathBuf,
+    #[serde(default)]
+    skip: Vec<SkippedPage>,
+}
+
+/// `evalmine worker`: limits its own memory, then answers requests (one
+/// JSON object `{"path": ...}` per line on stdin) with one reply line each,
+/// until stdin closes.
+pub fn worker_main(settings: &str) -> std::io::Result<()> {
+    let config: ExtractConfig = serde_json::from_str(settings)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    // lopdf loads objects on rayon's global pool: one thread per worker
+    // (the run's parallelism is its number of workers), started before the
+    // memory limit so that thread stacks are not refused by it.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build_global();
+    limit_memory(config.worker_memory_mb);
+    let stdin = std::io::stdin();
+    let mut stdout = std::io::stdout();
+    for line in stdin.lock().lines() {
+        let line = line?;
+        let request = serde_json::from_str::<Request>(&line);
+        let entry = match request {
+            Ok(request) => {
+                let mut starting = |page: u32| {
+                    // Said before the page is read, so it reaches the parent
+                    // even if reading the page kills this process.
+                    let _ = writeln!(stdout, "{PAGE}{page}");
+                    let _ = stdout.flush();
+                };
+                crate::pipeline::extract_entry(&request.path, &config, &request.skip, &mut starting)
+            }
+            Err(e) => failed(DocStatus::Error, format!("bad request to the worker: {e}")),
+        };
+        let reply = serde_json::to_string(&entry)?;
+        writeln!(stdout, "{REPLY}{reply}")?;
+        stdout.flush()?;
+    }
+    Ok(())
+}
+
+/// Caps the address space of this process (and forbids core dumps: a
+/// crashing worker should not fill the disk).
+fn limit_memory(memory_mb: u64) {
+    let bytes = memory_mb.saturating_mul(1024 * 1024) as libc::rlim_t;
+    let limit = libc::rlimit {
+        rlim_cur: bytes,
+        rlim_max: bytes,
+    };
+    let no_core = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: setrlimit reads the struct we pass; failure only leaves the
+    // process unlimited, which the timeout still bounds.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_AS, &limit);
+        libc::setrlimit(libc::RLIMIT_CORE, &no_core);
+    }
+}

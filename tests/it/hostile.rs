@@ -1,0 +1,454 @@
+//! Hostile and broken PDFs, generated here rather than committed as blobs:
+//! one `evalmine run` over all of them must end by itself, within a time
+//! bound, with one row per file and the expected status.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::{repo_root, shared_dir};
+
+/// A minimal PDF writer: numbered objects, then a correct xref and trailer.
+#[derive(Default)]
+struct Pdf {
+    objects: Vec<Vec<u8>>,
+}
+
+impl Pdf {
+    /// Adds an object; returns its number.
+    fn add(&mut self, body: impl AsRef<[u8]>) -> usize {
+        self.objects.push(body.as_ref().to_vec());
+        self.objects.len()
+    }
+
+    fn add_stream(&mut self, dict: &str, data: &[u8]) -> usize {
+        let mut body = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\nendstream");
+        self.add(body)
+    }
+
+    /// Reserves a number, to refer to an object before writing it.
+    fn reserve(&mut self) -> usize {
+        self.add(b"null")
+    }
+
+    fn set(&mut self, n: usize, body: impl AsRef<[u8]>) {
+        self.objects[n - 1] = body.as_ref().to_vec();
+    }
+
+    fn finish(&self, root: usize) -> Vec<u8> {
+        let mut out = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in self.objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f\r\n", self.objects.len() + 1).as_bytes(),
+        );
+        for offset in offsets {
+            out.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                self.objects.len() + 1
+            )
+            .as_bytes(),
+        );
+        out
+    }
+}
+
+fn text_content(text: &str) -> Vec<u8> {
+    format!("BT /F1 12 Tf 72 700 Td ({text}) Tj ET").into_bytes()
+}
+
+/// A document of `pages` pages, each with a sentence, except those for which
+/// `special` gives the page's own entries (`/Contents ... /Resources ...`).
+fn document(pages: usize, special: &dyn Fn(&mut Pdf, usize) -> Option<String>) -> Vec<u8> {
+    let mut pdf = Pdf::default();
+    let catalog = pdf.reserve();
+    let tree = pdf.reserve();
+    let font = pdf
+        .add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
+    let mut kids = Vec::new();
+    for i in 0..pages {
+        let entries = match special(&mut pdf, i) {
+            Some(entries) => entries,
+            None => {
+                let sentence = format!("Page {i} : le conseil citoyen s'est reuni.");
+                let content = pdf.add_stream("", &text_content(&sentence));
+                format!("/Contents {content} 0 R /Resources << /Font << /F1 {font} 0 R >> >>")
+            }
+        };
+        kids.push(pdf.add(format!(
+            "<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 595 842] {entries} >>"
+        )));
+    }
+    let kids_list: Vec<String> = kids.iter().map(|k| format!("{k} 0 R")).collect();
+    pdf.set(
+        tree,
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {} >>",
+            kids_list.join(" "),
+            kids.len()
+        ),
+    );
+    pdf.set(catalog, format!("<< /Type /Catalog /Pages {tree} 0 R >>"));
+    pdf.finish(catalog)
+}
+
+fn simple(pages: usize) -> Vec<u8> {
+    document(pages, &|_, _| None)
+}
+
+/// Two pages; the second draws a form XObject that draws itself.
+fn self_drawing_form() -> Vec<u8> {
+    document(2, &|pdf, i| {
+        (i == 1).then(|| {
+            let form = pdf.reserve();
+            let body = "/X0 Do";
+            pdf.set(
+                form,
+                format!(
+                    "<< /Type /XObject /Subtype /Form /BBox [0 0 100 100] /Resources << /XObject << /X0 {form} 0 R >> >> /Length {} >>\nstream\n{body}\nendstream",
+                    body.len()
+                ),
+            );
+            let content = pdf.add_stream("", body.as_bytes());
+            format!("/Contents {content} 0 R /Resources << /XObject << /X0 {form} 0 R >> >>")
+        })
+    })
+}
+
+fn deflated_spaces(mib: usize) -> Vec<u8> {
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..mib {
+        encoder.write_all(&chunk).unwrap();
+    }
+    encoder.finish().unwrap()
+}
+
+/// One page whose content is 1 GiB once inflated.
+fn inflate_bomb_alone() -> Vec<u8> {
+    let bomb = deflated_spaces(1024);
+    document(1, &|pdf, _| {
+        let c = pdf.add_stream("/Filter /FlateDecode", &bomb);
+        Some(format!("/Contents {c} 0 R /Resources << >>"))
+    })
+}
+
+/// Two pages: a sentence, then 1 GiB of spaces deflated (about 1 MB) as
+/// the page content.
+fn inflate_bomb() -> Vec<u8> {
+    let bomb = deflated_spaces(1024);
+    let mut pdf = Pdf::default();
+    let catalog = pdf.reserve();
+    let tree = pdf.reserve();
+    let font = pdf.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+    let text = pdf.add_stream("", &text_content("Une page lisible avant la bombe."));
+    let page1 = pdf.add(format!(
+        "<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 595 842] /Contents {text} 0 R /Resources << /Font << /F1 {font} 0 R >> >> >>"
+    ));
+    let content = pdf.add_stream("/Filter /FlateDecode", &bomb);
+    let page2 = pdf.add(format!(
+        "<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 595 842] /Contents {content} 0 R /Resources << /Font << /F1 {font} 0 R >> >> >>"
+    ));
+    pdf.set(
+        tree,
+        format!("<< /Type /Pages /Kids [{page1} 0 R {page2} 0 R] /Count 2 >>"),
+    );
+    pdf.set(catalog, format!("<< /Type /Catalog /Pages {tree} 0 R >>"));
+    pdf.finish(catalog)
+}
+
+/// The hostile files, with the statuses each may get.
+fn hostile_files() -> Vec<(&'static str, Vec<u8>, &'static [&'static str])> {
+    let report = std::fs::read(repo_root().join("corpus/r02.pdf")).unwrap();
+    let mut files: Vec<(&'static str, Vec<u8>, &'static [&'static str])> = Vec::new();
+    files.push(("empty", Vec::new(), &["invalid"]));
+    files.push((
+        "html_renamed",
+        b"<!DOCTYPE html><html><body>Not found</body></html>".to_vec(),
+        &["invalid"],
+    ));
+    // A download cut at 60%: its catalog and page tree (at the end, as
+    // LibreOffice writes them) are lost; pdftotext reads nothing either.
+    files.push((
+        "truncated",
+        report[..report.len() * 6 / 10].to_vec(),
+        &["invalid"],
+    ));
+    // Cut before the cross-reference table: every object is there, the
+    // table is rebuilt.
+    let xref = report.windows(5).rposition(|w| w == b"xref\n").unwrap();
+    files.push(("truncated_tail", report[..xref].to_vec(), &["ok"]));
+    let mut random = b"%PDF-1.4\n".to_vec();
+    let mut x: u64 = 0x9E3779B97F4A7C15;
+    for _ in 0..20_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        random.push(x as u8);
+    }
+    files.push(("random_after_header", random, &["invalid"]));
+    let mut flipped = report.clone();
+    for i in 0..40 {
+        let at = (i * 7919 + 1234) % flipped.len();
+        flipped[at] ^= 0x20;
+    }
+    files.push(("bit_flips", flipped, &["ok", "error", "invalid", "no_text"]));
+    let startxref = report.windows(9).rposition(|w| w == b"startxref").unwrap();
+    let mut bad_xref = report[..startxref].to_vec();
+    bad_xref.extend_from_slice(b"startxref\n999999999\n%%EOF\n");
+    files.push(("bad_startxref", bad_xref, &["ok"]));
+    // A page tree whose kid is the tree itself.
+    let mut pdf = Pdf::default();
+    let catalog = pdf.reserve();
+    let tree = pdf.reserve();
+    pdf.set(
+        tree,
+        format!("<< /Type /Pages /Kids [{tree} 0 R] /Count 1 >>"),
+    );
+    pdf.set(catalog, format!("<< /Type /Catalog /Pages {tree} 0 R >>"));
+    files.push((
+        "cyclic_page_tree",
+        pdf.finish(catalog),
+        &["invalid", "error"],
+    ));
+    // A form XObject that draws itself.
+    let self_drawing = self_drawing_form();
+    files.push(("self_drawing_form", self_drawing, &["ok"]));
+    // 200,000 nested arrays in a content stream, then in an object.
+    let deep = document(1, &|pdf, _| {
+        let content = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
+        let c = pdf.add_stream("", content.as_bytes());
+        Some(format!("/Contents {c} 0 R /Resources << >>"))
+    });
+    files.push(("deep_nesting_content", deep, &["ok", "error", "no_text"]));
+    let mut pdf = Pdf::default();
+    let catalog = pdf.reserve();
+    let tree = pdf.add("<< /Type /Pages /Kids [] /Count 0 >>");
+    pdf.add(format!(
+        "{}{}",
+        "<< /A ".repeat(200_000),
+        " >>".repeat(200_000)
+    ));
+    pdf.set(catalog, format!("<< /Type /Catalog /Pages {tree} 0 R >>"));
+    files.push((
+        "deep_nesting_object",
+        pdf.finish(catalog),
+        &["invalid", "error"],
+    ));
+    files.push(("inflate_bomb", inflate_bomb(), &["ok"]));
+    files.push(("pages_3000", simple(3000), &["ok"]));
+    let mut pdf = Pdf::default();
+    let catalog = pdf.reserve();
+    let tree = pdf.add("<< /Type /Pages /Kids [] /Count 0 >>");
+    pdf.set(catalog, format!("<< /Type /Catalog /Pages {tree} 0 R >>"));
+    files.push(("zero_pages", pdf.finish(catalog), &["invalid"]));
+    // One page showing an image and no text.
+    let image_only = document(1, &|pdf, _| {
+        let pixels = vec![128u8; 64 * 64];
+        let image = pdf.add_stream(
+            "/Type /XObject /Subtype /Image /Width 64 /Height 64 /ColorSpace /DeviceGray /BitsPerComponent 8",
+            &pixels,
+        );
+        let c = pdf.add_stream("", b"q 500 0 0 700 50 50 cm /Im0 Do Q");
+        Some(format!(
+            "/Contents {c} 0 R /Resources << /XObject << /Im0 {image} 0 R >> >>"
+        ))
+    });
+    files.push(("image_only", image_only, &["no_text"]));
+    files
+}
+
+fn run_over(
+    dir: &Path,
+    extra_config: &str,
+) -> (
+    std::process::Output,
+    Duration,
+    HashMap<String, (String, String, u32)>,
+) {
+    let config = format!(
+        "[input]\ndir = \"in\"\n[output]\ndir = \"out\"\nformats = [\"csv\"]\n[classify]\nmodels = {:?}\n[cache]\nenabled = false\n{extra_config}",
+        repo_root().join("models").display().to_string()
+    );
+    std::fs::write(dir.join("pipeline.toml"), config).unwrap();
+    let start = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_evalmine"))
+        .arg("run")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let elapsed = start.elapsed();
+    let mut rows = HashMap::new();
+    if let Ok(text) = std::fs::read_to_string(dir.join("out/documents.csv")) {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (id, status, message, pages) =
+            (col("doc_id"), col("status"), col("message"), col("pages"));
+        for record in reader.records() {
+            let record = record.unwrap();
+            rows.insert(
+                record[id].to_string(),
+                (
+                    record[status].to_string(),
+                    record[message].to_string(),
+                    record[pages].parse().unwrap_or(0),
+                ),
+            );
+        }
+    }
+    (out, elapsed, rows)
+}
+
+#[test]
+fn one_run_over_hostile_files_ends_with_a_row_and_the_right_status_for_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let files = hostile_files();
+    for (name, bytes, _) in &files {
+        std::fs::write(input.join(format!("{name}.pdf")), bytes).unwrap();
+    }
+    let (out, elapsed, rows) = run_over(dir.path(), "");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        elapsed < Duration::from_secs(120),
+        "bounded time: {elapsed:?}"
+    );
+    let mut report = String::new();
+    for (name, _, expected) in &files {
+        let (status, message, _) = rows
+            .get(*name)
+            .unwrap_or_else(|| panic!("no row for {name}"));
+        report += &format!("{name}: {status}: {message}\n");
+        assert!(
+            expected.contains(&status.as_str()),
+            "{name}: status {status} ({message}), expected one of {expected:?}"
+        );
+    }
+    eprintln!("{report}");
+    assert_eq!(rows.len(), files.len());
+    let (_, message, _) = &rows["truncated_tail"];
+    assert!(message.contains("repaired"), "truncated_tail: {message}");
+    assert!(rows["bad_startxref"].1.contains("repaired"));
+    assert!(
+        rows["inflate_bomb"].1.contains("max_stream_mb"),
+        "{}",
+        rows["inflate_bomb"].1
+    );
+    assert_eq!(rows["pages_3000"].2, 3000);
+}
+
+#[test]
+fn encrypted_files_need_their_password_unless_it_is_empty() {
+    let Some(shared) = shared_dir() else {
+        eprintln!("../shared absent: skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    for name in [
+        "pypdf_resources_encryption_r2-empty-password",
+        "pypdf_resources_encryption_r6-empty-password",
+        "pypdf_resources_encryption_r4-aes-user-password",
+        "pypdf_resources_encryption_r2-user-password",
+    ] {
+        let from = shared.join(format!("pdfs/robustness/{name}.pdf"));
+        std::fs::copy(&from, input.join(format!("{name}.pdf"))).unwrap();
+    }
+    let (_, _, rows) = run_over(dir.path(), "");
+    assert_eq!(rows["pypdf_resources_encryption_r2-empty-password"].0, "ok");
+    assert_eq!(rows["pypdf_resources_encryption_r6-empty-password"].0, "ok");
+    assert_eq!(
+        rows["pypdf_resources_encryption_r4-aes-user-password"].0,
+        "encrypted"
+    );
+    assert_eq!(
+        rows["pypdf_resources_encryption_r2-user-password"].0,
+        "encrypted"
+    );
+}
+
+#[test]
+fn a_worker_past_its_time_or_memory_costs_only_its_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("bomb.pdf"), inflate_bomb()).unwrap();
+    std::fs::write(input.join("fine.pdf"), simple(2)).unwrap();
+
+    // The bomb allowed to inflate, in 300 MiB of memory: the inflation
+    // stops at the limit (lopdf's reader sees the refusal as an error) or
+    // the worker dies; either way the run goes on.
+    let (_, elapsed, rows) = run_over(
+        dir.path(),
+        "[extract]\nmax_stream_mb = 4096\nworker_memory_mb = 300\ntimeout_s = 60\n",
+    );
+    eprintln!("bomb in 300 MiB: {:?}", rows["bomb"]);
+    assert!(elapsed < Duration::from_secs(60));
+    assert_eq!(rows["fine"].0, "ok", "{}", rows["fine"].1);
+    assert!(["ok", "error"].contains(&rows["bomb"].0.as_str()));
+
+    // ... with memory but 1 second: the worker is stopped on the bomb's
+    // page, and the document is read again without it.
+    let (_, elapsed, rows) = run_over(
+        dir.path(),
+        "[extract]\nmax_stream_mb = 4096\nworker_memory_mb = 8192\ntimeout_s = 1\n",
+    );
+    eprintln!("bomb in 1 s: {:?}", rows["bomb"]);
+    assert!(elapsed < Duration::from_secs(30));
+    assert_eq!(rows["fine"].0, "ok");
+    assert_eq!(rows["bomb"].0, "ok", "{}", rows["bomb"].1);
+    assert!(rows["bomb"]
+        .1
+        .contains("page 2: extraction stopped after extract.timeout_s = 1 s"));
+
+    // A document whose only page is the bomb: `timeout`.
+    std::fs::write(input.join("bomb.pdf"), inflate_bomb_alone()).unwrap();
+    let (_, _, rows) = run_over(
+        dir.path(),
+        "[extract]\nmax_stream_mb = 4096\nworker_memory_mb = 8192\ntimeout_s = 1\n",
+    );
+    assert_eq!(rows["bomb"].0, "timeout", "{}", rows["bomb"].1);
+}
+
+#[test]
+fn a_page_that_kills_its_worker_loses_only_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("self_drawing.pdf"), self_drawing_form()).unwrap();
+    let (_, _, rows) = run_over(dir.path(), "");
+    let (status, message, pages) = &rows["self_drawing"];
+    assert_eq!((status.as_str(), *pages), ("ok", 2), "{message}");
+    assert!(
+        message.contains("page 2: the PDF parser overflowed its stack"),
+        "{message}"
+    );
+    let paragraphs = std::fs::read_to_string(dir.path().join("out/paragraphs.csv")).unwrap();
+    assert!(
+        paragraphs.contains("Page 0 : le conseil citoyen"),
+        "page 1 is read"
+    );
+}
