@@ -39,6 +39,9 @@ pub enum Command {
         /// Re-extract every PDF, ignoring the extraction cache.
         #[arg(long)]
         no_cache: bool,
+        /// File of passwords (one per line) tried on encrypted PDFs.
+        #[arg(long)]
+        password_file: Option<PathBuf>,
     },
     /// Classify paragraphs from a CSV (`id,text[,context]`) exactly as `run` would.
     Label {

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use crate::cache::Entry;
 use crate::config::ExtractConfig;
-use crate::extract::SkippedPage;
+use crate::extract::{ReadOptions, SkippedPage};
 use crate::record::DocStatus;
 
 /// Replies on the worker's stdout start with this, so that anything else a
@@ -46,6 +46,9 @@ const STDERR_TAIL: usize = 4096;
 /// The workers of one run.
 pub struct WorkerPool {
     program: PathBuf,
+    /// Sent with each request rather than on the command line, where other
+    /// users of the machine could read them.
+    passwords: Vec<String>,
     settings: String,
     timeout: Duration,
     timeout_s: u64,
@@ -88,8 +91,9 @@ struct Worker {
 
 impl WorkerPool {
     /// `program` is the evalmine binary (it runs `program worker`).
-    pub fn new(program: &Path, config: &ExtractConfig) -> WorkerPool {
+    pub fn new(program: &Path, config: &ExtractConfig, passwords: &[String]) -> WorkerPool {
         WorkerPool {
+            passwords: passwords.to_vec(),
             program: program.to_path_buf(),
             settings: serde_json::to_string(config).unwrap_or_default(),
             timeout: Duration::from_secs(config.timeout_s),
@@ -166,7 +170,11 @@ impl WorkerPool {
                 }
             },
         };
-        let request = serde_json::json!({ "path": path, "skip": skip }).to_string();
+        let request = serde_json::json!({
+            "path": path,
+            "options": ReadOptions { skip: skip.to_vec(), passwords: self.passwords.clone() },
+        })
+        .to_string();
         let sent = writeln!(worker.stdin, "{request}").and_then(|_| worker.stdin.flush());
         if sent.is_err() {
             // It had died while idle: a fresh one takes the document.
@@ -362,7 +370,7 @@ fn failed(status: DocStatus, message: String) -> Entry {
 struct Request {
     path: PathBuf,
     #[serde(default)]
-    skip: Vec<SkippedPage>,
+    options: ReadOptions,
 }
 
 /// `evalmine worker`: limits its own memory, then answers requests (one
@@ -391,7 +399,12 @@ pub fn worker_main(settings: &str) -> std::io::Result<()> {
                     let _ = writeln!(stdout, "{PAGE}{page}");
                     let _ = stdout.flush();
                 };
-                crate::pipeline::extract_entry(&request.path, &config, &request.skip, &mut starting)
+                crate::pipeline::extract_entry(
+                    &request.path,
+                    &config,
+                    &request.options,
+                    &mut starting,
+                )
             }
             Err(e) => failed(DocStatus::Error, format!("bad request to the worker: {e}")),
         };

@@ -36,6 +36,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             metadata,
             by,
             no_cache,
+            password_file,
         } => {
             let mut config = load_config(&config)?;
             // A bad metadata file or an unknown --by column stops the run before any work.
@@ -48,6 +49,15 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                     );
                 }
             }
+            let passwords = match password_file {
+                Some(path) => std::fs::read_to_string(&path)
+                    .map_err(|e| anyhow::anyhow!("--password-file {}: {e}", path.display()))?
+                    .lines()
+                    .map(|l| l.trim_end_matches('\r').to_string())
+                    .filter(|l| !l.is_empty())
+                    .collect(),
+                None => Vec::new(),
+            };
             if let Some(input) = input {
                 config.input.dir = input;
             }
@@ -61,6 +71,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                     by,
                     no_cache,
                     worker_program: std::env::current_exe().ok(),
+                    passwords,
                 },
             )?;
             for w in &outcome.warnings {

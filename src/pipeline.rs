@@ -17,7 +17,7 @@ use crate::cache::{status_from_str, Cache, Entry, EntryParagraph};
 use crate::classify::{Classifier, Scored};
 use crate::config::{ExtractConfig, Isolation, KeepOrDrop, PipelineConfig};
 use crate::error::{Error, Result};
-use crate::extract::{self, Extraction};
+use crate::extract::{self, Extraction, ReadOptions};
 use crate::isolate::WorkerPool;
 use crate::metadata::Metadata;
 use crate::output::{self, Provenance};
@@ -115,16 +115,16 @@ fn failed_extraction(status: DocStatus, message: String) -> Extraction {
 
 /// Reads, extracts and segments one file into a cache entry (what a worker
 /// process does for each request). Never fails: problems become the status.
-/// `skip` and `starting` as in `extract::extract_pdf_skipping`.
+/// `options` and `starting` as in `extract::extract_pdf_with`.
 pub fn extract_entry(
     path: &Path,
     config: &ExtractConfig,
-    skip: &[extract::SkippedPage],
+    options: &ReadOptions,
     starting: &mut dyn FnMut(u32),
 ) -> Entry {
     match read_input(path, config) {
         Ok(bytes) => {
-            let extraction = extract::extract_pdf_skipping(&bytes, config, skip, starting);
+            let extraction = extract::extract_pdf_with(&bytes, config, options, starting);
             let paragraphs = keep_configured_kinds(segment::segment(&extraction.pages), config);
             entry_of(&extraction, &paragraphs)
         }
@@ -132,8 +132,12 @@ pub fn extract_entry(
     }
 }
 
-fn extract_bytes(bytes: &[u8], config: &ExtractConfig) -> Entry {
-    let extraction = extract::extract_pdf(bytes, config);
+fn extract_bytes(bytes: &[u8], config: &ExtractConfig, passwords: &[String]) -> Entry {
+    let options = ReadOptions {
+        passwords: passwords.to_vec(),
+        ..ReadOptions::default()
+    };
+    let extraction = extract::extract_pdf_with(bytes, config, &options, &mut |_| {});
     let paragraphs = keep_configured_kinds(segment::segment(&extraction.pages), config);
     entry_of(&extraction, &paragraphs)
 }
@@ -145,7 +149,7 @@ pub fn process_file(
     config: &ExtractConfig,
     classifier: Option<&Classifier>,
 ) -> Document {
-    process_file_cached(input, config, classifier, None, None)
+    process_file_cached(input, config, classifier, None, None, &[])
 }
 
 /// As `process_file`, with the run's cache and, when given, extraction in
@@ -156,6 +160,7 @@ pub fn process_file_cached(
     classifier: Option<&Classifier>,
     cache: Option<&Cache>,
     workers: Option<&WorkerPool>,
+    passwords: &[String],
 ) -> Document {
     let bytes = read_input(&input.path, config);
     let bytes_len = match &bytes {
@@ -172,8 +177,10 @@ pub fn process_file_cached(
                     let outcome = pool.extract(&input.path);
                     (outcome.entry, outcome.cacheable)
                 }
-                None => (extract_bytes(&bytes, config), true),
+                None => (extract_bytes(&bytes, config, passwords), true),
             };
+            // Not kept: a later run may bring the password.
+            let cacheable = cacheable && entry.status != DocStatus::Encrypted.as_str();
             if let (Some(cache), true) = (cache, cacheable) {
                 cache.put(&content_hash, &entry);
             }
@@ -340,6 +347,8 @@ pub struct RunOptions {
     /// `extract.isolation = "process"`; without it extraction runs in this
     /// process (library use, tests).
     pub worker_program: Option<PathBuf>,
+    /// Passwords tried on encrypted files (`run --password-file`).
+    pub passwords: Vec<String>,
 }
 
 pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<RunOutcome> {
@@ -355,7 +364,11 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<RunOutcome> 
         n => n,
     };
     let workers = match (&options.worker_program, config.extract.isolation) {
-        (Some(program), Isolation::Process) => Some(WorkerPool::new(program, &config.extract)),
+        (Some(program), Isolation::Process) => Some(WorkerPool::new(
+            program,
+            &config.extract,
+            &options.passwords,
+        )),
         _ => None,
     };
     let process = || {
@@ -368,6 +381,7 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<RunOutcome> 
                     Some(&classifier),
                     cache.as_ref(),
                     workers.as_ref(),
+                    &options.passwords,
                 )
             })
             .collect::<Vec<_>>()

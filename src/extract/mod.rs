@@ -72,7 +72,18 @@ impl Extraction {
 /// Extracts the pages of a PDF held in memory. Never panics: parser panics
 /// and errors become a status and a message.
 pub fn extract_pdf(bytes: &[u8], config: &ExtractConfig) -> Extraction {
-    extract_pdf_skipping(bytes, config, &[], &mut |_| {})
+    extract_pdf_with(bytes, config, &ReadOptions::default(), &mut |_| {})
+}
+
+/// What a run may add to the settings when reading one file.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct ReadOptions {
+    /// Pages not to read (they count as failed).
+    #[serde(default)]
+    pub skip: Vec<SkippedPage>,
+    /// Passwords to try on an encrypted file (`run --password-file`).
+    #[serde(default)]
+    pub passwords: Vec<String>,
 }
 
 /// A page not to read, and why (a worker process died on it: see
@@ -86,14 +97,15 @@ pub struct SkippedPage {
     pub timed_out: bool,
 }
 
-/// As `extract_pdf`, leaving out the pages of `skip` (they count as failed)
-/// and calling `starting` with each page number before reading it.
-pub fn extract_pdf_skipping(
+/// As `extract_pdf`, with the options of this read, calling `starting` with
+/// each page number before reading it.
+pub fn extract_pdf_with(
     bytes: &[u8],
     config: &ExtractConfig,
-    skip: &[SkippedPage],
+    options: &ReadOptions,
     starting: &mut dyn FnMut(u32),
 ) -> Extraction {
+    let skip = options.skip.as_slice();
     if bytes.is_empty() {
         return Extraction::failed(DocStatus::Invalid, "empty file");
     }
@@ -104,7 +116,7 @@ pub fn extract_pdf_skipping(
             "not a PDF: no %PDF- header in the first 1024 bytes",
         );
     }
-    let (doc, repaired) = match open(bytes) {
+    let (doc, repaired) = match open(bytes, &options.passwords) {
         Ok(opened) => opened,
         Err(failed) => return failed,
     };
@@ -240,7 +252,7 @@ pub fn extract_pdf_skipping(
 /// page reachable) the cross-reference table is rebuilt from the objects
 /// found in the bytes and the repaired file is loaded instead; the second
 /// value says so.
-fn open(bytes: &[u8]) -> Result<(Document, Option<String>), Extraction> {
+fn open(bytes: &[u8], passwords: &[String]) -> Result<(Document, Option<String>), Extraction> {
     let load = |bytes: &[u8]| match contain(|| Document::load_mem(bytes)) {
         Ok(Ok(doc)) => Ok(doc),
         Ok(Err(e)) => Err(Extraction::failed(
@@ -254,11 +266,45 @@ fn open(bytes: &[u8]) -> Result<(Document, Option<String>), Extraction> {
     };
     let has_pages = |doc: &Document| contain(|| !doc.get_pages().is_empty()).unwrap_or(false);
     let first = match load(bytes) {
-        Ok(doc) if doc.is_encrypted() || has_pages(&doc) => return Ok((doc, None)),
+        Ok(doc) if doc.is_encrypted() => {
+            // lopdf has tried the empty user password; then the given ones.
+            for password in passwords {
+                let opened = contain(|| {
+                    Document::load_mem_with_options(
+                        bytes,
+                        pdf_extract::LoadOptions::with_password(password),
+                    )
+                });
+                if let Ok(Ok(doc)) = opened {
+                    if !doc.is_encrypted() && has_pages(&doc) {
+                        return Ok((
+                            doc,
+                            Some("opened with a password of --password-file".into()),
+                        ));
+                    }
+                }
+            }
+            return Ok((doc, None));
+        }
+        Ok(doc) if has_pages(&doc) => return Ok((doc, None)),
         Ok(_) => Extraction::failed(DocStatus::Invalid, "the PDF has no pages"),
         Err(failed) => failed,
     };
-    if let Some((fixed, objects)) = contain(|| repair::reconstruct(bytes)).ok().flatten() {
+    // Junk before the header (a mail or HTTP wrapper): offsets count from
+    // the header, as readers take them.
+    let header = bytes.windows(5).position(|w| w == b"%PDF-").unwrap_or(0);
+    if header > 0 {
+        if let Ok(doc) = load(&bytes[header..]) {
+            if doc.is_encrypted() || has_pages(&doc) {
+                let note = format!("repaired: {header} bytes before the %PDF- header left out");
+                return Ok((doc, Some(note)));
+            }
+        }
+    }
+    if let Some((fixed, objects)) = contain(|| repair::reconstruct(&bytes[header..]))
+        .ok()
+        .flatten()
+    {
         if let Ok(doc) = load(&fixed) {
             if doc.is_encrypted() || has_pages(&doc) {
                 let note = format!(

@@ -279,6 +279,18 @@ fn run_over(
     Duration,
     HashMap<String, (String, String, u32)>,
 ) {
+    run_with(dir, extra_config, &[])
+}
+
+fn run_with(
+    dir: &Path,
+    extra_config: &str,
+    args: &[&str],
+) -> (
+    std::process::Output,
+    Duration,
+    HashMap<String, (String, String, u32)>,
+) {
     let config = format!(
         "[input]\ndir = \"in\"\n[output]\ndir = \"out\"\nformats = [\"csv\"]\n[classify]\nmodels = {:?}\n[cache]\nenabled = false\n{extra_config}",
         repo_root().join("models").display().to_string()
@@ -287,6 +299,7 @@ fn run_over(
     let start = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_evalmine"))
         .arg("run")
+        .args(args)
         .current_dir(dir)
         .output()
         .unwrap();
@@ -451,4 +464,22 @@ fn a_page_that_kills_its_worker_loses_only_itself() {
         paragraphs.contains("Page 0 : le conseil citoyen"),
         "page 1 is read"
     );
+}
+
+/// Writes the hostile files into `$EVALMINE_HOSTILE_DIR`, for
+/// benches/robustness.sh (`cargo test --test it write_hostile -- --ignored`).
+#[test]
+#[ignore]
+fn write_hostile_files() {
+    let dir = std::env::var("EVALMINE_HOSTILE_DIR").expect("EVALMINE_HOSTILE_DIR");
+    let dir = Path::new(&dir);
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, bytes, _) in hostile_files() {
+        std::fs::write(dir.join(format!("hostile_{name}.pdf")), bytes).unwrap();
+    }
+    std::fs::write(
+        dir.join("hostile_inflate_bomb_alone.pdf"),
+        inflate_bomb_alone(),
+    )
+    .unwrap();
 }
