@@ -386,6 +386,7 @@ pub fn worker_main(settings: &str) -> std::io::Result<()> {
         .num_threads(1)
         .build_global();
     limit_memory(config.worker_memory_mb);
+    die_with_parent();
     let stdin = std::io::stdin();
     let mut stdout = std::io::stdout();
     for line in stdin.lock().lines() {
@@ -413,6 +414,16 @@ pub fn worker_main(settings: &str) -> std::io::Result<()> {
         stdout.flush()?;
     }
     Ok(())
+}
+
+/// A worker stuck in a document outlives nothing: when the parent dies
+/// (`kill -9` included), the kernel kills the worker too.
+fn die_with_parent() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_PDEATHSIG takes a signal number only.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+    }
 }
 
 /// Caps the address space of this process (and forbids core dumps: a

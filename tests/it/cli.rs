@@ -422,3 +422,92 @@ fn report_writes_the_synthesis_as_html_from_the_tables() {
     );
     assert!(html.contains("model_version evalmine-linear-1+"));
 }
+
+#[test]
+fn kill_9_mid_run_leaves_the_previous_tables_and_the_next_run_resumes_from_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("reports");
+    std::fs::create_dir_all(&input).unwrap();
+    let report = std::fs::read(repo_root().join("corpus/r02.pdf")).unwrap();
+    let write_copies = |from: usize, to: usize| {
+        for i in from..to {
+            let mut bytes = report.clone();
+            bytes.extend_from_slice(format!("\n% copy {i}\n").as_bytes());
+            std::fs::write(input.join(format!("r02-{i:03}.pdf")), bytes).unwrap();
+        }
+    };
+    write_copies(0, 2);
+    let config = format!(
+        "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\nformats = [\"parquet\", \"csv\"]\n[classify]\nmodels = {:?}\n",
+        repo_root().join("models").display().to_string()
+    );
+    std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
+    assert!(evalmine(&["run"], dir.path()).status.success());
+    let tables = dir.path().join("tables");
+    let before = std::fs::read(tables.join("paragraphs.csv")).unwrap();
+
+    // Many more reports, and kill -9 once some are in the cache.
+    write_copies(2, 80);
+    let cache = dir.path().join(".evalmine-cache");
+    // Extraction entries written so far (not scores, not temporary files).
+    let cached = || {
+        std::fs::read_dir(&cache)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".json") && !n.starts_with("scores-"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let already = cached();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_evalmine"))
+        .arg("run")
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while cached() < already + 3 && start.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let finished_early = child.try_wait().unwrap().is_some();
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(
+        !finished_early,
+        "the run ended before it could be interrupted"
+    );
+
+    // The previous tables are whole, and readable as before.
+    assert_eq!(
+        std::fs::read(tables.join("paragraphs.csv")).unwrap(),
+        before
+    );
+    let parquet = std::fs::File::open(tables.join("paragraphs.parquet")).unwrap();
+    use polars::prelude::SerReader;
+    let frame = polars::prelude::ParquetReader::new(parquet)
+        .finish()
+        .unwrap();
+    assert!(frame.height() > 0);
+    // No half cache entry: every entry parses.
+    let interrupted = cached();
+    assert!(interrupted >= already + 3);
+    for entry in std::fs::read_dir(&cache).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+                "{}",
+                path.display()
+            );
+        }
+    }
+
+    // The next run completes, taking what the killed run extracted.
+    let out = evalmine(&["run"], dir.path());
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("80 documents (80 ok)"));
+}
