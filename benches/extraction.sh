@@ -19,7 +19,8 @@ trap 'rm -rf "$out"' EXIT
 seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>"$out/stderr" || { cat "$out/stderr" >&2; return 1; }; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
 best() { sort -n | head -1; }
 # Exit code 1 means "some documents failed, tables written": a finished run.
-run_evalmine() { "$bin" run "$@" || [ $? -eq 1 ]; }
+# --no-cache: every run extracts (the cache would make runs after the first free).
+run_evalmine() { "$bin" run --no-cache "$@" || [ $? -eq 1 ]; }
 
 bench() {
   local dir="$1" label="$2" e_times=() p_times=()
