@@ -1,0 +1,19 @@
+//! Bytes -> extraction -> paragraphs, in process: what a worker does for one
+//! file. Panics inside the parser are contained per page by design (they
+//! become page failures); what this target looks for is what containment
+//! cannot catch: aborts, stack overflows, endless loops, huge allocations
+//! (libFuzzer's -timeout and -rss_limit_mb), and panics in our own code
+//! outside the contained parser calls.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let config = evalmine::config::ExtractConfig::default();
+    let extraction = evalmine::extract::extract_pdf(data, &config);
+    let paragraphs = evalmine::segment::segment(&extraction.pages);
+    // Every paragraph points at a page the extraction has.
+    for p in &paragraphs {
+        assert!(p.page >= 1 && p.page <= extraction.page_count.max(1));
+    }
+});
