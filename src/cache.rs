@@ -22,7 +22,7 @@ use crate::record::{DocStatus, Paragraph, ParagraphKind};
 
 /// Bump when extraction or segmentation changes what they produce, so old
 /// entries are not reused (the program version is part of the key too).
-const EXTRACTION_FORMAT: &str = "extract-1";
+const EXTRACTION_FORMAT: &str = "extract-2";
 
 /// Settings of the cache (pipeline.toml `[cache]`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -51,6 +51,9 @@ pub struct Entry {
     pub status: String,
     pub message: String,
     pub title: Option<String>,
+    /// Which extractor read the pages (see `Extraction::extractor`).
+    #[serde(default)]
+    pub extractor: String,
     pub paragraphs: Vec<EntryParagraph>,
 }
 

@@ -362,6 +362,7 @@ fn failed(status: DocStatus, message: String) -> Entry {
         status: status.as_str().to_string(),
         message,
         title: None,
+        extractor: String::new(),
         paragraphs: Vec::new(),
     }
 }

@@ -110,6 +110,7 @@ fn failed_extraction(status: DocStatus, message: String) -> Extraction {
         pages_failed: 0,
         title: None,
         pages: Vec::new(),
+        extractor: extract::EXTRACTOR.to_string(),
     }
 }
 
@@ -206,7 +207,7 @@ pub fn process_file_cached(
         status: status_from_str(&entry.status).unwrap_or(DocStatus::Error),
         message: entry.message,
         title: entry.title,
-        extractor: extract::EXTRACTOR,
+        extractor: entry.extractor,
         paragraphs,
     }
 }
@@ -261,6 +262,7 @@ fn entry_of(extraction: &Extraction, paragraphs: &[Paragraph]) -> Entry {
         status: extraction.status.as_str().to_string(),
         message: extraction.message.clone(),
         title: extraction.title.clone(),
+        extractor: extraction.extractor.clone(),
         paragraphs: paragraphs
             .iter()
             .map(EntryParagraph::from_paragraph)

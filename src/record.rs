@@ -126,7 +126,8 @@ pub struct Document {
     pub message: String,
     /// The document's /Title from its Info dictionary, when present.
     pub title: Option<String>,
-    /// Which extractor produced the text.
-    pub extractor: &'static str,
+    /// Which extractor produced the text ("pdf-extract", "pdf_oxide", or
+    /// both when the second read some pages).
+    pub extractor: String,
     pub paragraphs: Vec<Paragraph>,
 }

@@ -521,7 +521,7 @@ mod tests {
             status: DocStatus::Ok,
             message: String::new(),
             title: None,
-            extractor: "test",
+            extractor: "test".to_string(),
             paragraphs,
         }
     }

@@ -7,6 +7,7 @@
 //! or a panic inside the parser) loses only itself.
 
 mod clean;
+mod fallback;
 mod furniture;
 mod glyphs;
 mod layout;
@@ -25,8 +26,9 @@ pub use layout::Line;
 
 use crate::config::ExtractConfig;
 use crate::record::DocStatus;
+use fallback::Fallback;
 
-/// Name recorded in `documents.extractor`.
+/// Name recorded in `documents.extractor` for pages read by pdf-extract.
 pub const EXTRACTOR: &str = "pdf-extract";
 
 /// One page after layout and furniture removal.
@@ -54,6 +56,9 @@ pub struct Extraction {
     pub pages_failed: u32,
     pub title: Option<String>,
     pub pages: Vec<ExtractedPage>,
+    /// Which extractor read the pages: "pdf-extract", "pdf_oxide", or
+    /// "pdf-extract+pdf_oxide" when the second one read some pages.
+    pub extractor: String,
 }
 
 impl Extraction {
@@ -65,6 +70,21 @@ impl Extraction {
             pages_failed: 0,
             title: None,
             pages: Vec::new(),
+            extractor: EXTRACTOR.to_string(),
+        }
+    }
+}
+
+impl ExtractedPage {
+    fn failed(number: u32) -> ExtractedPage {
+        ExtractedPage {
+            number,
+            width: 0.0,
+            height: 0.0,
+            columns: 1,
+            lines: Vec::new(),
+            dropped: Vec::new(),
+            failed: true,
         }
     }
 }
@@ -118,7 +138,11 @@ pub fn extract_pdf_with(
     }
     let (doc, repaired) = match open(bytes, &options.passwords) {
         Ok(opened) => opened,
-        Err(failed) => return failed,
+        Err(failed) if failed.status == DocStatus::Encrypted => return failed,
+        // pdf-extract's parser cannot open it: the second extractor may.
+        Err(failed) => {
+            return read_with_fallback_only(bytes, config, starting, &failed).unwrap_or(failed)
+        }
     };
     // lopdf has already tried the empty user password; still encrypted means
     // a password is needed.
@@ -132,10 +156,11 @@ pub fn extract_pdf_with(
     let mut extractor = match contain(|| PageExtractor::new(&doc, &empty_resources)) {
         Ok(extractor) => extractor,
         Err(panic) => {
-            return Extraction::failed(
+            let failed = Extraction::failed(
                 DocStatus::Error,
                 format!("cannot walk the page tree: {panic}"),
-            )
+            );
+            return read_with_fallback_only(bytes, config, starting, &failed).unwrap_or(failed);
         }
     };
     let page_ids = extractor.page_numbers();
@@ -145,20 +170,23 @@ pub fn extract_pdf_with(
     let page_objects = doc.get_pages();
     let stream_limit = config.max_stream_mb.saturating_mul(1024 * 1024);
     let apostrophe = config.apostrophe.chars().next().unwrap_or('\'');
+    // The second extractor, opened on the first page that needs it.
+    let mut fallback: Option<Option<Fallback>> = None;
+    let mut by_fallback: Vec<u32> = Vec::new();
     let mut pages = Vec::with_capacity(page_ids.len());
     let mut failures: Vec<String> = Vec::new();
-    let mut glyph_count = 0usize;
-    for &number in page_ids.iter().take(config.max_pages as usize) {
+    for (index, &number) in page_ids.iter().enumerate().take(config.max_pages as usize) {
         let mut collector = glyphs::GlyphCollector::default();
         starting(number);
-        let oversized = match skip.iter().find(|s| s.page == number) {
+        let skipped = skip.iter().find(|s| s.page == number);
+        let oversized = match skipped {
             Some(skipped) => Some(skipped.reason.clone()),
             None => page_objects
                 .get(&number)
                 .and_then(|&id| oversized_content(&doc, id, stream_limit)),
         };
-        let outcome = match oversized {
-            Some(problem) => Ok(Err(problem)),
+        let outcome = match &oversized {
+            Some(problem) => Ok(Err(problem.clone())),
             None => contain(|| {
                 extractor
                     .output_page(&mut collector, number)
@@ -170,44 +198,176 @@ pub fn extract_pdf_with(
             Ok(Err(e)) => Some(format!("page {number}: {e}")),
             Err(panic) => Some(format!("page {number}: parser panicked: {panic}")),
         };
-        if let Some(problem) = problem {
-            failures.push(problem);
-            pages.push(ExtractedPage {
-                number,
-                width: 0.0,
-                height: 0.0,
-                columns: 1,
-                lines: Vec::new(),
-                dropped: Vec::new(),
-                failed: true,
-            });
-            continue;
-        }
         let page = collector.take_page();
-        glyph_count += page.glyphs.iter().filter(|g| !g.is_space()).count();
-        let (lines, columns) = layout::page_lines(&page, apostrophe);
-        pages.push(ExtractedPage {
-            number,
-            width: page.width,
-            height: page.height,
-            columns,
-            lines,
-            dropped: Vec::new(),
-            failed: false,
-        });
+        // A page pdf-extract fails on goes to the second extractor; not a
+        // page that stopped a worker or was too large.
+        if problem.is_some() && oversized.is_none() {
+            if let Some(second) = read_page(&mut fallback, bytes, index, number) {
+                by_fallback.push(number);
+                pages.push(page_of(&second, apostrophe));
+                continue;
+            }
+        }
+        match problem {
+            Some(problem) => {
+                failures.push(problem);
+                pages.push(ExtractedPage::failed(number));
+            }
+            None => pages.push(page_of(&page, apostrophe)),
+        }
     }
-    furniture::remove_furniture(&mut pages, config);
+    // No text anywhere: a scan, or fonts pdf-extract cannot map to text.
+    // The second extractor tells (scans cost it little: no OCR here).
+    if !pages.iter().any(|p| !p.lines.is_empty()) {
+        for (index, page) in pages.iter_mut().enumerate() {
+            if page.failed || skip.iter().any(|s| s.page == page.number) {
+                continue;
+            }
+            if let Some(second) = read_page(&mut fallback, bytes, index, page.number) {
+                by_fallback.push(page.number);
+                *page = page_of(&second, apostrophe);
+            }
+        }
+    }
+    let mut notes: Vec<String> = repaired.into_iter().collect();
+    if !by_fallback.is_empty() {
+        notes.push(format!(
+            "{} read by {} ({})",
+            pages_phrase(&by_fallback),
+            fallback::NAME,
+            "pdf-extract failed or found no text"
+        ));
+    }
+    let extractor = if by_fallback.is_empty() {
+        EXTRACTOR.to_string()
+    } else if by_fallback.len() == pages.len() {
+        fallback::NAME.to_string()
+    } else {
+        format!("{EXTRACTOR}+{}", fallback::NAME)
+    };
+    finish(
+        pages,
+        failures,
+        page_ids.len() as u32,
+        document_title(&doc),
+        notes,
+        extractor,
+        config,
+    )
+}
 
-    let page_count = page_ids.len() as u32;
+/// A page by the second extractor, opened on first use; `None` when it
+/// cannot read the page or finds no text on it either.
+fn read_page(
+    fallback: &mut Option<Option<Fallback>>,
+    bytes: &[u8],
+    index: usize,
+    number: u32,
+) -> Option<glyphs::PageGlyphs> {
+    fallback
+        .get_or_insert_with(|| contain(|| Fallback::open(bytes)).ok().flatten())
+        .as_ref()
+        .and_then(|f| contain(|| f.page(index, number)).ok().flatten())
+        .filter(|page| page.glyphs.iter().any(|g| !g.is_space()))
+}
+
+fn page_of(page: &glyphs::PageGlyphs, apostrophe: char) -> ExtractedPage {
+    let (lines, columns) = layout::page_lines(page, apostrophe);
+    ExtractedPage {
+        number: page.number,
+        width: page.width,
+        height: page.height,
+        columns,
+        lines,
+        dropped: Vec::new(),
+        failed: false,
+    }
+}
+
+/// "page 3", "pages 3, 4 and 9", "12 pages".
+fn pages_phrase(numbers: &[u32]) -> String {
+    match numbers {
+        [one] => format!("page {one}"),
+        _ if numbers.len() > 6 => format!("{} pages", numbers.len()),
+        [rest @ .., last] => format!(
+            "pages {} and {last}",
+            rest.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        [] => String::new(),
+    }
+}
+
+/// The whole document by the second extractor, when pdf-extract's parser
+/// cannot open it; `None` when pdf_oxide cannot either.
+fn read_with_fallback_only(
+    bytes: &[u8],
+    config: &ExtractConfig,
+    starting: &mut dyn FnMut(u32),
+    first: &Extraction,
+) -> Option<Extraction> {
+    let doc = contain(|| Fallback::open(bytes)).ok().flatten()?;
+    let page_count = contain(|| doc.page_count()).unwrap_or(0);
+    if page_count == 0 {
+        return None;
+    }
+    let apostrophe = config.apostrophe.chars().next().unwrap_or('\'');
+    let mut pages = Vec::new();
+    let mut failures = Vec::new();
+    for index in 0..page_count.min(config.max_pages as usize) {
+        let number = index as u32 + 1;
+        starting(number);
+        match contain(|| doc.page(index, number)).ok().flatten() {
+            Some(page) => pages.push(page_of(&page, apostrophe)),
+            None => {
+                failures.push(format!("page {number}: {} cannot read it", fallback::NAME));
+                pages.push(ExtractedPage::failed(number));
+            }
+        }
+    }
+    if failures.len() == pages.len() {
+        return None;
+    }
+    let note = format!(
+        "read by {} (pdf-extract: {})",
+        fallback::NAME,
+        first.message
+    );
+    Some(finish(
+        pages,
+        failures,
+        page_count as u32,
+        None,
+        vec![note],
+        fallback::NAME.to_string(),
+        config,
+    ))
+}
+
+/// Furniture removal, then the status and message of the document.
+fn finish(
+    mut pages: Vec<ExtractedPage>,
+    failures: Vec<String>,
+    page_count: u32,
+    title: Option<String>,
+    mut notes: Vec<String>,
+    extractor: String,
+    config: &ExtractConfig,
+) -> Extraction {
+    furniture::remove_furniture(&mut pages, config);
     let pages_read = pages.len() as u32;
     let pages_failed = failures.len() as u32;
-    let title = document_title(&doc);
-    let (status, mut message) = if pages_failed == pages_read {
+    let has_lines = pages
+        .iter()
+        .any(|p| !p.lines.is_empty() || !p.dropped.is_empty());
+    let (status, message) = if pages_failed == pages_read {
         (
             DocStatus::Error,
             format!("extraction failed on every page; first: {}", failures[0]),
         )
-    } else if glyph_count == 0 {
+    } else if !has_lines {
         let failed = if pages_failed > 0 {
             format!(", {pages_failed} failed")
         } else {
@@ -228,23 +388,20 @@ pub fn extract_pdf_with(
     } else {
         (DocStatus::Ok, String::new())
     };
-    let mut notes: Vec<String> = repaired.into_iter().collect();
     if pages_read < page_count {
         notes.push(format!(
             "only the first {pages_read} of {page_count} pages read (extract.max_pages)"
         ));
     }
-    if !notes.is_empty() {
-        notes.extend((!message.is_empty()).then(|| message.clone()));
-        message = notes.join("; ");
-    }
+    notes.extend((!message.is_empty()).then_some(message));
     Extraction {
         status,
-        message,
+        message: notes.join("; "),
         page_count,
         pages_failed,
         title,
         pages,
+        extractor,
     }
 }
 

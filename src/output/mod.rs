@@ -76,7 +76,9 @@ pub fn documents_frame(docs: &[Document], metadata: Option<&Metadata>) -> Polars
         ),
         Column::new(
             "extractor".into(),
-            docs.iter().map(|d| d.extractor).collect::<Vec<_>>(),
+            docs.iter()
+                .map(|d| d.extractor.as_str())
+                .collect::<Vec<_>>(),
         ),
         Column::new(
             "title".into(),

@@ -483,3 +483,37 @@ fn write_hostile_files() {
     )
     .unwrap();
 }
+
+#[test]
+fn the_second_extractor_reads_pages_pdf_extract_cannot() {
+    let Some(shared) = shared_dir() else {
+        eprintln!("../shared absent: skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    // pdf-extract panics on these pages (a font object of the wrong type; a
+    // CMap it does not support); pdftotext reads them.
+    for name in ["pdf.js_issue1350", "pdfplumber_tests_pdfs_pr-136-example"] {
+        let from = shared.join(format!("pdfs/robustness/{name}.pdf"));
+        std::fs::copy(&from, input.join(format!("{name}.pdf"))).unwrap();
+    }
+    let (_, _, rows) = run_over(dir.path(), "");
+    let documents = std::fs::read_to_string(dir.path().join("out/documents.csv")).unwrap();
+    for name in ["pdf.js_issue1350", "pdfplumber_tests_pdfs_pr-136-example"] {
+        let (status, message, _) = &rows[name];
+        assert_eq!(status, "ok", "{name}: {message}");
+        assert!(message.contains("read by pdf_oxide"), "{name}: {message}");
+        let line = documents.lines().find(|l| l.starts_with(name)).unwrap();
+        assert!(line.contains("pdf_oxide"), "extractor column: {line}");
+    }
+    let paragraphs = std::fs::read_to_string(dir.path().join("out/paragraphs.csv")).unwrap();
+    assert!(
+        paragraphs
+            .lines()
+            .filter(|l| l.starts_with("pdf.js_issue1350;"))
+            .count()
+            > 3
+    );
+}
