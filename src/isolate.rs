@@ -311,12 +311,13 @@ impl Drop for Worker {
 
 fn describe_death(status: Option<ExitStatus>, stderr: &str, memory_mb: u64) -> String {
     use std::os::unix::process::ExitStatusExt;
-    let last_line = stderr
+    // The worker's last words, if any, end the message.
+    let last_words = stderr
         .lines()
         .rev()
         .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
+        .map(|l| format!(": {}", l.trim()))
+        .unwrap_or_default();
     if stderr.contains("has overflowed its stack") {
         return "the PDF parser overflowed its stack (deeply nested or self-referencing content); the worker process stopped".into();
     }
@@ -334,23 +335,9 @@ fn describe_death(status: Option<ExitStatus>, stderr: &str, memory_mb: u64) -> S
                 11 => "segmentation fault",
                 _ => "signal",
             };
-            format!(
-                "the worker process died ({name}, signal {signal}){}",
-                if last_line.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {last_line}")
-                }
-            )
+            format!("the worker process died ({name}, signal {signal}){last_words}")
         }
-        Some(s) => format!(
-            "the worker process exited with {s}{}",
-            if last_line.is_empty() {
-                String::new()
-            } else {
-                format!(": {last_line}")
-            }
-        ),
+        Some(s) => format!("the worker process exited with {s}{last_words}"),
         None => "the worker process died".into(),
     }
 }

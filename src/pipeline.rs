@@ -76,7 +76,7 @@ pub fn discover(dir: &Path) -> Result<Vec<InputFile>> {
 fn read_input(path: &Path, config: &ExtractConfig) -> std::result::Result<Vec<u8>, Extraction> {
     let limit = config.max_file_mb.saturating_mul(1024 * 1024);
     match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > limit => Err(failed_extraction(
+        Ok(meta) if meta.len() > limit => Err(Extraction::failed(
             DocStatus::Invalid,
             format!(
                 "file too large: {} bytes, limit extract.max_file_mb = {}",
@@ -84,12 +84,12 @@ fn read_input(path: &Path, config: &ExtractConfig) -> std::result::Result<Vec<u8
                 config.max_file_mb
             ),
         )),
-        Err(e) => Err(failed_extraction(
+        Err(e) => Err(Extraction::failed(
             DocStatus::Error,
             format!("cannot read file: {e}"),
         )),
         Ok(_) => std::fs::read(path)
-            .map_err(|e| failed_extraction(DocStatus::Error, format!("cannot read file: {e}"))),
+            .map_err(|e| Extraction::failed(DocStatus::Error, format!("cannot read file: {e}"))),
     }
 }
 
@@ -99,18 +99,6 @@ pub fn extract_file(path: &Path, config: &ExtractConfig) -> (Extraction, Vec<u8>
     match read_input(path, config) {
         Ok(bytes) => (extract::extract_pdf(&bytes, config), bytes),
         Err(failed) => (failed, Vec::new()),
-    }
-}
-
-fn failed_extraction(status: DocStatus, message: String) -> Extraction {
-    Extraction {
-        status,
-        message,
-        page_count: 0,
-        pages_failed: 0,
-        title: None,
-        pages: Vec::new(),
-        extractor: extract::EXTRACTOR.to_string(),
     }
 }
 
@@ -124,21 +112,19 @@ pub fn extract_entry(
     starting: &mut dyn FnMut(u32),
 ) -> Entry {
     match read_input(path, config) {
-        Ok(bytes) => {
-            let extraction = extract::extract_pdf_with(&bytes, config, options, starting);
-            let paragraphs = keep_configured_kinds(segment::segment(&extraction.pages), config);
-            entry_of(&extraction, &paragraphs)
-        }
+        Ok(bytes) => extract_bytes(&bytes, config, options, starting),
         Err(failed) => entry_of(&failed, &[]),
     }
 }
 
-fn extract_bytes(bytes: &[u8], config: &ExtractConfig, passwords: &[String]) -> Entry {
-    let options = ReadOptions {
-        passwords: passwords.to_vec(),
-        ..ReadOptions::default()
-    };
-    let extraction = extract::extract_pdf_with(bytes, config, &options, &mut |_| {});
+/// Extraction and segmentation of a file's bytes, as a cache entry.
+fn extract_bytes(
+    bytes: &[u8],
+    config: &ExtractConfig,
+    options: &ReadOptions,
+    starting: &mut dyn FnMut(u32),
+) -> Entry {
+    let extraction = extract::extract_pdf_with(bytes, config, options, starting);
     let paragraphs = keep_configured_kinds(segment::segment(&extraction.pages), config);
     entry_of(&extraction, &paragraphs)
 }
@@ -178,7 +164,13 @@ pub fn process_file_cached(
                     let outcome = pool.extract(&input.path);
                     (outcome.entry, outcome.cacheable)
                 }
-                None => (extract_bytes(&bytes, config, passwords), true),
+                None => {
+                    let options = ReadOptions {
+                        passwords: passwords.to_vec(),
+                        ..ReadOptions::default()
+                    };
+                    (extract_bytes(&bytes, config, &options, &mut |_| {}), true)
+                }
             };
             // Not kept: a later run may bring the password.
             let cacheable = cacheable && entry.status != DocStatus::Encrypted.as_str();

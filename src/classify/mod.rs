@@ -695,6 +695,15 @@ mod tests {
         ModelFiles::in_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models"))
     }
 
+    /// The classifier of models/ with the default settings.
+    fn shipped_classifier() -> Classifier {
+        Classifier::load(&ClassifyConfig {
+            models: Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
+            ..ClassifyConfig::default()
+        })
+        .unwrap()
+    }
+
     fn cue_scores(extractor: &FeatureExtractor, text: &str) -> Vec<f64> {
         extractor
             .analyse(text, None)
@@ -758,11 +767,7 @@ mod tests {
 
     #[test]
     fn findings_get_the_code_their_cues_match() {
-        let classifier = Classifier::load(&ClassifyConfig {
-            models: Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
-            ..ClassifyConfig::default()
-        })
-        .unwrap();
+        let classifier = shipped_classifier();
         let cb = classifier.codebook();
         let (cc, difficulty) = (
             cb.theme_index("conseils_citoyens").unwrap(),
@@ -796,11 +801,7 @@ mod tests {
 
     #[test]
     fn a_paragraph_without_theme_words_takes_its_heading_theme() {
-        let classifier = Classifier::load(&ClassifyConfig {
-            models: Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
-            ..ClassifyConfig::default()
-        })
-        .unwrap();
+        let classifier = shipped_classifier();
         let text = "Les difficultés tiennent d'abord au renouvellement des membres, dont la moitié est partie en 2020.";
         let labels = classifier.classify(text, Some("4. Le conseil citoyen"));
         let cc = classifier

@@ -62,7 +62,8 @@ pub struct Extraction {
 }
 
 impl Extraction {
-    fn failed(status: DocStatus, message: impl Into<String>) -> Extraction {
+    /// A file that could not be read: no page, a status and why.
+    pub fn failed(status: DocStatus, message: impl Into<String>) -> Extraction {
         Extraction {
             status,
             message: message.into(),
@@ -447,29 +448,31 @@ fn open(bytes: &[u8], passwords: &[String]) -> Result<(Document, Option<String>)
         Ok(_) => Extraction::failed(DocStatus::Invalid, "the PDF has no pages"),
         Err(failed) => failed,
     };
+    // A rewritten file serves when it opens with pages (or asks a password).
+    let usable = |bytes: &[u8]| {
+        load(bytes)
+            .ok()
+            .filter(|doc| doc.is_encrypted() || has_pages(doc))
+    };
     // Junk before the header (a mail or HTTP wrapper): offsets count from
     // the header, as readers take them.
     let header = bytes.windows(5).position(|w| w == b"%PDF-").unwrap_or(0);
     if header > 0 {
-        if let Ok(doc) = load(&bytes[header..]) {
-            if doc.is_encrypted() || has_pages(&doc) {
-                let note = format!("repaired: {header} bytes before the %PDF- header left out");
-                return Ok((doc, Some(note)));
-            }
+        if let Some(doc) = usable(&bytes[header..]) {
+            let note = format!("repaired: {header} bytes before the %PDF- header left out");
+            return Ok((doc, Some(note)));
         }
     }
-    if let Some((fixed, objects)) = contain(|| repair::reconstruct(&bytes[header..]))
+    let rebuilt = contain(|| repair::reconstruct(&bytes[header..]))
         .ok()
-        .flatten()
-    {
-        if let Ok(doc) = load(&fixed) {
-            if doc.is_encrypted() || has_pages(&doc) {
-                let note = format!(
-                    "repaired ({}): cross-reference table rebuilt from {objects} objects",
-                    first.message
-                );
-                return Ok((doc, Some(note)));
-            }
+        .flatten();
+    if let Some((fixed, objects)) = rebuilt {
+        if let Some(doc) = usable(&fixed) {
+            let note = format!(
+                "repaired ({}): cross-reference table rebuilt from {objects} objects",
+                first.message
+            );
+            return Ok((doc, Some(note)));
         }
     }
     Err(first)

@@ -372,24 +372,33 @@ fn one_run_over_hostile_files_ends_with_a_row_and_the_right_status_for_each() {
     assert_eq!(rows["pages_3000"].2, 3000);
 }
 
-#[test]
-fn encrypted_files_need_their_password_unless_it_is_empty() {
+/// A folder whose `in/` holds these files of ../shared/pdfs/robustness;
+/// `None` (the test is skipped) when ../shared is absent.
+fn with_robustness_files(names: &[&str]) -> Option<tempfile::TempDir> {
     let Some(shared) = shared_dir() else {
         eprintln!("../shared absent: skipped");
-        return;
+        return None;
     };
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     std::fs::create_dir_all(&input).unwrap();
-    for name in [
+    for name in names {
+        let from = shared.join(format!("pdfs/robustness/{name}.pdf"));
+        std::fs::copy(&from, input.join(format!("{name}.pdf"))).unwrap();
+    }
+    Some(dir)
+}
+
+#[test]
+fn encrypted_files_need_their_password_unless_it_is_empty() {
+    let Some(dir) = with_robustness_files(&[
         "pypdf_resources_encryption_r2-empty-password",
         "pypdf_resources_encryption_r6-empty-password",
         "pypdf_resources_encryption_r4-aes-user-password",
         "pypdf_resources_encryption_r2-user-password",
-    ] {
-        let from = shared.join(format!("pdfs/robustness/{name}.pdf"));
-        std::fs::copy(&from, input.join(format!("{name}.pdf"))).unwrap();
-    }
+    ]) else {
+        return;
+    };
     let (_, _, rows) = run_over(dir.path(), "");
     assert_eq!(rows["pypdf_resources_encryption_r2-empty-password"].0, "ok");
     assert_eq!(rows["pypdf_resources_encryption_r6-empty-password"].0, "ok");
@@ -486,19 +495,13 @@ fn write_hostile_files() {
 
 #[test]
 fn the_second_extractor_reads_pages_pdf_extract_cannot() {
-    let Some(shared) = shared_dir() else {
-        eprintln!("../shared absent: skipped");
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir_all(&input).unwrap();
     // pdf-extract panics on these pages (a font object of the wrong type; a
     // CMap it does not support); pdftotext reads them.
-    for name in ["pdf.js_issue1350", "pdfplumber_tests_pdfs_pr-136-example"] {
-        let from = shared.join(format!("pdfs/robustness/{name}.pdf"));
-        std::fs::copy(&from, input.join(format!("{name}.pdf"))).unwrap();
-    }
+    let Some(dir) =
+        with_robustness_files(&["pdf.js_issue1350", "pdfplumber_tests_pdfs_pr-136-example"])
+    else {
+        return;
+    };
     let (_, _, rows) = run_over(dir.path(), "");
     let documents = std::fs::read_to_string(dir.path().join("out/documents.csv")).unwrap();
     for name in ["pdf.js_issue1350", "pdfplumber_tests_pdfs_pr-136-example"] {
