@@ -22,7 +22,7 @@ use crate::record::{DocStatus, Paragraph, ParagraphKind};
 
 /// Bump when extraction or segmentation changes what they produce, so old
 /// entries are not reused (the program version is part of the key too).
-const EXTRACTION_FORMAT: &str = "extract-2";
+const EXTRACTION_FORMAT: &str = "extract-3";
 
 /// Settings of the cache (pipeline.toml `[cache]`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -61,6 +61,8 @@ pub struct Entry {
 pub struct EntryParagraph {
     pub page: u32,
     pub heading: Option<String>,
+    #[serde(default)]
+    pub section: Option<String>,
     pub kind: String,
     pub text: String,
 }
@@ -70,6 +72,7 @@ impl EntryParagraph {
         EntryParagraph {
             page: p.page,
             heading: p.heading.clone(),
+            section: p.section.clone(),
             kind: p.kind.as_str().to_string(),
             text: p.text.clone(),
         }
@@ -86,6 +89,7 @@ impl EntryParagraph {
         Some(Paragraph {
             page: self.page,
             heading: self.heading.clone(),
+            section: self.section.clone(),
             kind,
             text: self.text.clone(),
             labels: None,

@@ -94,7 +94,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             let rows = labels::read(&input, classifier.codebook(), false)?;
             let labelled: Vec<_> = rows
                 .iter()
-                .map(|r| (r, classifier.classify(&r.text, r.context.as_deref())))
+                .map(|r| (r, classifier.classify(&r.text, r.headings())))
                 .collect();
             output::write_labels(&labelled, classifier.codebook(), out.as_deref())?;
             Ok(ExitCode::SUCCESS)

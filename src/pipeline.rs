@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::aggregate;
 use crate::cache::{status_from_str, Cache, Entry, EntryParagraph};
-use crate::classify::{Classifier, Scored};
+use crate::classify::{Classifier, Headings, Scored};
 use crate::config::{ExtractConfig, Isolation, KeepOrDrop, PipelineConfig};
 use crate::error::{Error, Result};
 use crate::extract::{self, Extraction, ReadOptions};
@@ -216,12 +216,14 @@ fn label_paragraphs(paragraphs: &mut [Paragraph], classifier: &Classifier, cache
     if labelled.is_empty() {
         return;
     }
-    // The scores depend on the texts and headings only (and the models).
+    // The scores depend on the texts, headings and sections only (and the models).
     let mut hasher = Sha256::new();
     for p in &labelled {
         hasher.update(p.text.as_bytes());
         hasher.update([0]);
         hasher.update(p.heading.as_deref().unwrap_or("\u{1}").as_bytes());
+        hasher.update([0]);
+        hasher.update(p.section.as_deref().unwrap_or("\u{1}").as_bytes());
         hasher.update([0]);
     }
     let paragraphs_hash = hex(&hasher.finalize());
@@ -234,7 +236,7 @@ fn label_paragraphs(paragraphs: &mut [Paragraph], classifier: &Classifier, cache
         None => {
             let scores: Vec<Scored> = labelled
                 .iter()
-                .map(|p| classifier.score(&p.text, p.heading.as_deref()))
+                .map(|p| classifier.score(&p.text, Headings::of(p)))
                 .collect();
             if let Some(cache) = cache {
                 cache.put_scores(&paragraphs_hash, key, &scores);
@@ -243,7 +245,7 @@ fn label_paragraphs(paragraphs: &mut [Paragraph], classifier: &Classifier, cache
         }
     };
     for (p, scored) in labelled.iter_mut().zip(scores) {
-        p.labels = Some(classifier.paragraph_labels(&p.text, p.heading.as_deref(), scored));
+        p.labels = Some(classifier.paragraph_labels(&p.text, Headings::of(p), scored));
     }
 }
 

@@ -76,6 +76,8 @@ pub struct Paragraph {
     pub page: u32,
     /// The nearest heading above, if any.
     pub heading: Option<String>,
+    /// The heading the nearest heading sits under (its chapter), if any.
+    pub section: Option<String>,
     pub kind: ParagraphKind,
     pub text: String,
     /// Themes and polarity, for body paragraphs and list items.

@@ -489,6 +489,7 @@ mod tests {
         Paragraph {
             page: 1,
             heading: None,
+            section: None,
             kind: ParagraphKind::Body,
             text: "texte".into(),
             labels: Some(ParagraphLabels {

@@ -1,6 +1,7 @@
 //! Labelled paragraphs in CSV (`id,text,themes,polarity[,context]`, themes
 //! joined by `|`), as read by `train` and `evaluate`, and unlabelled ones
-//! (`id,text[,context]`) as read by `label`.
+//! (`id,text[,context]`) as read by `label`. An optional `section` column
+//! gives the heading the context heading sits under.
 
 use std::path::Path;
 
@@ -13,8 +14,19 @@ pub struct Row {
     pub id: String,
     pub text: String,
     pub context: Option<String>,
+    /// The heading `context` sits under (column `section`).
+    pub section: Option<String>,
     /// Gold labels when the file has them: theme flags in codebook order, polarity index.
     pub gold: Option<(Vec<bool>, usize)>,
+}
+
+impl Row {
+    pub fn headings(&self) -> super::Headings<'_> {
+        super::Headings {
+            nearest: self.context.as_deref(),
+            section: self.section.as_deref(),
+        }
+    }
 }
 
 /// Reads a CSV with a header naming at least `id` and `text`. With
@@ -43,6 +55,7 @@ pub fn read(path: &Path, codebook: &Codebook, require_labels: bool) -> Result<Ve
         }
     };
     let (themes, polarity, context) = (column("themes"), column("polarity"), column("context"));
+    let section = column("section");
     if require_labels && (themes.is_none() || polarity.is_none()) {
         return Err(fail(
             "the header must name the columns `themes` and `polarity`".into(),
@@ -70,10 +83,12 @@ pub fn read(path: &Path, codebook: &Codebook, require_labels: bool) -> Result<Ve
             _ => None,
         };
         let context = context.map(at).filter(|c| !c.trim().is_empty());
+        let section = section.map(at).filter(|c| !c.trim().is_empty());
         rows.push(Row {
             id: at(id),
             text: at(text),
             context,
+            section,
             gold,
         });
     }

@@ -99,6 +99,15 @@ impl FeatureExtractor {
         })
     }
 
+    /// Themes a heading names (lexicon evidence in its words).
+    pub fn themes_named_by(&self, heading: &str) -> Vec<usize> {
+        let tokens = self.analyzer.tokens(heading);
+        named_themes(
+            &find_evidence(&tokens, &self.lexicon, &self.cues),
+            &self.codebook,
+        )
+    }
+
     pub fn analyse(&self, text: &str, heading: Option<&str>) -> Analysed {
         let tokens = self.analyzer.tokens(text);
         let evidence = find_evidence(&tokens, &self.lexicon, &self.cues);
@@ -128,6 +137,12 @@ impl FeatureExtractor {
             heading_evidence: heading.map(|(_, e)| e),
         }
     }
+}
+
+fn named_themes(evidence: &Evidence, codebook: &Codebook) -> Vec<usize> {
+    (0..codebook.themes.len())
+        .filter(|&t| evidence.theme_score(t) > 0.0)
+        .collect()
 }
 
 /// The labels of one paragraph.
@@ -169,9 +184,37 @@ impl Default for ClassifyConfig {
     }
 }
 
+/// Where a paragraph sits: the nearest heading above it, and the heading
+/// that one sits under (its section: "4. Le conseil citoyen" above "4.2 Les
+/// difficultés"). The model reads the nearest heading; a paragraph with no
+/// theme of its own takes the themes of the nearest heading or, when that
+/// names none, of its section.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Headings<'a> {
+    pub nearest: Option<&'a str>,
+    pub section: Option<&'a str>,
+}
+
+impl<'a> Headings<'a> {
+    /// Only the nearest heading is known (a labelled CSV's `context`).
+    pub fn nearest(heading: Option<&'a str>) -> Headings<'a> {
+        Headings {
+            nearest: heading,
+            section: None,
+        }
+    }
+
+    pub fn of(paragraph: &'a crate::record::Paragraph) -> Headings<'a> {
+        Headings {
+            nearest: paragraph.heading.as_deref(),
+            section: paragraph.section.as_deref(),
+        }
+    }
+}
+
 /// Bump when what `Scored` holds or means changes, so cached scores of an
 /// older program are not reused.
-const SCORING_FORMAT: &str = "scored-1";
+const SCORING_FORMAT: &str = "scored-2";
 
 /// Below this probability a theme is not expected to be assigned, so its
 /// explanation, quote and code are not prepared with the scores; a lower
@@ -188,8 +231,10 @@ pub struct Scored {
     pub theme_scores: Vec<f64>,
     /// The paragraph has lexicon evidence of a theme of its own.
     pub own_theme_evidence: bool,
-    /// Themes the heading names.
+    /// Themes the nearest heading names or, when it names none, its section.
     pub heading_themes: Vec<usize>,
+    /// `heading_themes` come from the section.
+    pub themes_of_section: bool,
     pub polarity: usize,
     pub polarity_score: f64,
     /// "<polarity>: cues [...] model [...]", then the rules that applied.
@@ -276,10 +321,10 @@ impl Classifier {
     }
 
     /// Themes and polarity of one paragraph (`label`, `evaluate`).
-    pub fn classify(&self, text: &str, heading: Option<&str>) -> Labels {
+    pub fn classify(&self, text: &str, headings: Headings) -> Labels {
         // No findings table here: quotes and codes are not needed.
-        let scored = self.score_with(text, heading, false);
-        let (themes, scored, evidence) = self.decide(text, heading, scored);
+        let scored = self.score_with(text, headings, false);
+        let (themes, scored, evidence) = self.decide(text, headings, scored);
         Labels {
             themes,
             theme_scores: scored.theme_scores,
@@ -295,9 +340,9 @@ impl Classifier {
     pub fn label_paragraph(
         &self,
         text: &str,
-        heading: Option<&str>,
+        headings: Headings,
     ) -> crate::record::ParagraphLabels {
-        self.paragraph_labels(text, heading, self.score(text, heading))
+        self.paragraph_labels(text, headings, self.score(text, headings))
     }
 
     /// The decision on scores computed earlier (possibly by another run:
@@ -305,10 +350,10 @@ impl Classifier {
     pub fn paragraph_labels(
         &self,
         text: &str,
-        heading: Option<&str>,
+        headings: Headings,
         scored: Scored,
     ) -> crate::record::ParagraphLabels {
-        let (themes, scored, evidence) = self.decide(text, heading, scored);
+        let (themes, scored, evidence) = self.decide(text, headings, scored);
         let codebook = self.codebook();
         let findings = themes
             .iter()
@@ -340,12 +385,12 @@ impl Classifier {
 
     /// Everything about a paragraph that does not depend on the decision
     /// settings.
-    pub fn score(&self, text: &str, heading: Option<&str>) -> Scored {
-        self.score_with(text, heading, true)
+    pub fn score(&self, text: &str, headings: Headings) -> Scored {
+        self.score_with(text, headings, true)
     }
 
-    fn score_with(&self, text: &str, heading: Option<&str>, findings: bool) -> Scored {
-        let analysed = self.extractor.analyse(text, heading);
+    fn score_with(&self, text: &str, headings: Headings, findings: bool) -> Scored {
+        let analysed = self.extractor.analyse(text, headings.nearest);
         let codebook = &self.extractor.codebook;
         let scores = self.model.score(&analysed.features);
         let theme_scores: Vec<f64> = scores
@@ -353,15 +398,18 @@ impl Classifier {
             .iter()
             .map(|&z| LinearModel::theme_probability(z))
             .collect();
-        let heading_themes: Vec<usize> = analysed
+        let mut heading_themes: Vec<usize> = analysed
             .heading_evidence
             .as_ref()
-            .map(|h| {
-                (0..codebook.themes.len())
-                    .filter(|&t| h.theme_score(t) > 0.0)
-                    .collect()
-            })
+            .map(|h| named_themes(h, codebook))
             .unwrap_or_default();
+        let themes_of_section = heading_themes.is_empty() && headings.section.is_some();
+        if themes_of_section {
+            heading_themes = headings
+                .section
+                .map(|s| self.extractor.themes_named_by(s))
+                .unwrap_or_default();
+        }
 
         let probs = linear::softmax(&scores.polarities);
         let mut polarity = (0..probs.len())
@@ -399,6 +447,7 @@ impl Classifier {
         let mut scored = Scored {
             theme_scores,
             own_theme_evidence: analysed.evidence.has_theme_evidence(),
+            themes_of_section: themes_of_section && !heading_themes.is_empty(),
             heading_themes,
             polarity,
             polarity_score: probs[polarity],
@@ -414,7 +463,7 @@ impl Classifier {
     fn decide(
         &self,
         text: &str,
-        heading: Option<&str>,
+        headings: Headings,
         mut scored: Scored,
     ) -> (Vec<usize>, Scored, String) {
         let codebook = &self.extractor.codebook;
@@ -428,7 +477,11 @@ impl Classifier {
             && !scored.heading_themes.is_empty()
         {
             themes = scored.heading_themes.clone();
-            notes.push("themes from the heading".to_string());
+            notes.push(if scored.themes_of_section {
+                "themes from the section heading".to_string()
+            } else {
+                "themes from the heading".to_string()
+            });
         }
         let missing: Vec<usize> = themes
             .iter()
@@ -438,7 +491,7 @@ impl Classifier {
         if !missing.is_empty() && scored.per_theme.len() == codebook.themes.len() {
             // Assigned under a threshold below the floor the scores were
             // prepared with: analyse again for these themes only.
-            let analysed = self.extractor.analyse(text, heading);
+            let analysed = self.extractor.analyse(text, headings.nearest);
             self.prepare(text, &analysed, &mut scored, &missing, true);
         }
         let mut parts: Vec<String> = themes
@@ -665,7 +718,7 @@ pub fn evaluate_rows(classifier: &Classifier, rows: &[labels::Row]) -> metrics::
     let predicted: Vec<(Vec<bool>, usize)> = rows
         .par_iter()
         .map(|row| {
-            let labels = classifier.classify(&row.text, row.context.as_deref());
+            let labels = classifier.classify(&row.text, row.headings());
             let mut flags = vec![false; classifier.codebook().themes.len()];
             for t in labels.themes {
                 flags[t] = true;
@@ -803,7 +856,7 @@ mod tests {
     fn a_paragraph_without_theme_words_takes_its_heading_theme() {
         let classifier = shipped_classifier();
         let text = "Les difficultés tiennent d'abord au renouvellement des membres, dont la moitié est partie en 2020.";
-        let labels = classifier.classify(text, Some("4. Le conseil citoyen"));
+        let labels = classifier.classify(text, Headings::nearest(Some("4. Le conseil citoyen")));
         let cc = classifier
             .codebook()
             .theme_index("conseils_citoyens")
@@ -822,11 +875,37 @@ mod tests {
         );
         let question = classifier.classify(
             "Dans quelle mesure le conseil citoyen a-t-il pesé sur les décisions ?",
-            None,
+            Headings::default(),
         );
         assert_eq!(
             classifier.codebook().polarities[question.polarity],
             "neutre"
         );
+    }
+
+    #[test]
+    fn under_a_sub_heading_without_theme_the_section_gives_it() {
+        let classifier = shipped_classifier();
+        let text = "Depuis 2019, la moitié des places reste vacante faute de volontaires.";
+        let cc = classifier
+            .codebook()
+            .theme_index("conseils_citoyens")
+            .unwrap();
+        let alone = classifier.classify(text, Headings::nearest(Some("4.2 Les difficultés")));
+        assert!(!alone.themes.contains(&cc), "{}", alone.evidence);
+        let headings = Headings {
+            nearest: Some("4.2 Les difficultés"),
+            section: Some("4. Le conseil citoyen"),
+        };
+        let labels = classifier.classify(text, headings);
+        assert!(labels.themes.contains(&cc), "{}", labels.evidence);
+        assert!(labels.evidence.contains("themes from the section heading"));
+        // A sub-heading that names a theme wins over its section.
+        let own = Headings {
+            nearest: Some("4.2 L'emploi des membres"),
+            section: Some("4. Le conseil citoyen"),
+        };
+        let labels = classifier.classify("Trois d'entre eux ont retrouvé un travail.", own);
+        assert!(!labels.evidence.contains("section"), "{}", labels.evidence);
     }
 }

@@ -113,7 +113,8 @@ pub fn paragraphs_frame(docs: &[Document], for_csv: bool) -> PolarsResult<DataFr
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
-    let (mut heading, mut kind, mut text) = (
+    let (mut heading, mut section, mut kind, mut text) = (
+        Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
@@ -130,6 +131,7 @@ pub fn paragraphs_frame(docs: &[Document], for_csv: bool) -> PolarsResult<DataFr
             para_id.push(i as u32);
             page.push(p.page);
             heading.push(p.heading.as_deref());
+            section.push(p.section.as_deref());
             kind.push(p.kind.as_str());
             text.push(p.text.as_str());
             let ids: Vec<&str> = p
@@ -160,6 +162,9 @@ pub fn paragraphs_frame(docs: &[Document], for_csv: bool) -> PolarsResult<DataFr
             themes,
             Column::new("polarity".into(), polarity),
             Column::new("polarity_score".into(), polarity_score),
+            // Added after the contract's columns, so scripts that read
+            // columns by position keep working.
+            Column::new("section".into(), section),
         ],
     )
 }

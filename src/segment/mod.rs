@@ -4,7 +4,8 @@
 //! joined into paragraphs by vertical gaps, indentation, list markers, font
 //! size and line fill; a paragraph that runs over a column or page break is
 //! joined and keeps the page it starts on. Every paragraph carries the
-//! nearest heading above it.
+//! nearest heading above it and the heading that one sits under (its
+//! section: "4. Le conseil citoyen" above "4.2 Les difficultés").
 
 mod join;
 
@@ -349,7 +350,9 @@ struct Assembler<'a> {
     typo: &'a Typography,
     vocabulary: &'a Vocabulary,
     paragraphs: Vec<Paragraph>,
-    heading: Option<String>,
+    /// The headings in force, outermost first (a chapter, then its
+    /// sub-heading): a new heading closes those it does not sit under.
+    headings: Vec<OpenHeading>,
     /// The paragraph still open for more lines, and its last line.
     open: Option<(usize, &'a Line)>,
     /// Left edge of the open paragraph's first line.
@@ -367,7 +370,7 @@ impl<'a> Assembler<'a> {
             typo,
             vocabulary,
             paragraphs: Vec::new(),
-            heading: None,
+            headings: Vec::new(),
             open: None,
             open_x0: 0.0,
             open_lines: 0,
@@ -402,9 +405,15 @@ impl<'a> Assembler<'a> {
                 && line.y > h.y
                 && line.y - h.y < 1.6 * h.size
         });
-        match (&mut self.heading, continues) {
-            (Some(h), true) => join_line(h, &line.text, self.vocabulary),
-            _ => self.heading = Some(line.text.clone()),
+        match (self.headings.last_mut(), continues) {
+            (Some(h), true) => join_line(&mut h.text, &line.text, self.vocabulary),
+            _ => {
+                let heading = OpenHeading::new(line);
+                while self.headings.last().is_some_and(|h| !h.outranks(&heading)) {
+                    self.headings.pop();
+                }
+                self.headings.push(heading);
+            }
         }
         self.last_heading_line = Some(line);
     }
@@ -425,7 +434,8 @@ impl<'a> Assembler<'a> {
             _ => {
                 self.paragraphs.push(Paragraph {
                     page: line.page,
-                    heading: self.heading.clone(),
+                    heading: self.heading(),
+                    section: self.section(),
                     kind: ParagraphKind::Footnote,
                     text: line.text.clone(),
                     labels: None,
@@ -460,7 +470,8 @@ impl<'a> Assembler<'a> {
             _ => {
                 self.paragraphs.push(Paragraph {
                     page: line.page,
-                    heading: self.heading.clone(),
+                    heading: self.heading(),
+                    section: self.section(),
                     kind: ParagraphKind::TableRow,
                     text: line.text.clone(),
                     labels: None,
@@ -495,7 +506,8 @@ impl<'a> Assembler<'a> {
         };
         self.paragraphs.push(Paragraph {
             page: line.page,
-            heading: self.heading.clone(),
+            heading: self.heading(),
+            section: self.section(),
             kind,
             text: text.to_string(),
             labels: None,
@@ -503,6 +515,17 @@ impl<'a> Assembler<'a> {
         self.open = Some((self.paragraphs.len() - 1, line));
         self.open_x0 = line.x0;
         self.open_lines = 1;
+    }
+
+    /// The nearest heading above.
+    fn heading(&self) -> Option<String> {
+        self.headings.last().map(|h| h.text.clone())
+    }
+
+    /// The heading the nearest heading sits under.
+    fn section(&self) -> Option<String> {
+        let n = self.headings.len();
+        (n >= 2).then(|| self.headings[n - 2].text.clone())
     }
 
     /// Whether `line` continues the open paragraph whose last line is `prev`.
@@ -550,6 +573,58 @@ impl<'a> Assembler<'a> {
         }
         // A short line that ends a sentence ends its paragraph.
         !ends_sentence(&prev.text) || self.typo.is_full(prev)
+    }
+}
+
+/// A heading in force, with what tells its rank.
+struct OpenHeading {
+    text: String,
+    size: f64,
+    bold: bool,
+    /// Depth of its number: "2." 1, "2.3" 2, "2.3.1" 3; "Partie 2" or
+    /// "IV." 0 (parts hold numbered chapters); none when unnumbered or
+    /// lettered ("A.", whose rank varies between reports).
+    depth: Option<usize>,
+}
+
+static PART_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([IVX]{1,5}[.)]|(Partie|Chapitre|Titre)\x20+[0-9IVX]{1,4})\x20").expect("valid")
+});
+static DECIMAL_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9]{1,2}((\.[0-9]{1,2}){0,3})[.)]?\x20").expect("valid"));
+
+impl OpenHeading {
+    fn new(line: &Line) -> OpenHeading {
+        let text = line.text.trim_start();
+        let depth = if PART_NUMBER.is_match(text) {
+            Some(0)
+        } else {
+            DECIMAL_NUMBER
+                .captures(text)
+                .map(|c| 1 + c[1].matches('.').count())
+        };
+        OpenHeading {
+            text: line.text.clone(),
+            size: line.size,
+            bold: line.bold,
+            depth,
+        }
+    }
+
+    /// Whether `other` sits under this heading: by their numbers when both
+    /// are numbered. An unnumbered heading never holds a numbered one (a
+    /// large chart title or a bold label is not a chapter); otherwise a
+    /// bigger font, or bold over plain at one size, ranks higher.
+    fn outranks(&self, other: &OpenHeading) -> bool {
+        match (self.depth, other.depth) {
+            (Some(a), Some(b)) => return a < b,
+            (None, Some(_)) => return false,
+            _ => {}
+        }
+        if self.size > 1.04 * other.size {
+            return true;
+        }
+        (self.size - other.size).abs() <= 0.04 * other.size && self.bold && !other.bold
     }
 }
 
@@ -605,6 +680,52 @@ mod tests {
             "{text} {}",
             "et la suite du texte courant qui remplit la ligne jusqu'au bord droit de la colonne"
         )
+    }
+
+    #[test]
+    fn a_paragraph_knows_the_section_its_heading_sits_under() {
+        let body = "Le tirage au sort a été renouvelé en 2019 dans les trois quartiers.";
+        let p = page(
+            2,
+            &[
+                Some((72.0, 16.0, "4. Le conseil citoyen")),
+                None,
+                Some((72.0, 10.0, body)),
+                None,
+                Some((72.0, 12.0, "4.2 Les difficultés")),
+                None,
+                Some((72.0, 10.0, body)),
+                None,
+                // Unnumbered, smaller: under 4.2.
+                Some((72.0, 11.5, "Le renouvellement")),
+                None,
+                Some((72.0, 10.0, body)),
+                None,
+                // A sibling of 4.2 by its number, though unnumbered one is smaller.
+                Some((72.0, 12.0, "4.3 Les effets")),
+                None,
+                Some((72.0, 10.0, body)),
+                None,
+                Some((72.0, 16.0, "5. Conclusion")),
+                None,
+                Some((72.0, 10.0, body)),
+            ],
+        );
+        let paragraphs = segment(&[p]);
+        let placed: Vec<(Option<&str>, Option<&str>)> = paragraphs
+            .iter()
+            .map(|p| (p.heading.as_deref(), p.section.as_deref()))
+            .collect();
+        assert_eq!(
+            placed,
+            [
+                (Some("4. Le conseil citoyen"), None),
+                (Some("4.2 Les difficultés"), Some("4. Le conseil citoyen")),
+                (Some("Le renouvellement"), Some("4.2 Les difficultés")),
+                (Some("4.3 Les effets"), Some("4. Le conseil citoyen")),
+                (Some("5. Conclusion"), None),
+            ]
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! analysis keeps its invariants (offsets inside the text, on char boundaries).
 
 use evalmine::analyze::{sentence_spans, Analyzer};
-use evalmine::classify::{Classifier, ClassifyConfig};
+use evalmine::classify::{Classifier, ClassifyConfig, Headings};
 use evalmine::extract::clean_text;
 
 use crate::repo_root;
@@ -57,9 +57,13 @@ fn no_text_stage_panics_on_arbitrary_unicode() {
                 "{text:?}"
             );
         }
-        let labels = classifier.classify(&text, Some(&text));
+        let headings = Headings {
+            nearest: Some(&text),
+            section: Some(&text),
+        };
+        let labels = classifier.classify(&text, headings);
         assert!(labels.polarity < classifier.codebook().polarities.len());
-        let para = classifier.label_paragraph(&text, None);
+        let para = classifier.label_paragraph(&text, Headings::default());
         for f in para.findings {
             assert!(text.contains(&f.quote), "a quote is verbatim");
         }
