@@ -3,9 +3,10 @@
 //!
 //! The lexicon and polarity cues of models/ find evidence (with negation
 //! scope); a linear model trained on labelled paragraphs weighs it together
-//! with stems, stem bigrams and the heading's words. Two rules from the
-//! codebook come last: a paragraph with no theme evidence of its own takes
-//! its heading's theme, and an evaluation question is `neutre`.
+//! with stems, stem bigrams, word forms and endings, and the heading's
+//! words. Two rules from the codebook come last: a paragraph with no theme
+//! evidence of its own takes its heading's theme (or its section's, when the
+//! heading names none), and an evaluation question is `neutre`.
 
 mod data;
 mod features;

@@ -60,8 +60,14 @@ pub fn inspect_report(
             .filter(|(_, p)| p.page == page.number)
         {
             if p.heading.as_deref() != last_heading {
-                if let Some(h) = &p.heading {
-                    let _ = writeln!(out, "  # {h}");
+                match (&p.heading, &p.section) {
+                    (Some(h), Some(s)) => {
+                        let _ = writeln!(out, "  # {h}  (under: {s})");
+                    }
+                    (Some(h), None) => {
+                        let _ = writeln!(out, "  # {h}");
+                    }
+                    _ => {}
                 }
                 last_heading = p.heading.as_deref();
             }

@@ -72,7 +72,18 @@ fn run_writes_a_row_per_file_whatever_happened() {
         footer.contains("evalmine.config_hash"),
         "provenance in the Parquet key-value metadata"
     );
-    assert!(dir.path().join("tables/paragraphs.csv").exists());
+    let paragraphs = std::fs::read_to_string(dir.path().join("tables/paragraphs.csv")).unwrap();
+    assert!(
+        paragraphs.lines().next().unwrap().ends_with(";section"),
+        "the section comes after the contract's columns"
+    );
+    assert!(
+        paragraphs
+            .lines()
+            .any(|l| l.contains(";8.2 Les difficultés rencontrées;")
+                && l.ends_with(";8. Le conseil citoyen")),
+        "a sub-heading's paragraphs know their section"
+    );
     assert!(
         stdout.contains("Synthèse sur 1 rapport lisible"),
         "French summary printed: {stdout}"
