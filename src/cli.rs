@@ -80,9 +80,12 @@ pub enum Command {
         /// Initial step size of gradient descent.
         #[arg(long, default_value_t = TrainSettings::default().learning_rate)]
         learning_rate: f64,
-        /// L2 regularisation.
+        /// L2 regularisation of the theme models.
         #[arg(long, default_value_t = TrainSettings::default().l2)]
         l2: f64,
+        /// L2 regularisation of the polarity model.
+        #[arg(long, default_value_t = TrainSettings::default().polarity_l2.unwrap_or_default())]
+        polarity_l2: f64,
         /// Features seen in fewer training paragraphs are dropped.
         #[arg(long, default_value_t = TrainSettings::default().min_count)]
         min_count: usize,

@@ -237,6 +237,13 @@ impl PipelineConfig {
                 format!("{t} is not a probability between 0 and 1 (excluded)"),
             ));
         }
+        let u = self.classify.unnamed_theme_threshold;
+        if !(u > 0.0 && u < 1.0) {
+            return Err(bad(
+                "classify.unnamed_theme_threshold",
+                format!("{u} is not a probability between 0 and 1 (excluded)"),
+            ));
+        }
         let cov = &self.coverage;
         if cov.traitee_min_paragraphs == 0
             || cov.approfondie_min_paragraphs < cov.traitee_min_paragraphs
@@ -325,6 +332,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("xlsx"), "{err}");
+        let err = parse("[classify]\nunnamed_theme_threshold = 1.5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("classify.unnamed_theme_threshold"), "{err}");
     }
 
     #[test]

@@ -118,6 +118,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             epochs,
             learning_rate,
             l2,
+            polarity_l2,
             min_count,
             seed,
         } => {
@@ -128,6 +129,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 epochs,
                 learning_rate,
                 l2,
+                polarity_l2: Some(polarity_l2),
                 min_count,
             };
             let model = classify::train(&files, &labels, settings)?;

@@ -170,6 +170,10 @@ pub struct ClassifyConfig {
     pub models: PathBuf,
     /// A theme is assigned when its probability reaches this.
     pub theme_threshold: f64,
+    /// ... and, when no lexicon word names it in the paragraph or its
+    /// headings, when it reaches this: the model's other words are those of
+    /// the writers it was trained on, a weaker ground on other writing.
+    pub unnamed_theme_threshold: f64,
     /// A paragraph with no theme evidence of its own takes the themes of its
     /// heading.
     pub inherit_heading_theme: bool,
@@ -179,7 +183,8 @@ impl Default for ClassifyConfig {
     fn default() -> Self {
         ClassifyConfig {
             models: PathBuf::from("models"),
-            theme_threshold: 0.4,
+            theme_threshold: 0.35,
+            unnamed_theme_threshold: 0.6,
             inherit_heading_theme: true,
         }
     }
@@ -215,7 +220,7 @@ impl<'a> Headings<'a> {
 
 /// Bump when what `Scored` holds or means changes, so cached scores of an
 /// older program are not reused.
-const SCORING_FORMAT: &str = "scored-2";
+const SCORING_FORMAT: &str = "scored-3";
 
 /// Below this probability a theme is not expected to be assigned, so its
 /// explanation, quote and code are not prepared with the scores; a lower
@@ -232,6 +237,8 @@ pub struct Scored {
     pub theme_scores: Vec<f64>,
     /// The paragraph has lexicon evidence of a theme of its own.
     pub own_theme_evidence: bool,
+    /// The themes the paragraph's own words name (lexicon evidence).
+    pub lexicon_themes: Vec<usize>,
     /// Themes the nearest heading names or, when it names none, its section.
     pub heading_themes: Vec<usize>,
     /// `heading_themes` come from the section.
@@ -448,6 +455,7 @@ impl Classifier {
         let mut scored = Scored {
             theme_scores,
             own_theme_evidence: analysed.evidence.has_theme_evidence(),
+            lexicon_themes: named_themes(&analysed.evidence, codebook),
             themes_of_section: themes_of_section && !heading_themes.is_empty(),
             heading_themes,
             polarity,
@@ -468,8 +476,14 @@ impl Classifier {
         mut scored: Scored,
     ) -> (Vec<usize>, Scored, String) {
         let codebook = &self.extractor.codebook;
+        let named =
+            |t: usize| scored.lexicon_themes.contains(&t) || scored.heading_themes.contains(&t);
         let mut themes: Vec<usize> = (0..scored.theme_scores.len())
-            .filter(|&t| scored.theme_scores[t] >= self.config.theme_threshold)
+            .filter(|&t| {
+                let p = scored.theme_scores[t];
+                p >= self.config.theme_threshold
+                    && (named(t) || p >= self.config.unnamed_theme_threshold)
+            })
             .collect();
         let mut notes = Vec::new();
         if themes.is_empty()
@@ -882,6 +896,32 @@ mod tests {
             classifier.codebook().polarities[question.polarity],
             "neutre"
         );
+    }
+
+    #[test]
+    fn a_theme_no_lexicon_word_names_needs_the_higher_threshold() {
+        let mut classifier = shipped_classifier();
+        // Find a paragraph whose theme rests on the model alone.
+        let text = "Les réunions mensuelles rassemblent une dizaine de personnes.";
+        let scored = classifier.score(text, Headings::default());
+        let cc = classifier
+            .codebook()
+            .theme_index("conseils_citoyens")
+            .unwrap();
+        assert!(!scored.lexicon_themes.contains(&cc));
+        let p = scored.theme_scores[cc];
+        assert!(p > 0.05 && p < 0.95, "{p}");
+        classifier.config.theme_threshold = p / 2.0;
+        classifier.config.unnamed_theme_threshold = p / 2.0;
+        assert!(classifier
+            .classify(text, Headings::default())
+            .themes
+            .contains(&cc));
+        classifier.config.unnamed_theme_threshold = (p + 1.0) / 2.0;
+        assert!(!classifier
+            .classify(text, Headings::default())
+            .themes
+            .contains(&cc));
     }
 
     #[test]
