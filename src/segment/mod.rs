@@ -306,6 +306,22 @@ fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
         if letters < 2 || starts_item_with_bullet(&l.text) {
             continue;
         }
+        // The last line of a bold or large sentence ("... pertinente ?")
+        // starts in lower case right under the line it continues (a
+        // heading wrapped over two lines is still one heading).
+        let continues_above = i > 0
+            && roles[i - 1] != Role::Heading
+            && l.text.chars().next().is_some_and(char::is_lowercase)
+            && {
+                let p = lines[i - 1];
+                p.page == l.page
+                    && p.column == l.column
+                    && l.y > p.y
+                    && l.y - p.y < 1.5 * typo.line_step * l.size / body
+            };
+        if continues_above {
+            continue;
+        }
         let apart_after = lines.get(i + 1).is_none_or(|n| {
             n.page != l.page
                 || n.column != l.column
@@ -680,6 +696,32 @@ mod tests {
             "{text} {}",
             "et la suite du texte courant qui remplit la ligne jusqu'au bord droit de la colonne"
         )
+    }
+
+    #[test]
+    fn the_short_last_line_of_a_bold_question_is_not_a_heading() {
+        let question = long("Critère 3.2 Dans chaque page web, le contraste entre la couleur du texte et celle de son arrière-plan est-il");
+        let mut p = page(
+            1,
+            &[
+                Some((72.0, 10.0, "1. Couleurs")),
+                None,
+                Some((72.0, 10.0, &question)),
+                Some((72.0, 10.0, "suffisamment élevé ?")),
+                Some((72.0, 10.0, "Le test porte sur chaque texte de la page.")),
+            ],
+        );
+        for line in &mut p.lines[1..3] {
+            line.bold = true;
+        }
+        let paragraphs = segment(&[p]);
+        assert!(
+            paragraphs
+                .iter()
+                .all(|p| p.heading.as_deref() == Some("1. Couleurs")),
+            "{:?}",
+            paragraphs.iter().map(|p| &p.heading).collect::<Vec<_>>()
+        );
     }
 
     #[test]
