@@ -409,8 +409,13 @@ pub fn run(config: &PipelineConfig, options: &RunOptions) -> Result<RunOutcome> 
     };
     let mut summary_fr = aggregate::summary_fr(&synthesis, classifier.codebook()).map_err(fail)?;
     let mut warnings = Vec::new();
-    let documents_table =
-        output::documents_frame(&documents, options.metadata.as_ref()).map_err(fail)?;
+    let documents_table = output::documents_frame(
+        &documents,
+        options.metadata.as_ref(),
+        config.coverage.on_topic_min_terms,
+    )
+    .map_err(fail)?;
+    summary_fr += &aggregate::off_topic_fr(&documents, config.coverage.on_topic_min_terms);
     let mut extra = vec![("documents", documents_table)];
     if let Some(meta) = &options.metadata {
         let known: Vec<&str> = documents.iter().map(|d| d.doc_id.as_str()).collect();

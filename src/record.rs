@@ -95,6 +95,8 @@ pub struct ParagraphLabels {
     pub findings: Vec<Finding>,
     /// Themes named by the paragraph's heading (a section on the theme).
     pub section_themes: Vec<String>,
+    /// Terms of the field's vocabulary (models/domain.toml) it holds.
+    pub domain_terms: Option<u32>,
     pub evidence: String,
 }
 
@@ -132,4 +134,23 @@ pub struct Document {
     /// both when the second read some pages).
     pub extractor: String,
     pub paragraphs: Vec<Paragraph>,
+}
+
+impl Document {
+    /// Terms of the field's vocabulary in its classified paragraphs; none
+    /// when it was not read or the models have no domain.toml.
+    pub fn domain_terms(&self) -> Option<u32> {
+        if self.status != DocStatus::Ok {
+            return None;
+        }
+        self.paragraphs
+            .iter()
+            .filter_map(|p| p.labels.as_ref()?.domain_terms)
+            .fold(None, |sum, n| Some(sum.unwrap_or(0) + n))
+    }
+
+    /// Whether it reads like a report of the field: `None` when unknown.
+    pub fn on_topic(&self, min_terms: u32) -> Option<bool> {
+        self.domain_terms().map(|n| n >= min_terms)
+    }
 }

@@ -28,7 +28,13 @@ pub struct CoverageConfig {
     pub approfondie_min_successes: u32,
     /// ... and this many difficulties.
     pub approfondie_min_difficulties: u32,
+    /// A readable document with fewer terms of the field (models/domain.toml)
+    /// is flagged `on_topic = false` and named in the summary.
+    pub on_topic_min_terms: u32,
 }
+
+/// Default of `on_topic_min_terms`.
+pub const ON_TOPIC_MIN_TERMS: u32 = 5;
 
 impl Default for CoverageConfig {
     fn default() -> Self {
@@ -37,6 +43,7 @@ impl Default for CoverageConfig {
             approfondie_min_paragraphs: 8,
             approfondie_min_successes: 2,
             approfondie_min_difficulties: 2,
+            on_topic_min_terms: ON_TOPIC_MIN_TERMS,
         }
     }
 }
@@ -413,6 +420,34 @@ fn code_counts(
 /// The summary in French, as an analyst would write it:
 /// "6 rapports sur 8 traitent ou évoquent l'égalité femmes-hommes
 /// (approfondie 3, traitée 2, évoquée 1)".
+/// A warning line naming the readable documents that hardly use the
+/// field's vocabulary (empty when there is none).
+pub fn off_topic_fr(docs: &[Document], min_terms: u32) -> String {
+    let off: Vec<&str> = docs
+        .iter()
+        .filter(|d| d.on_topic(min_terms) == Some(false))
+        .map(|d| d.doc_id.as_str())
+        .collect();
+    if off.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<&str> = off.iter().take(10).copied().collect();
+    let more = if off.len() > shown.len() {
+        format!(" et {} autres", off.len() - shown.len())
+    } else {
+        String::new()
+    };
+    let who = if off.len() == 1 {
+        "1 document lisible n'emploie".to_string()
+    } else {
+        format!("{} documents lisibles n'emploient", off.len())
+    };
+    format!(
+        "Attention : {who} presque pas le vocabulaire de la politique de la ville (moins de {min_terms} termes, documents.on_topic = false) ; comptés dans la synthèse, à vérifier : {}{more}.\n",
+        shown.join(", ")
+    )
+}
+
 pub fn summary_fr(s: &Synthesis, codebook: &Codebook) -> PolarsResult<String> {
     let theme = s.synthesis.column("theme")?.str()?.clone();
     let level = s.synthesis.column("level")?.str()?.clone();
@@ -506,6 +541,7 @@ mod tests {
                 } else {
                     vec![]
                 },
+                domain_terms: Some(1),
                 evidence: String::new(),
             }),
         }
@@ -608,5 +644,31 @@ mod tests {
         let text = summary_fr(&s, &codebook()).unwrap();
         assert!(text.contains("Emploi, insertion, développement économique : 2 rapports sur 2 traitent ou évoquent le thème (approfondie 0, traitée 1, évoquée 1)"), "{text}");
         assert!(text.contains("Mobilisation du droit commun : 0 rapport sur 2 traite ou évoque le thème (approfondie 0, traitée 0, évoquée 0) ; 2 ne l'évoquent pas."), "{text}");
+    }
+
+    #[test]
+    fn documents_that_hardly_use_the_field_s_words_are_named() {
+        // Each test paragraph holds one term of the field.
+        let report = doc(
+            "rapport",
+            (0..6).map(|_| para("emploi", "neutre", false)).collect(),
+        );
+        let guide = doc("guide", vec![para("", "neutre", false)]);
+        let mut unread = doc("scan", vec![]);
+        unread.status = DocStatus::NoText;
+        assert_eq!(report.on_topic(5), Some(true));
+        assert_eq!(guide.on_topic(5), Some(false));
+        assert_eq!(unread.on_topic(5), None, "unknown when not read");
+        let docs = [report, guide, unread];
+        let line = off_topic_fr(&docs, 5);
+        assert!(
+            line.contains("1 document lisible n'emploie") && line.contains(": guide."),
+            "{line}"
+        );
+        assert_eq!(
+            off_topic_fr(&docs, 1),
+            "",
+            "no warning when all are on topic"
+        );
     }
 }

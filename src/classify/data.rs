@@ -366,6 +366,45 @@ pub struct Code {
     pub cues: ExpressionSet,
 }
 
+/// The vocabulary of the field (models/domain.toml): a document that never
+/// uses it is probably not a report on a contrat de ville.
+#[derive(Debug, Default)]
+pub struct Domain {
+    pub version: String,
+    pub terms: ExpressionSet,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DomainFile {
+    version: String,
+    terms: Vec<String>,
+}
+
+impl Domain {
+    pub fn load(path: &Path, analyzer: &Analyzer) -> Result<Domain> {
+        let file: DomainFile = read_toml(path)?;
+        // Terms that analyse alike ("contrat de ville", "contrats de
+        // ville") are one term: each occurrence counts once.
+        let mut seen = std::collections::HashSet::new();
+        let terms: Vec<(String, f64)> = file
+            .terms
+            .into_iter()
+            .filter(|t| seen.insert(content_stems(analyzer, t)))
+            .map(|t| (t, 1.0))
+            .collect();
+        Ok(Domain {
+            version: file.version,
+            terms: ExpressionSet::build(terms, |text| content_stems(analyzer, text)),
+        })
+    }
+
+    /// How many of its terms a paragraph's content stems hold.
+    pub fn count(&self, stems: &[&str]) -> u32 {
+        self.terms.find(stems).len() as u32
+    }
+}
+
 /// The codes of models/codes.toml.
 #[derive(Debug, Default)]
 pub struct Codes {

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-pub use data::{Code, Codebook, Codes, Cues, Lexicon};
+pub use data::{Code, Codebook, Codes, Cues, Domain, Lexicon};
 pub use linear::{Example, LinearModel, TrainSettings};
 
 use crate::analyze::Analyzer;
@@ -33,6 +33,7 @@ pub struct ModelFiles {
     pub cues: PathBuf,
     pub linear: PathBuf,
     pub codes: PathBuf,
+    pub domain: PathBuf,
 }
 
 impl ModelFiles {
@@ -44,6 +45,7 @@ impl ModelFiles {
             cues: dir.join("cues.toml"),
             linear: dir.join("linear.json"),
             codes: dir.join("codes.toml"),
+            domain: dir.join("domain.toml"),
         }
     }
 
@@ -220,7 +222,7 @@ impl<'a> Headings<'a> {
 
 /// Bump when what `Scored` holds or means changes, so cached scores of an
 /// older program are not reused.
-const SCORING_FORMAT: &str = "scored-3";
+const SCORING_FORMAT: &str = "scored-4";
 
 /// Below this probability a theme is not expected to be assigned, so its
 /// explanation, quote and code are not prepared with the scores; a lower
@@ -239,6 +241,9 @@ pub struct Scored {
     pub own_theme_evidence: bool,
     /// The themes the paragraph's own words name (lexicon evidence).
     pub lexicon_themes: Vec<usize>,
+    /// Terms of the field (models/domain.toml) in the paragraph; none
+    /// without that file.
+    pub domain_terms: Option<u32>,
     /// Themes the nearest heading names or, when it names none, its section.
     pub heading_themes: Vec<usize>,
     /// `heading_themes` come from the section.
@@ -268,6 +273,8 @@ pub struct Classifier {
     pub model: LinearModel,
     /// Recurring findings (models/codes.toml; none when the file is absent).
     pub codes: Codes,
+    /// The field's vocabulary (models/domain.toml; none when absent).
+    pub domain: Option<Domain>,
     config: ClassifyConfig,
     version: String,
     scoring_key: String,
@@ -302,8 +309,14 @@ impl Classifier {
         } else {
             Codes::default()
         };
+        let domain = if files.domain.exists() {
+            Some(Domain::load(&files.domain, &extractor.analyzer)?)
+        } else {
+            None
+        };
         let scoring_key = scoring_key(&files)?;
         Ok(Classifier {
+            domain,
             codes,
             extractor,
             model,
@@ -387,6 +400,7 @@ impl Classifier {
             polarity_score: scored.polarity_score,
             findings,
             section_themes: ids(&scored.heading_themes),
+            domain_terms: scored.domain_terms,
             evidence,
         }
     }
@@ -456,6 +470,10 @@ impl Classifier {
             theme_scores,
             own_theme_evidence: analysed.evidence.has_theme_evidence(),
             lexicon_themes: named_themes(&analysed.evidence, codebook),
+            domain_terms: self.domain.as_ref().map(|d| {
+                let stems: Vec<&str> = analysed.stems.iter().map(String::as_str).collect();
+                d.count(&stems)
+            }),
             themes_of_section: themes_of_section && !heading_themes.is_empty(),
             heading_themes,
             polarity,
@@ -657,10 +675,12 @@ fn scoring_key(files: &ModelFiles) -> Result<String> {
         &files.cues,
         &files.linear,
         &files.codes,
+        &files.domain,
     ] {
         match std::fs::read(path) {
             Ok(bytes) => hasher.update(&bytes),
-            // codes.toml is optional; the others failed to load already.
+            // codes.toml and domain.toml are optional; the others failed
+            // to load already.
             Err(_) => hasher.update(b"<absent>"),
         }
         hasher.update([0u8]);
@@ -922,6 +942,30 @@ mod tests {
             .classify(text, Headings::default())
             .themes
             .contains(&cc));
+    }
+
+    #[test]
+    fn the_field_s_words_are_counted_and_none_is_a_lone_common_word() {
+        let classifier = shipped_classifier();
+        let domain = classifier.domain.as_ref().expect("models/domain.toml");
+        let scored = classifier.score(
+            "Le contrat de ville couvre trois quartiers prioritaires (QPV) et un quartier de la gare.",
+            Headings::default(),
+        );
+        assert_eq!(scored.domain_terms, Some(3));
+        // A term of several words whose stop words leave one stem ("quartiers
+        // d'été" -> "quarti") would count every "quartier".
+        for i in 0..domain.terms.len() {
+            let term = domain.terms.get(i);
+            if term.text.split_whitespace().count() > 1 {
+                assert!(
+                    term.stems.len() > 1,
+                    "`{}` analyses to {:?}",
+                    term.text,
+                    term.stems
+                );
+            }
+        }
     }
 
     #[test]

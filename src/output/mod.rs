@@ -31,7 +31,11 @@ pub struct Provenance {
 
 /// Builds the `documents` table: one row per input file, with the columns
 /// of the metadata file when one is given (null where a report has none).
-pub fn documents_frame(docs: &[Document], metadata: Option<&Metadata>) -> PolarsResult<DataFrame> {
+pub fn documents_frame(
+    docs: &[Document],
+    metadata: Option<&Metadata>,
+    on_topic_min_terms: u32,
+) -> PolarsResult<DataFrame> {
     let n = docs.len();
     let mut columns = vec![
         Column::new(
@@ -85,6 +89,18 @@ pub fn documents_frame(docs: &[Document], metadata: Option<&Metadata>) -> Polars
             docs.iter()
                 .map(|d| d.title.as_deref())
                 .collect::<Vec<Option<&str>>>(),
+        ),
+        Column::new(
+            "domain_terms".into(),
+            docs.iter()
+                .map(Document::domain_terms)
+                .collect::<Vec<Option<u32>>>(),
+        ),
+        Column::new(
+            "on_topic".into(),
+            docs.iter()
+                .map(|d| d.on_topic(on_topic_min_terms))
+                .collect::<Vec<Option<bool>>>(),
         ),
     ];
     if let Some(meta) = metadata {

@@ -51,12 +51,20 @@ fn run_writes_a_row_per_file_whatever_happened() {
         documents.starts_with('\u{feff}'),
         "CSV starts with a BOM for Excel"
     );
+    assert!(
+        documents
+            .lines()
+            .next()
+            .unwrap()
+            .contains(";domain_terms;on_topic"),
+        "{documents}"
+    );
     let rows: Vec<&str> = documents.lines().skip(1).collect();
     assert_eq!(rows.len(), 3, "{documents}");
     assert!(
         rows.iter()
-            .any(|r| r.starts_with("2022/lyon;") && r.contains(";ok;")),
-        "{documents}"
+            .any(|r| r.starts_with("2022/lyon;") && r.contains(";ok;") && r.ends_with(";true")),
+        "a report of the field is on topic: {documents}"
     );
     assert!(
         rows.iter()
