@@ -298,4 +298,12 @@ fn the_shipped_model_is_trained_on_the_shipped_training_files_only() {
         hash,
         "a training file changed since the model was trained: retrain (README)"
     );
+    let features = evalmine::classify::ModelFiles::in_dir(&root.join("models"))
+        .features_hash()
+        .unwrap();
+    assert_eq!(
+        model["features_hash"].as_str().unwrap(),
+        features,
+        "analysis.toml, lexicon.toml or cues.toml changed since the model was trained: retrain (README)"
+    );
 }
