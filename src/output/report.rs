@@ -370,6 +370,34 @@ fn render(t: &Tables, codebook: &Codebook) -> PolarsResult<String> {
         }
         html += "</table>\n";
     }
+    // Readable files that hardly use the field's words (tables of older
+    // runs have no `on_topic` column).
+    if let Ok(on_topic) = t
+        .documents
+        .column("on_topic")
+        .and_then(|c| c.bool().cloned())
+    {
+        let terms = u32_col(&t.documents, "domain_terms")?;
+        let off: Vec<usize> = (0..n_files)
+            .filter(|&i| on_topic.get(i) == Some(false))
+            .collect();
+        if !off.is_empty() {
+            let _ = writeln!(
+                html,
+                "<h2>Fichiers à vérifier ({})</h2>\n<p>Lus et comptés dans la synthèse, mais ils n'emploient presque pas le vocabulaire de la politique de la ville.</p>\n<table><tr><th>Fichier</th><th>Termes du domaine</th></tr>",
+                off.len()
+            );
+            for i in off {
+                let _ = writeln!(
+                    html,
+                    "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
+                    escape(d_doc.get(i).unwrap_or("")),
+                    terms.get(i).unwrap_or(0)
+                );
+            }
+            html += "</table>\n";
+        }
+    }
     html += "</body></html>\n";
     Ok(html)
 }

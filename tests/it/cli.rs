@@ -410,6 +410,12 @@ fn report_writes_the_synthesis_as_html_from_the_tables() {
     )
     .unwrap();
     std::fs::write(dir.path().join("reports/broken.pdf"), b"%PDF-1.4 truncated").unwrap();
+    // Readable, but two sentences do not make a report of the field.
+    std::fs::write(
+        dir.path().join("reports/notes.pdf"),
+        crate::hostile::simple(2),
+    )
+    .unwrap();
     let config = format!(
         "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\n[classify]\nmodels = {:?}\n",
         repo_root().join("models").display().to_string()
@@ -420,7 +426,15 @@ fn report_writes_the_synthesis_as_html_from_the_tables() {
     assert_eq!(out.status.code(), Some(2), "no tables yet");
     assert!(String::from_utf8_lossy(&out.stderr).contains("documents.parquet"));
 
-    assert_eq!(evalmine(&["run"], dir.path()).status.code(), Some(1));
+    let run = evalmine(&["run"], dir.path());
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&run.stdout).contains(
+            "Attention : 1 document lisible n'emploie presque pas le vocabulaire de la politique de la ville"
+        ),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
     let out = evalmine(&["report"], dir.path());
     assert!(
         out.status.success(),
@@ -428,9 +442,16 @@ fn report_writes_the_synthesis_as_html_from_the_tables() {
         String::from_utf8_lossy(&out.stderr)
     );
     let html = std::fs::read_to_string(dir.path().join("tables/report.html")).unwrap();
-    assert!(html.contains("1 rapport lu sur 2 fichiers"));
+    assert!(html.contains("2 rapports lus sur 3 fichiers"), "{html}");
+    assert!(
+        html.contains("Fichiers à vérifier (1)") && html.contains("<tr><td>notes</td>"),
+        "readable files off the field are listed"
+    );
     assert!(html.contains("<h3>Conseils citoyens / participation des habitants</h3>"));
-    assert!(html.contains("rapport sur 1 traite ou évoque le thème"));
+    assert!(
+        html.contains("2 rapports sur 2 traitent ou évoquent le thème"),
+        "{html}"
+    );
     assert!(
         html.contains("<cite>r02, p. "),
         "quotes carry their report and page"

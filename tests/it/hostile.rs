@@ -105,7 +105,8 @@ fn document(pages: usize, special: &dyn Fn(&mut Pdf, usize) -> Option<String>) -
     pdf.finish(catalog)
 }
 
-fn simple(pages: usize) -> Vec<u8> {
+/// A readable document of `pages` pages, one sentence each.
+pub(crate) fn simple(pages: usize) -> Vec<u8> {
     document(pages, &|_, _| None)
 }
 
