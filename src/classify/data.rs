@@ -229,11 +229,15 @@ struct PolarityCuesFile {
     cues: HashMap<String, f64>,
 }
 
+pub type Negators = rustc_hash::FxHashSet<String>;
+
 /// Polarity cues with negation scope.
 #[derive(Debug)]
 pub struct Cues {
     pub version: String,
-    pub negators: Vec<String>,
+    /// Lowercased negation words (a set: every word of every paragraph is
+    /// looked up in it).
+    pub negators: Negators,
     pub window: usize,
     /// Per codebook polarity (the neutral one usually has none).
     pub cues: Vec<ExpressionSet>,
@@ -250,15 +254,13 @@ impl Cues {
                 });
             }
         }
-        let mut negators: Vec<String> = file
+        let mut negators: Negators = file
             .negators
             .into_iter()
             .map(|n| n.to_lowercase().replace('’', "'"))
             .collect();
         // "peu de participation": "peu" weakens what follows like a negation.
-        if !negators.iter().any(|n| n == "peu") {
-            negators.push("peu".to_string());
-        }
+        negators.insert("peu".to_string());
         let cues = codebook
             .polarities
             .iter()
@@ -300,13 +302,13 @@ pub fn content_stems(analyzer: &Analyzer, text: &str) -> Vec<String> {
 /// ("d'" -> "de"): polarity cues are phrases ("il est proposé de", "manque
 /// de") whose small words matter, while a negation inside one ("n'a pas
 /// permis de") must not stop the match. Returns (token index, stem).
-pub fn phrase_stems(analyzer: &Analyzer, text: &str, negators: &[String]) -> Vec<(usize, String)> {
+pub fn phrase_stems(analyzer: &Analyzer, text: &str, negators: &Negators) -> Vec<(usize, String)> {
     phrase_stems_of(&analyzer.tokens(text), negators)
 }
 
 pub fn phrase_stems_of(
     tokens: &[crate::analyze::Token],
-    negators: &[String],
+    negators: &Negators,
 ) -> Vec<(usize, String)> {
     tokens
         .iter()

@@ -105,6 +105,9 @@ pub fn find_evidence(tokens: &[Token], lexicon: &Lexicon, cues: &Cues) -> Eviden
     }
 }
 
+/// Prefix of the features of a paragraph's first words.
+pub const OPENING: &str = "open:";
+
 /// Features of a paragraph and its heading, as (name, value).
 pub fn features(
     text: &str,
@@ -112,7 +115,7 @@ pub fn features(
     evidence: &Evidence,
     heading: Option<(&[Token], &Evidence)>,
     codebook: &Codebook,
-    negators: &[String],
+    negators: &super::data::Negators,
 ) -> Vec<(String, f64)> {
     let mut out: Vec<(String, f64)> = Vec::with_capacity(2 * tokens.len() + 24);
     let content: Vec<&str> = tokens
@@ -142,9 +145,10 @@ pub fn features(
     }
     // Words in the scope of a negation ("n'a pas permis", "sans effet") also
     // count as negated words, so the model can weigh them apart.
+    let negator: Vec<bool> = tokens.iter().map(|t| negators.contains(&t.lower)).collect();
     for (i, t) in tokens.iter().enumerate().filter(|(_, t)| t.is_content()) {
         let from = i.saturating_sub(3);
-        if tokens[from..i].iter().any(|n| negators.contains(&n.lower)) {
+        if negator[from..i].iter().any(|&n| n) {
             out.push((format!("neg:{}", t.stem), 1.0));
         }
     }
@@ -176,6 +180,12 @@ pub fn features(
                 contrast.signum() * (1.0 + contrast.abs()).ln(),
             ));
         }
+    }
+    // How a paragraph opens often sets its stance ("Malgré ...", "Il
+    // reste que ...", "Faute de ...", "Nous recommandons ..."): its first
+    // words as written, stop words included. Polarity only (see linear.rs).
+    for t in tokens.iter().take(4) {
+        out.push((format!("{OPENING}{}", t.lower), 1.0));
     }
     // Results are told in figures ("de 18 % à 37 %", "41 sur 64").
     let percents = text.matches('%').count();

@@ -85,6 +85,12 @@ fn is_theme_only(feature: &str) -> bool {
     feature.starts_with("lex:") || feature.starts_with("hlex")
 }
 
+/// How a paragraph opens says how it judges, not what it is about: the
+/// theme models do not see it (leave-one-writer-out: themes lose with it).
+fn is_polarity_only(feature: &str) -> bool {
+    feature.starts_with(super::features::OPENING)
+}
+
 fn sorted<S: serde::Serializer>(
     weights: &rustc_hash::FxHashMap<String, Vec<f32>>,
     s: S,
@@ -159,6 +165,7 @@ impl LinearModel {
             })
             .collect();
         let theme_only: Vec<bool> = names.iter().map(|n| is_theme_only(n)).collect();
+        let polarity_only: Vec<bool> = names.iter().map(|n| is_polarity_only(n)).collect();
 
         let polarity_l2 = settings.polarity_l2.unwrap_or(settings.l2);
         let mut w = vec![vec![0.0f64; names.len()]; outputs];
@@ -172,9 +179,13 @@ impl LinearModel {
                 let x = &data[k];
                 let e = &examples[k];
                 for (t, wt) in w.iter_mut().enumerate().take(n_themes) {
-                    let z: f64 = x.iter().map(|&(i, v)| wt[i] * v).sum();
+                    let z: f64 = x
+                        .iter()
+                        .filter(|&&(i, _)| !polarity_only[i])
+                        .map(|&(i, v)| wt[i] * v)
+                        .sum();
                     let g = sigmoid(z) - if e.themes[t] { 1.0 } else { 0.0 };
-                    for &(i, v) in x {
+                    for &(i, v) in x.iter().filter(|&&(i, _)| !polarity_only[i]) {
                         wt[i] -= lr * (g * v + settings.l2 * wt[i]);
                     }
                 }
@@ -255,20 +266,24 @@ impl LinearModel {
         output: usize,
         n: usize,
     ) -> Vec<(String, f64)> {
-        let mut c: Vec<(String, f64)> = features
+        // Names are copied for the winners only: this runs for every
+        // paragraph and assigned theme.
+        let mut c: Vec<(&str, f64)> = features
             .iter()
             .filter(|(name, _)| name != "bias")
             .filter_map(|(name, v)| {
                 self.weights
                     .get(name)
-                    .map(|w| (name.clone(), w[output] as f64 * v))
+                    .map(|w| (name.as_str(), w[output] as f64 * v))
             })
             .filter(|(_, c)| *c > 0.0)
             .collect();
-        c.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        c.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
         c.dedup_by(|a, b| a.0 == b.0);
         c.truncate(n);
-        c
+        c.into_iter()
+            .map(|(name, v)| (name.to_string(), v))
+            .collect()
     }
 
     pub fn theme_probability(logit: f64) -> f64 {

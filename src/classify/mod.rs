@@ -71,6 +71,8 @@ impl ModelFiles {
 
 /// Turns text into evidence and features (everything but the trained weights).
 pub struct FeatureExtractor {
+    /// Unique per loaded extractor (keys the per-thread heading cache).
+    id: u64,
     pub codebook: Codebook,
     pub analyzer: Analyzer,
     pub lexicon: Lexicon,
@@ -94,11 +96,38 @@ impl FeatureExtractor {
         let analyzer = Analyzer::load(&files.analysis)?;
         let lexicon = Lexicon::load(&files.lexicon, &codebook, &analyzer)?;
         let cues = Cues::load(&files.cues, &codebook, &analyzer)?;
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(FeatureExtractor {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             codebook,
             analyzer,
             lexicon,
             cues,
+        })
+    }
+
+    /// A heading's words and evidence. Consecutive paragraphs share their
+    /// heading: the last one analysed on this thread is kept.
+    fn analyse_heading(&self, heading: &str) -> (Vec<crate::analyze::Token>, Evidence) {
+        thread_local! {
+            static LAST: std::cell::RefCell<Option<(u64, String, Vec<crate::analyze::Token>, Evidence)>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        LAST.with(|last| {
+            if let Some((id, text, tokens, evidence)) = last.borrow().as_ref() {
+                if *id == self.id && text == heading {
+                    return (tokens.clone(), evidence.clone());
+                }
+            }
+            let tokens = self.analyzer.tokens(heading);
+            let evidence = find_evidence(&tokens, &self.lexicon, &self.cues);
+            *last.borrow_mut() = Some((
+                self.id,
+                heading.to_string(),
+                tokens.clone(),
+                evidence.clone(),
+            ));
+            (tokens, evidence)
         })
     }
 
@@ -114,11 +143,9 @@ impl FeatureExtractor {
     pub fn analyse(&self, text: &str, heading: Option<&str>) -> Analysed {
         let tokens = self.analyzer.tokens(text);
         let evidence = find_evidence(&tokens, &self.lexicon, &self.cues);
-        let heading = heading.filter(|h| !h.trim().is_empty()).map(|h| {
-            let tokens = self.analyzer.tokens(h);
-            let evidence = find_evidence(&tokens, &self.lexicon, &self.cues);
-            (tokens, evidence)
-        });
+        let heading = heading
+            .filter(|h| !h.trim().is_empty())
+            .map(|h| self.analyse_heading(h));
         let features = features::features(
             text,
             &tokens,
