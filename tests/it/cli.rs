@@ -13,25 +13,47 @@ fn evalmine(args: &[&str], cwd: &Path) -> std::process::Output {
         .expect("evalmine runs")
 }
 
+/// The shipped models folder, as written in a pipeline.toml.
+fn shipped_models() -> String {
+    format!("{:?}", repo_root().join("models").display().to_string())
+}
+
+/// Writes `dir/pipeline.toml`: read `reports/`, write `tables/` (as
+/// `formats`, or the default formats when empty), classify with the shipped
+/// models; `more` is appended under `[classify]` (keys, then any sections).
+fn write_config(dir: &Path, formats: &str, more: &str) {
+    let formats = if formats.is_empty() {
+        String::new()
+    } else {
+        format!("formats = {formats}\n")
+    };
+    let config = format!(
+        "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\n{formats}[classify]\nmodels = {}\n{more}",
+        shipped_models()
+    );
+    std::fs::write(dir.join("pipeline.toml"), config).unwrap();
+}
+
+/// A temporary project: `reports/` holding sample corpus PDFs under new
+/// names (corpus file, path under reports/), and a default pipeline.toml.
+fn project(reports: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (corpus_file, name) in reports {
+        let to = dir.path().join("reports").join(name);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(repo_root().join("corpus").join(corpus_file), to).unwrap();
+    }
+    write_config(dir.path(), "", "");
+    dir
+}
+
 #[test]
 fn run_writes_a_row_per_file_whatever_happened() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = project(&[("r01.pdf", "2022/lyon.PDF")]);
     let input = dir.path().join("reports");
-    std::fs::create_dir_all(input.join("2022")).unwrap();
-    std::fs::copy(
-        repo_root().join("corpus/r01.pdf"),
-        input.join("2022/lyon.PDF"),
-    )
-    .unwrap();
     std::fs::write(input.join("empty.pdf"), b"").unwrap();
     std::fs::write(input.join("page.pdf"), b"<html>not a pdf</html>").unwrap();
     std::fs::write(input.join("notes.txt"), b"not a report").unwrap();
-    let models = repo_root().join("models");
-    let config = format!(
-        "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\n[classify]\nmodels = {:?}\n",
-        models.display().to_string()
-    );
-    std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
 
     let out = evalmine(&["run"], dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -163,19 +185,7 @@ fn inspect_shows_pages_dropped_lines_and_paragraphs() {
 
 #[test]
 fn metadata_is_joined_and_its_problems_are_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("reports")).unwrap();
-    std::fs::copy(
-        repo_root().join("corpus/r04.pdf"),
-        dir.path().join("reports/lorvillers.pdf"),
-    )
-    .unwrap();
-    let models = repo_root().join("models");
-    let config = format!(
-        "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\n[classify]\nmodels = {:?}\n",
-        models.display().to_string()
-    );
-    std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
+    let dir = project(&[("r04.pdf", "lorvillers.pdf")]);
     std::fs::write(
         dir.path().join("meta.csv"),
         "doc_id;territory;modalite\nlorvillers;Lorvillers;cabinet\nlorvillers;Lorvillers bis;interne\nailleurs;Nulle part;mixte\n",
@@ -228,18 +238,9 @@ fn metadata_is_joined_and_its_problems_are_reported() {
 
 #[test]
 fn reruns_use_the_cache_until_the_pdf_or_the_extraction_settings_change() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("reports")).unwrap();
+    let dir = project(&[("r04.pdf", "r04.pdf")]);
     let pdf = dir.path().join("reports/r04.pdf");
-    std::fs::copy(repo_root().join("corpus/r04.pdf"), &pdf).unwrap();
-    let models = repo_root().join("models");
-    let write_config = |extra: &str| {
-        let config = format!(
-            "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\nformats = [\"csv\"]\n[classify]\nmodels = {:?}\n{extra}",
-            models.display().to_string()
-        );
-        std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
-    };
+    let write_config = |extra: &str| write_config(dir.path(), "[\"csv\"]", extra);
     let paragraphs = || std::fs::read_to_string(dir.path().join("tables/paragraphs.csv")).unwrap();
     write_config("");
     assert!(evalmine(&["run"], dir.path()).status.success());
@@ -316,20 +317,14 @@ fn reruns_use_the_cache_until_the_pdf_or_the_extraction_settings_change() {
 
 #[test]
 fn a_threshold_change_reuses_the_cached_scores_and_gives_the_tables_of_a_fresh_run() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("reports")).unwrap();
-    std::fs::copy(
-        repo_root().join("corpus/r02.pdf"),
-        dir.path().join("reports/r02.pdf"),
-    )
-    .unwrap();
+    let dir = project(&[("r02.pdf", "r02.pdf")]);
     let models = repo_root().join("models");
     let write_config = |threshold: f64| {
-        let config = format!(
-            "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\nformats = [\"csv\"]\n[classify]\nmodels = {:?}\ntheme_threshold = {threshold}\n",
-            models.display().to_string()
-        );
-        std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
+        write_config(
+            dir.path(),
+            "[\"csv\"]",
+            &format!("theme_threshold = {threshold}\n"),
+        )
     };
     let tables = || {
         ["paragraphs", "findings", "coverage", "synthesis", "codes"]
@@ -391,7 +386,7 @@ fn a_threshold_change_reuses_the_cached_scores_and_gives_the_tables_of_a_fresh_r
     std::fs::write(&lexicon, text).unwrap();
     let config = std::fs::read_to_string(dir.path().join("pipeline.toml"))
         .unwrap()
-        .replace(&format!("{:?}", models.display().to_string()), "\"models\"");
+        .replace(&shipped_models(), "\"models\"");
     std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
     assert!(evalmine(&["run"], dir.path()).status.success());
     assert!(
@@ -402,13 +397,7 @@ fn a_threshold_change_reuses_the_cached_scores_and_gives_the_tables_of_a_fresh_r
 
 #[test]
 fn report_writes_the_synthesis_as_html_from_the_tables() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("reports")).unwrap();
-    std::fs::copy(
-        repo_root().join("corpus/r02.pdf"),
-        dir.path().join("reports/r02.pdf"),
-    )
-    .unwrap();
+    let dir = project(&[("r02.pdf", "r02.pdf")]);
     std::fs::write(dir.path().join("reports/broken.pdf"), b"%PDF-1.4 truncated").unwrap();
     // Readable, but two sentences do not make a report of the field.
     std::fs::write(
@@ -416,11 +405,6 @@ fn report_writes_the_synthesis_as_html_from_the_tables() {
         crate::hostile::simple(2),
     )
     .unwrap();
-    let config = format!(
-        "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\n[classify]\nmodels = {:?}\n",
-        repo_root().join("models").display().to_string()
-    );
-    std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
 
     let out = evalmine(&["report"], dir.path());
     assert_eq!(out.status.code(), Some(2), "no tables yet");
@@ -477,11 +461,7 @@ fn kill_9_mid_run_leaves_the_previous_tables_and_the_next_run_resumes_from_the_c
         }
     };
     write_copies(0, 2);
-    let config = format!(
-        "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\nformats = [\"parquet\", \"csv\"]\n[classify]\nmodels = {:?}\n",
-        repo_root().join("models").display().to_string()
-    );
-    std::fs::write(dir.path().join("pipeline.toml"), config).unwrap();
+    write_config(dir.path(), "[\"parquet\", \"csv\"]", "");
     assert!(evalmine(&["run"], dir.path()).status.success());
     let tables = dir.path().join("tables");
     let before = std::fs::read(tables.join("paragraphs.csv")).unwrap();
