@@ -107,21 +107,28 @@ impl FeatureExtractor {
     }
 
     /// A heading's words and evidence. Consecutive paragraphs share their
-    /// heading: the last one analysed on this thread is kept.
+    /// heading and its section: the last two analysed on this thread are
+    /// kept (two, so a paragraph's heading and section do not evict each
+    /// other).
     fn analyse_heading(&self, heading: &str) -> (Vec<crate::analyze::Token>, Evidence) {
+        type Entry = (u64, String, Vec<crate::analyze::Token>, Evidence);
         thread_local! {
-            static LAST: std::cell::RefCell<Option<(u64, String, Vec<crate::analyze::Token>, Evidence)>> =
-                const { std::cell::RefCell::new(None) };
+            static RECENT: std::cell::RefCell<Vec<Entry>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        LAST.with(|last| {
-            if let Some((id, text, tokens, evidence)) = last.borrow().as_ref() {
-                if *id == self.id && text == heading {
-                    return (tokens.clone(), evidence.clone());
-                }
+        RECENT.with(|recent| {
+            let mut recent = recent.borrow_mut();
+            if let Some((_, _, tokens, evidence)) = recent
+                .iter()
+                .find(|(id, text, _, _)| *id == self.id && text == heading)
+            {
+                return (tokens.clone(), evidence.clone());
             }
             let tokens = self.analyzer.tokens(heading);
             let evidence = find_evidence(&tokens, &self.lexicon, &self.cues);
-            *last.borrow_mut() = Some((
+            if recent.len() == 2 {
+                recent.remove(0);
+            }
+            recent.push((
                 self.id,
                 heading.to_string(),
                 tokens.clone(),
@@ -133,11 +140,7 @@ impl FeatureExtractor {
 
     /// Themes a heading names (lexicon evidence in its words).
     pub fn themes_named_by(&self, heading: &str) -> Vec<usize> {
-        let tokens = self.analyzer.tokens(heading);
-        named_themes(
-            &find_evidence(&tokens, &self.lexicon, &self.cues),
-            &self.codebook,
-        )
+        named_themes(&self.analyse_heading(heading).1, &self.codebook)
     }
 
     pub fn analyse(&self, text: &str, heading: Option<&str>) -> Analysed {
