@@ -14,15 +14,15 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::classify::Scored;
-use crate::config::ExtractConfig;
-use crate::record::{DocStatus, Paragraph, ParagraphKind};
+use crate::extract::ExtractConfig;
+use crate::hash::{sha256_hex, short};
+use crate::record::Extracted;
 
 /// Bump when extraction or segmentation changes what they produce, so old
 /// entries are not reused (the program version is part of the key too).
-const EXTRACTION_FORMAT: &str = "extract-3";
+const EXTRACTION_FORMAT: &str = "extract-4";
 
 /// Settings of the cache (pipeline.toml `[cache]`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -43,72 +43,6 @@ impl Default for CacheConfig {
     }
 }
 
-/// What extraction and segmentation gave for one file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Entry {
-    pub pages: u32,
-    pub pages_failed: u32,
-    pub status: String,
-    pub message: String,
-    pub title: Option<String>,
-    /// Which extractor read the pages (see `Extraction::extractor`).
-    #[serde(default)]
-    pub extractor: String,
-    pub paragraphs: Vec<EntryParagraph>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct EntryParagraph {
-    pub page: u32,
-    pub heading: Option<String>,
-    #[serde(default)]
-    pub section: Option<String>,
-    pub kind: String,
-    pub text: String,
-}
-
-impl EntryParagraph {
-    pub fn from_paragraph(p: &Paragraph) -> EntryParagraph {
-        EntryParagraph {
-            page: p.page,
-            heading: p.heading.clone(),
-            section: p.section.clone(),
-            kind: p.kind.as_str().to_string(),
-            text: p.text.clone(),
-        }
-    }
-
-    pub fn to_paragraph(&self) -> Option<Paragraph> {
-        let kind = match self.kind.as_str() {
-            "body" => ParagraphKind::Body,
-            "list_item" => ParagraphKind::ListItem,
-            "footnote" => ParagraphKind::Footnote,
-            "table_row" => ParagraphKind::TableRow,
-            _ => return None,
-        };
-        Some(Paragraph {
-            page: self.page,
-            heading: self.heading.clone(),
-            section: self.section.clone(),
-            kind,
-            text: self.text.clone(),
-            labels: None,
-        })
-    }
-}
-
-pub fn status_from_str(s: &str) -> Option<DocStatus> {
-    Some(match s {
-        "ok" => DocStatus::Ok,
-        "no_text" => DocStatus::NoText,
-        "encrypted" => DocStatus::Encrypted,
-        "invalid" => DocStatus::Invalid,
-        "error" => DocStatus::Error,
-        "timeout" => DocStatus::Timeout,
-        _ => return None,
-    })
-}
-
 /// The cache of one run.
 pub struct Cache {
     dir: PathBuf,
@@ -124,11 +58,7 @@ impl Cache {
             env!("CARGO_PKG_VERSION"),
             toml::to_string(extract).unwrap_or_default()
         );
-        let settings: String = Sha256::digest(key.as_bytes())
-            .iter()
-            .take(8)
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let settings = short(&sha256_hex(key));
         Cache {
             dir: dir.to_path_buf(),
             settings,
@@ -145,12 +75,12 @@ impl Cache {
     }
 
     /// The extracted paragraphs of a file.
-    pub fn get(&self, content_hash: &str) -> Option<Entry> {
+    pub fn get(&self, content_hash: &str) -> Option<Extracted> {
         self.read(content_hash, self.path(content_hash, ""))
     }
 
     /// Stores an entry; a cache that cannot be written only costs speed.
-    pub fn put(&self, content_hash: &str, entry: &Entry) {
+    pub fn put(&self, content_hash: &str, entry: &Extracted) {
         self.write(content_hash, self.path(content_hash, ""), entry);
     }
 
@@ -184,22 +114,22 @@ impl Cache {
         serde_json::from_slice(&bytes).ok()
     }
 
-    /// Written to a temporary file, then renamed: readers and later runs see
-    /// the whole entry or none.
+    /// Written to a temporary file in the cache folder, then persisted
+    /// over the entry: readers and later runs see the whole entry or none.
     fn write<T: Serialize>(&self, content_hash: &str, path: PathBuf, value: &T) {
+        use std::io::Write;
         if content_hash.is_empty() || std::fs::create_dir_all(&self.dir).is_err() {
             return;
         }
-        let tmp = path.with_extension(format!(
-            "json.tmp-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
         let Ok(bytes) = serde_json::to_vec(value) else {
             return;
         };
-        if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
+        let Ok(mut tmp) = tempfile::NamedTempFile::new_in(&self.dir) else {
+            return;
+        };
+        if tmp.write_all(&bytes).is_ok() {
+            // A failed persist drops (and deletes) the temporary file.
+            let _ = tmp.persist(&path);
         }
     }
 }

@@ -1,5 +1,6 @@
 //! One error type for the library, carrying the context a user needs to act:
-//! which file, which key, which stage. Per-document extraction problems are not
+//! which file, which key, which stage. A wrapped cause is the error's
+//! `source()`, not part of its message (`main` prints the chain once). Per-document extraction problems are not
 //! errors of this kind: they become a status in the `documents` table.
 
 use std::path::PathBuf;
@@ -8,7 +9,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read configuration {path}: {source}")]
+    #[error("cannot read configuration {path}")]
     ConfigRead {
         path: PathBuf,
         source: std::io::Error,
@@ -24,12 +25,12 @@ pub enum Error {
         key: String,
         message: String,
     },
-    #[error("cannot read input folder {path}: {source}")]
+    #[error("cannot read input folder {path}")]
     InputFolder {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     ReadFile {
         path: PathBuf,
         source: std::io::Error,
@@ -42,8 +43,39 @@ pub enum Error {
     Metadata { path: PathBuf, message: String },
     #[error("cannot use labelled file {path}: {message}")]
     LabelFile { path: PathBuf, message: String },
-    #[error("cannot write table {path}: {message}")]
-    WriteTable { path: PathBuf, message: String },
-    #[error("cannot read table {path}: {message}")]
-    ReadTable { path: PathBuf, message: String },
+    #[error("cannot write {path}")]
+    WriteTable {
+        path: PathBuf,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("cannot read table {path}")]
+    ReadTable {
+        path: PathBuf,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The synthesis (coverage, counts, codes) could not be computed.
+    #[error("cannot compute the synthesis")]
+    Aggregate {
+        #[source]
+        source: polars::prelude::PolarsError,
+    },
+}
+
+/// A value of the right type that a stage does not accept: the key (as
+/// `section.key`) and why. Each stage's config checks its own section.
+#[derive(Debug)]
+pub struct BadValue {
+    pub key: &'static str,
+    pub message: String,
+}
+
+impl BadValue {
+    pub fn new(key: &'static str, message: impl Into<String>) -> BadValue {
+        BadValue {
+            key,
+            message: message.into(),
+        }
+    }
 }

@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! parent (one thread per worker)  --path-->  worker: read, extract, segment
-//!                                 <--entry--  (one JSON line on stdout)
+//!                                 <--paragraphs--  (one JSON line on stdout)
 //! ```
 //!
 //! Each request has a deadline (`extract.timeout_s`): past it the worker is
@@ -24,14 +24,13 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::cache::Entry;
-use crate::config::ExtractConfig;
-use crate::extract::{ReadOptions, SkippedPage};
-use crate::record::DocStatus;
+use crate::extract::{ExtractConfig, ReadOptions, SkippedPage};
+use crate::ingest::ingest_file;
+use crate::record::{DocStatus, Extracted, ReadSummary};
 
 /// Replies on the worker's stdout start with this, so that anything else a
 /// library might print there is not taken for a reply.
-const REPLY: &str = "evalmine-entry ";
+const REPLY: &str = "evalmine-extracted ";
 
 /// Before each page the worker says which, so that the page it dies on can
 /// be skipped when the document is read again.
@@ -58,7 +57,7 @@ pub struct WorkerPool {
 
 /// What the pool gave for one document.
 pub struct Outcome {
-    pub entry: Entry,
+    pub extracted: Extracted,
     /// False when the worker died or ran out of time: another run with other
     /// limits may do better, so the result is not cached.
     pub cacheable: bool,
@@ -68,12 +67,12 @@ pub struct Outcome {
 enum Line {
     /// It starts reading this page.
     Page(u32),
-    /// Its reply, a JSON `Entry`.
-    Entry(String),
+    /// Its reply, a JSON `Extracted`.
+    Reply(String),
 }
 
 enum Attempt {
-    Done(Entry),
+    Done(Extracted),
     Failed {
         status: DocStatus,
         cause: String,
@@ -111,14 +110,14 @@ impl WorkerPool {
         let mut skip: Vec<SkippedPage> = Vec::new();
         loop {
             let (failure, page) = match self.attempt(path, &skip) {
-                Attempt::Done(mut entry) => {
+                Attempt::Done(mut extracted) => {
                     // Pages skipped for time: a longer timeout may read them.
                     let timed_out = skip.iter().any(|s| s.timed_out);
-                    if timed_out && entry.status == DocStatus::Error.as_str() {
-                        entry.status = DocStatus::Timeout.as_str().to_string();
+                    if timed_out && extracted.read.status == DocStatus::Error {
+                        extracted.read.status = DocStatus::Timeout;
                     }
                     return Outcome {
-                        entry,
+                        extracted,
                         cacheable: !timed_out,
                     };
                 }
@@ -146,7 +145,7 @@ impl WorkerPool {
                         format!("{cause}; before that, {}", skipped.join("; "))
                     };
                     return Outcome {
-                        entry: failed(status, message),
+                        extracted: failed(status, message),
                         cacheable: false,
                     };
                 }
@@ -187,13 +186,13 @@ impl WorkerPool {
             let left = deadline.saturating_duration_since(Instant::now());
             match worker.replies.recv_timeout(left) {
                 Ok(Line::Page(n)) => page = Some(n),
-                Ok(Line::Entry(line)) => {
-                    return match serde_json::from_str::<Entry>(&line) {
-                        Ok(entry) => {
+                Ok(Line::Reply(line)) => {
+                    return match serde_json::from_str::<Extracted>(&line) {
+                        Ok(extracted) => {
                             if let Ok(mut idle) = self.idle.lock() {
                                 idle.push(worker);
                             }
-                            Attempt::Done(entry)
+                            Attempt::Done(extracted)
                         }
                         Err(e) => Attempt::Failed {
                             status: DocStatus::Error,
@@ -241,7 +240,7 @@ impl WorkerPool {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
                 let message = if let Some(reply) = line.strip_prefix(REPLY) {
-                    Line::Entry(reply.to_string())
+                    Line::Reply(reply.to_string())
                 } else if let Some(page) = line.strip_prefix(PAGE).and_then(|n| n.parse().ok()) {
                     Line::Page(page)
                 } else {
@@ -342,16 +341,9 @@ fn describe_death(status: Option<ExitStatus>, stderr: &str, memory_mb: u64) -> S
     }
 }
 
-fn failed(status: DocStatus, message: String) -> Entry {
-    Entry {
-        pages: 0,
-        pages_failed: 0,
-        status: status.as_str().to_string(),
-        message,
-        title: None,
-        extractor: String::new(),
-        paragraphs: Vec::new(),
-    }
+/// A document no worker could finish: no extractor to name.
+fn failed(status: DocStatus, message: String) -> Extracted {
+    Extracted::failed(ReadSummary::failed(status, message, None))
 }
 
 #[derive(serde::Deserialize)]
@@ -380,7 +372,7 @@ pub fn worker_main(settings: &str) -> std::io::Result<()> {
     for line in stdin.lock().lines() {
         let line = line?;
         let request = serde_json::from_str::<Request>(&line);
-        let entry = match request {
+        let extracted = match request {
             Ok(request) => {
                 let mut starting = |page: u32| {
                     // Said before the page is read, so it reaches the parent
@@ -388,16 +380,11 @@ pub fn worker_main(settings: &str) -> std::io::Result<()> {
                     let _ = writeln!(stdout, "{PAGE}{page}");
                     let _ = stdout.flush();
                 };
-                crate::pipeline::extract_entry(
-                    &request.path,
-                    &config,
-                    &request.options,
-                    &mut starting,
-                )
+                ingest_file(&request.path, &config, &request.options, &mut starting)
             }
             Err(e) => failed(DocStatus::Error, format!("bad request to the worker: {e}")),
         };
-        let reply = serde_json::to_string(&entry)?;
+        let reply = serde_json::to_string(&extracted)?;
         writeln!(stdout, "{REPLY}{reply}")?;
         stdout.flush()?;
     }

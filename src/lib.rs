@@ -13,7 +13,8 @@
 //! ```no_run
 //! use evalmine::config::PipelineConfig;
 //! let config = PipelineConfig::load(std::path::Path::new("pipeline.toml"))?;
-//! let outcome = evalmine::pipeline::run(&config, &evalmine::pipeline::RunOptions::default())?;
+//! let pipeline = evalmine::pipeline::Pipeline::build(&config, Default::default())?;
+//! let outcome = pipeline.run()?;
 //! println!("{}", outcome.summary());
 //! # Ok::<(), evalmine::Error>(())
 //! ```
@@ -25,11 +26,14 @@ pub mod classify;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod hash;
+pub mod ingest;
 pub mod isolate;
 pub mod metadata;
 pub mod output;
 pub mod pipeline;
 pub mod record;
 pub mod segment;
+pub mod text;
 
 pub use error::{Error, Result};

@@ -9,7 +9,8 @@ use clap::Parser;
 use evalmine::classify::{self, labels, Classifier, ModelFiles, TrainSettings};
 use evalmine::config::PipelineConfig;
 use evalmine::metadata::Metadata;
-use evalmine::{output, pipeline, segment};
+use evalmine::pipeline::{Pipeline, RunOptions};
+use evalmine::{ingest, output, segment};
 
 use cli::{Cli, Command};
 
@@ -64,21 +65,26 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             if let Some(out) = out {
                 config.output.dir = out;
             }
-            let outcome = pipeline::run(
-                &config,
-                &pipeline::RunOptions {
-                    metadata,
-                    by,
-                    no_cache,
-                    worker_program: std::env::current_exe().ok(),
-                    passwords,
-                },
-            )?;
+            let options = RunOptions {
+                metadata,
+                by,
+                no_cache,
+                worker_program: std::env::current_exe().ok(),
+                passwords,
+            };
+            let outcome = Pipeline::build(&config, options)?.run()?;
             for w in &outcome.warnings {
                 eprintln!("evalmine: warning: {w}");
             }
-            for d in outcome.documents.iter().filter(|d| d.status.is_failure()) {
-                eprintln!("evalmine: {}: {}: {}", d.doc_id, d.status, d.message);
+            for d in outcome
+                .documents
+                .iter()
+                .filter(|d| d.read.status.is_failure())
+            {
+                eprintln!(
+                    "evalmine: {}: {}: {}",
+                    d.doc_id, d.read.status, d.read.message
+                );
             }
             print!("{}", outcome.summary_fr);
             println!("{} -> {}", outcome.summary(), config.output.dir.display());
@@ -167,16 +173,14 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             } else {
                 PipelineConfig::default()
             };
-            let (extraction, _) = pipeline::extract_file(&file, &config.extract);
-            let paragraphs = pipeline::keep_configured_kinds(
-                segment::segment(&extraction.pages),
-                &config.extract,
-            );
+            let extraction = ingest::extract_file(&file, &config.extract);
+            let paragraphs =
+                ingest::keep_configured_kinds(segment::segment(&extraction.pages), &config.extract);
             print!(
                 "{}",
                 output::inspect_report(&extraction, &paragraphs, lines)
             );
-            Ok(if extraction.status.is_failure() {
+            Ok(if extraction.read.status.is_failure() {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS

@@ -72,10 +72,13 @@ impl Metadata {
                 .filter(|&i| i != id)
                 .map(|i| record.get(i).unwrap_or("").trim().to_string())
                 .collect();
-            if meta.rows.contains_key(&doc_id) {
-                meta.duplicates.push(doc_id);
-            } else {
-                meta.rows.insert(doc_id, values);
+            match meta.rows.entry(doc_id) {
+                std::collections::hash_map::Entry::Occupied(row) => {
+                    meta.duplicates.push(row.key().clone())
+                }
+                std::collections::hash_map::Entry::Vacant(row) => {
+                    row.insert(values);
+                }
             }
         }
         Ok(meta)

@@ -1,9 +1,13 @@
 //! The records that flow between stages: a processed document and its paragraphs.
 
-use std::fmt;
+use serde::{Deserialize, Serialize};
 
 /// What happened to one input file. Every file gets exactly one status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::Display,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum DocStatus {
     /// Text was extracted (possibly with some failed pages, see `pages_failed`).
     Ok,
@@ -21,15 +25,9 @@ pub enum DocStatus {
 }
 
 impl DocStatus {
+    /// The id written in the `documents` table.
     pub fn as_str(self) -> &'static str {
-        match self {
-            DocStatus::Ok => "ok",
-            DocStatus::NoText => "no_text",
-            DocStatus::Encrypted => "encrypted",
-            DocStatus::Invalid => "invalid",
-            DocStatus::Error => "error",
-            DocStatus::Timeout => "timeout",
-        }
+        self.into()
     }
 
     /// Whether this status counts as a failed document for the exit code.
@@ -39,14 +37,10 @@ impl DocStatus {
     }
 }
 
-impl fmt::Display for DocStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// What a paragraph is on the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ParagraphKind {
     /// Running text.
     Body,
@@ -59,18 +53,242 @@ pub enum ParagraphKind {
 }
 
 impl ParagraphKind {
+    /// The id written in the `paragraphs` table.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Body paragraphs and list items are classified; footnotes and table
+    /// rows are not.
+    pub fn is_classified(self) -> bool {
+        matches!(self, ParagraphKind::Body | ParagraphKind::ListItem)
+    }
+}
+
+/// The polarity of a paragraph: the four roles of the codebook, whose ids
+/// are stable strings in the tables. models/codebook.toml lists them in
+/// this order (checked when it is loaded), which is also the order of the
+/// polarity model's classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Polarity {
+    Reussite,
+    Difficulte,
+    Preconisation,
+    /// No evaluative stance (the default).
+    Neutre,
+}
+
+impl Polarity {
+    pub const ALL: [Polarity; 4] = [
+        Polarity::Reussite,
+        Polarity::Difficulte,
+        Polarity::Preconisation,
+        Polarity::Neutre,
+    ];
+
+    pub fn id(self) -> &'static str {
+        self.into()
+    }
+
+    /// Position among the codebook's polarities (and the model's classes).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn from_index(index: usize) -> Polarity {
+        Polarity::ALL[index]
+    }
+
+    pub fn from_id(id: &str) -> Option<Polarity> {
+        Polarity::ALL.into_iter().find(|p| p.id() == id)
+    }
+}
+
+/// How a report treats a theme (codebook "coverage level"), from none to in depth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum Level {
+    NonEvoquee,
+    Evoquee,
+    Traitee,
+    Approfondie,
+}
+
+impl Level {
+    /// From none to in depth.
+    pub const ALL: [Level; 4] = [
+        Level::NonEvoquee,
+        Level::Evoquee,
+        Level::Traitee,
+        Level::Approfondie,
+    ];
+
+    /// The id written in the `coverage` and `synthesis` tables.
+    pub fn id(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn from_id(id: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.id() == id)
+    }
+}
+
+/// A line of text as it sits on the page: one row fragment. What
+/// extraction hands to segmentation, page by page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub page: u32,
+    /// Left and right edges, points from the page's left edge.
+    pub x0: f64,
+    pub x1: f64,
+    /// Baseline, points from the page's top edge.
+    pub y: f64,
+    /// Dominant font size of the line.
+    pub size: f64,
+    /// Cleaned text (ligatures expanded, NFC, one apostrophe form).
+    pub text: String,
+    /// 0 for a line spanning the page (or a one-column page), 1 left
+    /// column, 2 right column.
+    pub column: u8,
+    /// Index of the baseline row on the page; fragments of one row share it.
+    pub row: usize,
+    /// A superscript number was detached at the start of the line (footnote text).
+    pub starts_with_marker: bool,
+    /// Most of the line's characters are bold.
+    pub bold: bool,
+}
+
+/// Why a line was taken out of the text (page furniture).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropReason {
+    RunningHeader,
+    RunningFooter,
+    PageNumber,
+    TableOfContents,
+}
+
+impl DropReason {
+    /// "running header", "page number"... as `inspect` prints it.
     pub fn as_str(self) -> &'static str {
         match self {
-            ParagraphKind::Body => "body",
-            ParagraphKind::ListItem => "list_item",
-            ParagraphKind::Footnote => "footnote",
-            ParagraphKind::TableRow => "table_row",
+            DropReason::RunningHeader => "running header",
+            DropReason::RunningFooter => "running footer",
+            DropReason::PageNumber => "page number",
+            DropReason::TableOfContents => "table of contents",
+        }
+    }
+}
+
+/// One page after layout and furniture removal.
+#[derive(Debug, Clone)]
+pub struct ExtractedPage {
+    pub number: u32,
+    pub width: f64,
+    pub height: f64,
+    /// 1 or 2 text columns detected.
+    pub columns: u8,
+    /// Text lines in reading order.
+    pub lines: Vec<Line>,
+    /// Lines taken out, with the reason (for `inspect`).
+    pub dropped: Vec<(Line, DropReason)>,
+    /// The parser failed on this page; it has no lines.
+    pub failed: bool,
+}
+
+impl ExtractedPage {
+    /// A page the parser failed on: no lines.
+    pub fn failed(number: u32) -> ExtractedPage {
+        ExtractedPage {
+            number,
+            width: 0.0,
+            height: 0.0,
+            columns: 1,
+            lines: Vec::new(),
+            dropped: Vec::new(),
+            failed: true,
+        }
+    }
+}
+
+/// Which extractor read a document's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+pub enum Extractor {
+    #[serde(rename = "pdf-extract")]
+    #[strum(serialize = "pdf-extract")]
+    PdfExtract,
+    #[serde(rename = "pdf_oxide")]
+    #[strum(serialize = "pdf_oxide")]
+    PdfOxide,
+    /// pdf-extract, and pdf_oxide for the pages it could not read.
+    #[serde(rename = "pdf-extract+pdf_oxide")]
+    #[strum(serialize = "pdf-extract+pdf_oxide")]
+    Both,
+}
+
+impl Extractor {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// What reading one file gave, whatever it holds: the facts of its
+/// `documents` row that extraction decides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadSummary {
+    pub status: DocStatus,
+    /// Why the status is not `ok`, or what went partly wrong; empty otherwise.
+    pub message: String,
+    /// Pages in the file (0 when it could not be read).
+    pub pages: u32,
+    /// Pages whose extraction failed (each loses only itself).
+    pub pages_failed: u32,
+    /// The document's /Title from its Info dictionary, when present.
+    pub title: Option<String>,
+    /// Which extractor produced the text; none when no extractor finished
+    /// (its worker process died).
+    pub extractor: Option<Extractor>,
+}
+
+impl ReadSummary {
+    /// A file that could not be read: no page, a status and why.
+    pub fn failed(
+        status: DocStatus,
+        message: impl Into<String>,
+        extractor: Option<Extractor>,
+    ) -> ReadSummary {
+        ReadSummary {
+            status,
+            message: message.into(),
+            pages: 0,
+            pages_failed: 0,
+            title: None,
+            extractor,
+        }
+    }
+}
+
+/// One file after extraction and segmentation: the record the cache keeps,
+/// a worker process sends back and the pipeline classifies.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Extracted {
+    pub read: ReadSummary,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+impl Extracted {
+    /// A file that could not be read.
+    pub fn failed(read: ReadSummary) -> Extracted {
+        Extracted {
+            read,
+            paragraphs: Vec::new(),
         }
     }
 }
 
 /// A paragraph as a reader sees it, with the page it starts on.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Paragraph {
     /// 1-based page where the paragraph starts.
     pub page: u32,
@@ -80,7 +298,9 @@ pub struct Paragraph {
     pub section: Option<String>,
     pub kind: ParagraphKind,
     pub text: String,
-    /// Themes and polarity, for body paragraphs and list items.
+    /// Themes and polarity, for body paragraphs and list items (set by the
+    /// classifier; never cached with the extraction).
+    #[serde(skip)]
     pub labels: Option<ParagraphLabels>,
 }
 
@@ -89,7 +309,7 @@ pub struct Paragraph {
 pub struct ParagraphLabels {
     /// Theme ids, in codebook order.
     pub themes: Vec<String>,
-    pub polarity: String,
+    pub polarity: Polarity,
     pub polarity_score: f64,
     /// One finding per theme: its probability and the most telling sentence.
     pub findings: Vec<Finding>,
@@ -112,7 +332,7 @@ pub struct Finding {
     pub code: Option<(String, u32)>,
 }
 
-/// One input file after extraction and segmentation.
+/// One input file after extraction, segmentation and classification.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub doc_id: String,
@@ -121,18 +341,7 @@ pub struct Document {
     /// SHA-256 of the file's bytes, hex.
     pub content_hash: String,
     pub bytes: u64,
-    /// Pages in the file (0 when it could not be read).
-    pub pages: u32,
-    /// Pages whose extraction failed (each loses only itself).
-    pub pages_failed: u32,
-    pub status: DocStatus,
-    /// Why the status is not `ok`, or what went partly wrong; empty otherwise.
-    pub message: String,
-    /// The document's /Title from its Info dictionary, when present.
-    pub title: Option<String>,
-    /// Which extractor produced the text ("pdf-extract", "pdf_oxide", or
-    /// both when the second read some pages).
-    pub extractor: String,
+    pub read: ReadSummary,
     pub paragraphs: Vec<Paragraph>,
 }
 
@@ -140,7 +349,7 @@ impl Document {
     /// Terms of the field's vocabulary in its classified paragraphs; none
     /// when it was not read or the models have no domain.toml.
     pub fn domain_terms(&self) -> Option<u32> {
-        if self.status != DocStatus::Ok {
+        if self.read.status != DocStatus::Ok {
             return None;
         }
         self.paragraphs

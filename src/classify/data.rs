@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::analyze::Analyzer;
 use crate::error::{Error, Result};
+use crate::record::Polarity;
 
 fn read_toml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
@@ -40,10 +41,19 @@ pub struct Codebook {
 impl Codebook {
     pub fn load(path: &Path) -> Result<Codebook> {
         let codebook: Codebook = read_toml(path)?;
-        if codebook.polarities.len() < 2 || codebook.themes.is_empty() {
+        if codebook.themes.is_empty() {
             return Err(Error::ModelData {
                 path: path.to_path_buf(),
-                message: "needs themes and at least two polarities".into(),
+                message: "needs at least one theme".into(),
+            });
+        }
+        // The code gives each polarity its role (a negated success is a
+        // difficulty, a recommendations heading...): they are fixed.
+        let expected: Vec<&str> = Polarity::ALL.iter().map(|p| p.id()).collect();
+        if codebook.polarities != expected {
+            return Err(Error::ModelData {
+                path: path.to_path_buf(),
+                message: format!("polarities must be {expected:?}, in this order"),
             });
         }
         Ok(codebook)
@@ -57,9 +67,9 @@ impl Codebook {
         self.polarities.iter().position(|p| p == id)
     }
 
-    /// The stance-free polarity (the last one listed, "neutre").
+    /// The stance-free polarity ("neutre").
     pub fn neutral(&self) -> usize {
-        self.polarities.len() - 1
+        Polarity::Neutre.index()
     }
 }
 

@@ -3,6 +3,7 @@
 //! heading's stems, themes and cues, and a few shape features.
 
 use crate::analyze::Token;
+use crate::record::Polarity;
 
 use super::data::{Codebook, Cues, Lexicon};
 
@@ -46,8 +47,8 @@ impl Evidence {
     pub fn polarity_scores(&self, codebook: &Codebook) -> Vec<f64> {
         let mut scores = vec![0.0; codebook.polarities.len()];
         let (success, difficulty) = (
-            codebook.polarity_index("reussite"),
-            codebook.polarity_index("difficulte"),
+            Some(Polarity::Reussite.index()),
+            Some(Polarity::Difficulte.index()),
         );
         for (p, cues) in self.cues.iter().enumerate() {
             for (_, weight, negated) in cues {

@@ -7,29 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::layout::Line;
-use super::ExtractedPage;
-use crate::config::ExtractConfig;
-
-/// Why a line was taken out of the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DropReason {
-    RunningHeader,
-    RunningFooter,
-    PageNumber,
-    TableOfContents,
-}
-
-impl DropReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DropReason::RunningHeader => "running header",
-            DropReason::RunningFooter => "running footer",
-            DropReason::PageNumber => "page number",
-            DropReason::TableOfContents => "table of contents",
-        }
-    }
-}
+use super::ExtractConfig;
+use crate::record::{DropReason, ExtractedPage, Line};
 
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(

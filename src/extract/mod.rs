@@ -6,86 +6,40 @@
 //! page by page through its `OutputDev` so that a page that fails (an error
 //! or a panic inside the parser) loses only itself.
 
-mod clean;
+mod columns;
+mod config;
+mod contain;
 mod fallback;
 mod furniture;
 mod glyphs;
 mod layout;
+mod open;
 mod repair;
 
-use std::any::Any;
-use std::cell::RefCell;
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
+use pdf_extract::{Dictionary, PageExtractor};
 
-use pdf_extract::{Dictionary, Document, Object, PageExtractor};
+pub use config::{ExtractConfig, Isolation, KeepOrDrop};
 
-pub use clean::{clean_text, collapse_spaces, strip_soft_hyphens};
-pub use furniture::{is_page_number, DropReason};
-pub use layout::Line;
-
-use crate::config::ExtractConfig;
-use crate::record::DocStatus;
+use crate::record::{DocStatus, ExtractedPage, Extractor, ReadSummary};
+use contain::contain;
 use fallback::Fallback;
+use open::{document_title, open, oversized_content};
 
-/// Name recorded in `documents.extractor` for pages read by pdf-extract.
-pub const EXTRACTOR: &str = "pdf-extract";
-
-/// One page after layout and furniture removal.
-#[derive(Debug, Clone)]
-pub struct ExtractedPage {
-    pub number: u32,
-    pub width: f64,
-    pub height: f64,
-    /// 1 or 2 text columns detected.
-    pub columns: u8,
-    /// Text lines in reading order.
-    pub lines: Vec<Line>,
-    /// Lines taken out, with the reason (for `inspect`).
-    pub dropped: Vec<(Line, DropReason)>,
-    /// The parser failed on this page; it has no lines.
-    pub failed: bool,
-}
-
-/// The outcome of extracting one file.
+/// What extraction gives for one file: its summary (status, pages,
+/// extractor...) and its pages of lines, which segmentation takes.
 #[derive(Debug, Clone)]
 pub struct Extraction {
-    pub status: DocStatus,
-    pub message: String,
-    pub page_count: u32,
-    pub pages_failed: u32,
-    pub title: Option<String>,
+    pub read: ReadSummary,
     pub pages: Vec<ExtractedPage>,
-    /// Which extractor read the pages: "pdf-extract", "pdf_oxide", or
-    /// "pdf-extract+pdf_oxide" when the second one read some pages.
-    pub extractor: String,
 }
 
 impl Extraction {
-    /// A file that could not be read: no page, a status and why.
+    /// A file that could not be read: no page, a status and why (decided by
+    /// pdf-extract's reading of it).
     pub fn failed(status: DocStatus, message: impl Into<String>) -> Extraction {
         Extraction {
-            status,
-            message: message.into(),
-            page_count: 0,
-            pages_failed: 0,
-            title: None,
+            read: ReadSummary::failed(status, message, Some(Extractor::PdfExtract)),
             pages: Vec::new(),
-            extractor: EXTRACTOR.to_string(),
-        }
-    }
-}
-
-impl ExtractedPage {
-    fn failed(number: u32) -> ExtractedPage {
-        ExtractedPage {
-            number,
-            width: 0.0,
-            height: 0.0,
-            columns: 1,
-            lines: Vec::new(),
-            dropped: Vec::new(),
-            failed: true,
         }
     }
 }
@@ -139,7 +93,7 @@ pub fn extract_pdf_with(
     }
     let (doc, repaired) = match open(bytes, &options.passwords) {
         Ok(opened) => opened,
-        Err(failed) if failed.status == DocStatus::Encrypted => return failed,
+        Err(failed) if failed.read.status == DocStatus::Encrypted => return failed,
         // pdf-extract's parser cannot open it: the second extractor may.
         Err(failed) => {
             return read_with_fallback_only(bytes, config, starting, &failed).unwrap_or(failed)
@@ -240,11 +194,11 @@ pub fn extract_pdf_with(
         ));
     }
     let extractor = if by_fallback.is_empty() {
-        EXTRACTOR.to_string()
+        Extractor::PdfExtract
     } else if by_fallback.len() == pages.len() {
-        fallback::NAME.to_string()
+        Extractor::PdfOxide
     } else {
-        format!("{EXTRACTOR}+{}", fallback::NAME)
+        Extractor::Both
     };
     finish(
         pages,
@@ -334,7 +288,7 @@ fn read_with_fallback_only(
     let note = format!(
         "read by {} (pdf-extract: {})",
         fallback::NAME,
-        first.message
+        first.read.message
     );
     Some(finish(
         pages,
@@ -342,7 +296,7 @@ fn read_with_fallback_only(
         page_count as u32,
         None,
         vec![note],
-        fallback::NAME.to_string(),
+        Extractor::PdfOxide,
         config,
     ))
 }
@@ -354,7 +308,7 @@ fn finish(
     page_count: u32,
     title: Option<String>,
     mut notes: Vec<String>,
-    extractor: String,
+    extractor: Extractor,
     config: &ExtractConfig,
 ) -> Extraction {
     furniture::remove_furniture(&mut pages, config);
@@ -396,207 +350,15 @@ fn finish(
     }
     notes.extend((!message.is_empty()).then_some(message));
     Extraction {
-        status,
-        message: notes.join("; "),
-        page_count,
-        pages_failed,
-        title,
+        read: ReadSummary {
+            status,
+            message: notes.join("; "),
+            pages: page_count,
+            pages_failed,
+            title,
+            extractor: Some(extractor),
+        },
         pages,
-        extractor,
-    }
-}
-
-/// Loads the document. When its structure is damaged (a load error, or no
-/// page reachable) the cross-reference table is rebuilt from the objects
-/// found in the bytes and the repaired file is loaded instead; the second
-/// value says so.
-fn open(bytes: &[u8], passwords: &[String]) -> Result<(Document, Option<String>), Extraction> {
-    let load = |bytes: &[u8]| match contain(|| Document::load_mem(bytes)) {
-        Ok(Ok(doc)) => Ok(doc),
-        Ok(Err(e)) => Err(Extraction::failed(
-            DocStatus::Invalid,
-            format!("unreadable PDF structure: {e}"),
-        )),
-        Err(panic) => Err(Extraction::failed(
-            DocStatus::Error,
-            format!("PDF parser panicked while loading: {panic}"),
-        )),
-    };
-    let has_pages = |doc: &Document| contain(|| !doc.get_pages().is_empty()).unwrap_or(false);
-    let first = match load(bytes) {
-        Ok(doc) if doc.is_encrypted() => {
-            // lopdf has tried the empty user password; then the given ones.
-            for password in passwords {
-                let opened = contain(|| {
-                    Document::load_mem_with_options(
-                        bytes,
-                        pdf_extract::LoadOptions::with_password(password),
-                    )
-                });
-                if let Ok(Ok(doc)) = opened {
-                    if !doc.is_encrypted() && has_pages(&doc) {
-                        return Ok((
-                            doc,
-                            Some("opened with a password of --password-file".into()),
-                        ));
-                    }
-                }
-            }
-            return Ok((doc, None));
-        }
-        Ok(doc) if has_pages(&doc) => return Ok((doc, None)),
-        Ok(_) => Extraction::failed(DocStatus::Invalid, "the PDF has no pages"),
-        Err(failed) => failed,
-    };
-    // A rewritten file serves when it opens with pages (or asks a password).
-    let usable = |bytes: &[u8]| {
-        load(bytes)
-            .ok()
-            .filter(|doc| doc.is_encrypted() || has_pages(doc))
-    };
-    // Junk before the header (a mail or HTTP wrapper): offsets count from
-    // the header, as readers take them.
-    let header = bytes.windows(5).position(|w| w == b"%PDF-").unwrap_or(0);
-    if header > 0 {
-        if let Some(doc) = usable(&bytes[header..]) {
-            let note = format!("repaired: {header} bytes before the %PDF- header left out");
-            return Ok((doc, Some(note)));
-        }
-    }
-    let rebuilt = contain(|| repair::reconstruct(&bytes[header..]))
-        .ok()
-        .flatten();
-    if let Some((fixed, objects)) = rebuilt {
-        if let Some(doc) = usable(&fixed) {
-            let note = format!(
-                "repaired ({}): cross-reference table rebuilt from {objects} objects",
-                first.message
-            );
-            return Ok((doc, Some(note)));
-        }
-    }
-    Err(first)
-}
-
-/// Why a page's content is not read: a content stream that inflates past
-/// the limit (an inflate bomb). Only streams whose compressed size could
-/// reach the limit are inflated, and never past it.
-fn oversized_content(doc: &Document, page: pdf_extract::ObjectId, limit: u64) -> Option<String> {
-    use std::io::Read;
-    // Deflate expands at most about 1032 times.
-    const MAX_RATIO: u64 = 1032;
-    for id in doc.get_page_contents(page) {
-        let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
-            continue;
-        };
-        if (stream.content.len() as u64).saturating_mul(MAX_RATIO) <= limit {
-            continue;
-        }
-        let flate = match stream.dict.get(b"Filter") {
-            Ok(Object::Name(name)) => name == b"FlateDecode",
-            Ok(Object::Array(filters)) => {
-                filters.first().and_then(|f| f.as_name().ok()) == Some(b"FlateDecode".as_slice())
-            }
-            _ => false,
-        };
-        if !flate {
-            continue;
-        }
-        let decoder = flate2::read::ZlibDecoder::new(stream.content.as_slice());
-        let inflated =
-            std::io::copy(&mut decoder.take(limit + 1), &mut std::io::sink()).unwrap_or(0);
-        if inflated > limit {
-            return Some(format!(
-                "content stream {} {} inflates past extract.max_stream_mb = {} MiB: not read",
-                id.0,
-                id.1,
-                limit / (1024 * 1024)
-            ));
-        }
-    }
-    None
-}
-
-/// The document's /Title from the Info dictionary, if it is non-empty text.
-fn document_title(doc: &Document) -> Option<String> {
-    let info = doc.trailer.get(b"Info").ok()?;
-    let info = match info {
-        Object::Reference(id) => doc.get_object(*id).ok()?,
-        other => other,
-    };
-    let title = info.as_dict().ok()?.get(b"Title").ok()?;
-    let bytes = match title {
-        Object::String(bytes, _) => bytes,
-        _ => return None,
-    };
-    let text = decode_pdf_text(bytes);
-    let text = collapse_spaces(&clean_text(&text, '\''));
-    (!text.is_empty()).then_some(text)
-}
-
-/// PDF text strings are UTF-16BE with a byte-order mark, or PDFDocEncoding
-/// (close enough to Latin-1 for titles).
-fn decode_pdf_text(bytes: &[u8]) -> String {
-    if bytes.starts_with(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = bytes[2..]
-            .chunks_exact(2)
-            .map(|c| u16::from_be_bytes([c[0], c[1]]))
-            .collect();
-        String::from_utf16_lossy(&units)
-    } else if let Ok(s) = std::str::from_utf8(bytes) {
-        s.to_string()
-    } else {
-        bytes.iter().map(|&b| b as char).collect()
-    }
-}
-
-thread_local! {
-    /// Set while parser code runs under `contain`, so the panic hook keeps quiet
-    /// and records the message instead of printing it.
-    static CONTAINED: RefCell<Option<String>> = const { RefCell::new(None) };
-}
-static HOOK: Once = Once::new();
-
-/// Runs parser code, turning a panic into an error message. Panics elsewhere
-/// in the program still print as usual.
-fn contain<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    HOOK.call_once(|| {
-        let default = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            let inside = CONTAINED.with(|c| c.borrow().is_some());
-            if inside {
-                let location = info
-                    .location()
-                    .map(|l| format!(" at {}:{}", l.file(), l.line()))
-                    .unwrap_or_default();
-                let message = format!("{}{location}", payload_text(info.payload()));
-                CONTAINED.with(|c| *c.borrow_mut() = Some(message));
-            } else {
-                default(info);
-            }
-        }));
-    });
-    CONTAINED.with(|c| *c.borrow_mut() = Some(String::new()));
-    let result = panic::catch_unwind(AssertUnwindSafe(f));
-    let message = CONTAINED
-        .with(|c| c.borrow_mut().take())
-        .unwrap_or_default();
-    result.map_err(|payload| {
-        if message.is_empty() {
-            payload_text(&*payload)
-        } else {
-            message
-        }
-    })
-}
-
-fn payload_text(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_string()
     }
 }
 
@@ -608,10 +370,10 @@ mod tests {
     fn empty_and_non_pdf_files_are_invalid() {
         let config = ExtractConfig::default();
         let e = extract_pdf(b"", &config);
-        assert_eq!(e.status, DocStatus::Invalid);
+        assert_eq!(e.read.status, DocStatus::Invalid);
         let e = extract_pdf(b"<html><body>not a pdf</body></html>", &config);
-        assert_eq!(e.status, DocStatus::Invalid);
-        assert!(e.message.contains("not a PDF"), "{}", e.message);
+        assert_eq!(e.read.status, DocStatus::Invalid);
+        assert!(e.read.message.contains("not a PDF"), "{}", e.read.message);
     }
 
     #[test]
@@ -620,17 +382,9 @@ mod tests {
         bytes.extend((0..4000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8));
         let e = extract_pdf(&bytes, &ExtractConfig::default());
         assert!(
-            matches!(e.status, DocStatus::Invalid | DocStatus::Error),
+            matches!(e.read.status, DocStatus::Invalid | DocStatus::Error),
             "{:?}",
-            e.status
+            e.read.status
         );
-    }
-
-    #[test]
-    fn contained_panic_becomes_a_message() {
-        let r: Result<(), String> = contain(|| panic!("boom in parser"));
-        assert!(r.unwrap_err().contains("boom in parser"));
-        // The hook is back to normal outside `contain`.
-        assert!(CONTAINED.with(|c| c.borrow().is_none()));
     }
 }

@@ -16,16 +16,16 @@ pub fn inspect_report(
     show_lines: bool,
 ) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "status: {}", extraction.status);
-    if !extraction.message.is_empty() {
-        let _ = writeln!(out, "message: {}", extraction.message);
+    let _ = writeln!(out, "status: {}", extraction.read.status);
+    if !extraction.read.message.is_empty() {
+        let _ = writeln!(out, "message: {}", extraction.read.message);
     }
     let _ = writeln!(
         out,
         "pages: {} ({} failed)",
-        extraction.page_count, extraction.pages_failed
+        extraction.read.pages, extraction.read.pages_failed
     );
-    if let Some(title) = &extraction.title {
+    if let Some(title) = &extraction.read.title {
         let _ = writeln!(out, "title: {title}");
     }
     let mut last_heading: Option<&str> = None;

@@ -14,8 +14,12 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use super::french::{
+    level_name, plural, polarity_name, polarity_title, theme_sentence, ThemeCounts,
+};
 use crate::classify::Codebook;
 use crate::error::{Error, Result};
+use crate::record::{Level, Polarity};
 
 /// Quotes shown per theme and polarity.
 const QUOTES_PER_POLARITY: usize = 3;
@@ -35,7 +39,7 @@ fn read_table(dir: &Path, name: &str) -> Result<(DataFrame, Vec<(String, String)
     let path = dir.join(format!("{name}.parquet"));
     let fail = |message: String| Error::ReadTable {
         path: path.clone(),
-        message,
+        source: message.into(),
     };
     let file = File::open(&path).map_err(|e| {
         fail(format!(
@@ -72,7 +76,7 @@ pub fn write_report(dir: &Path, codebook: &Codebook) -> Result<PathBuf> {
     let tables = read_tables(dir)?;
     let html = render(&tables, codebook).map_err(|e| Error::ReadTable {
         path: dir.to_path_buf(),
-        message: e.to_string(),
+        source: e.into(),
     })?;
     let path = dir.join("report.html");
     super::write_atomically(&path, |mut file| {
@@ -113,34 +117,19 @@ fn f64_col(frame: &DataFrame, name: &str) -> PolarsResult<Float64Chunked> {
     Ok(frame.column(name)?.cast(&DataType::Float64)?.f64()?.clone())
 }
 
-const LEVELS: [(&str, &str); 4] = [
-    ("approfondie", "approfondie"),
-    ("traitee", "traitée"),
-    ("evoquee", "évoquée"),
-    ("non_evoquee", "non évoquée"),
+/// Levels as the bars show them, in depth first.
+const BAR_LEVELS: [Level; 4] = [
+    Level::Approfondie,
+    Level::Traitee,
+    Level::Evoquee,
+    Level::NonEvoquee,
 ];
 
-const POLARITY_NAMES: [(&str, &str); 4] = [
-    ("reussite", "Réussites"),
-    ("difficulte", "Difficultés"),
-    ("preconisation", "Préconisations"),
-    ("neutre", "Constats descriptifs"),
-];
-
-fn polarity_name(id: &str) -> &str {
-    match id {
-        "reussite" => "réussite",
-        "difficulte" => "difficulté",
-        "preconisation" => "préconisation",
-        other => other,
-    }
-}
-
-fn plural(k: u32, word: &str) -> String {
-    if k > 1 {
-        format!("{k} {word}s")
-    } else {
-        format!("{k} {word}")
+/// The French name of a polarity id of the tables (the id itself when unknown).
+fn polarity_name_of(id: &str) -> &str {
+    match Polarity::from_id(id) {
+        Some(p) => polarity_name(p),
+        None => id,
     }
 }
 
@@ -202,23 +191,22 @@ fn render(t: &Tables, codebook: &Codebook) -> PolarsResult<String> {
     html += "<h2>Couverture des thèmes</h2>\n";
     for theme in &codebook.themes {
         let id = theme.id.as_str();
-        let [a, tr, e] = ["approfondie", "traitee", "evoquee"].map(|l| count(id, l));
-        let any = a + tr + e;
+        let counts = ThemeCounts {
+            approfondie: count(id, Level::Approfondie.id()),
+            traitee: count(id, Level::Traitee.id()),
+            evoquee: count(id, Level::Evoquee.id()),
+            total,
+        };
         let _ = write!(
             html,
-            "<section><h3>{}</h3>\n<p>{} sur {total} {} le thème (approfondie {a}, traitée {tr}, évoquée {e}){}.</p>\n",
+            "<section><h3>{}</h3>\n<p>{}.</p>\n",
             escape(&theme.name),
-            plural(any, "rapport"),
-            if any > 1 { "traitent ou évoquent" } else { "traite ou évoque" },
-            match total.saturating_sub(any) {
-                0 => String::new(),
-                1 => " ; 1 ne l'évoque pas".to_string(),
-                k => format!(" ; {k} ne l'évoquent pas"),
-            }
+            theme_sentence(counts)
         );
         if total > 0 {
             html += "<div class=\"bar\">";
-            for (level, name) in LEVELS {
+            for level in BAR_LEVELS {
+                let (name, level) = (level_name(level), level.id());
                 let n = count(id, level);
                 if n > 0 {
                     let _ = write!(
@@ -240,7 +228,7 @@ fn render(t: &Tables, codebook: &Codebook) -> PolarsResult<String> {
                     html,
                     "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td><q>{}</q> <cite>{}, p. {}</cite></td></tr>",
                     escape(c_label.get(i).unwrap_or("")),
-                    escape(polarity_name(c_polarity.get(i).unwrap_or(""))),
+                    escape(polarity_name_of(c_polarity.get(i).unwrap_or(""))),
                     c_docs.get(i).unwrap_or(0),
                     escape(c_quote.get(i).unwrap_or("")),
                     escape(c_doc.get(i).unwrap_or("")),
@@ -250,7 +238,8 @@ fn render(t: &Tables, codebook: &Codebook) -> PolarsResult<String> {
             html += "</table>\n";
         }
 
-        for (polarity, title) in POLARITY_NAMES {
+        for polarity in Polarity::ALL {
+            let (title, polarity) = (polarity_title(polarity), polarity.id());
             let mut rows: Vec<usize> = (0..t.findings.height())
                 .filter(|&i| f_theme.get(i) == Some(id) && f_polarity.get(i) == Some(polarity))
                 .collect();
@@ -325,10 +314,10 @@ fn render(t: &Tables, codebook: &Codebook) -> PolarsResult<String> {
             match row {
                 Some(i) => {
                     let level = v_level.get(i).unwrap_or("");
-                    let name = LEVELS
-                        .iter()
-                        .find(|(l, _)| *l == level)
-                        .map_or(level, |(_, n)| n);
+                    let name = match Level::from_id(level) {
+                        Some(l) => level_name(l),
+                        None => level,
+                    };
                     let _ = write!(
                         html,
                         "<td class=\"{}\" title=\"{} paragraphes : {} réussites, {} difficultés, {} préconisations\">{}</td>",

@@ -5,8 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use evalmine::config::ExtractConfig;
-use evalmine::pipeline::{process_file, InputFile};
+use evalmine::pipeline::InputFile;
 use evalmine::record::{DocStatus, Document, ParagraphKind};
 use rayon::prelude::*;
 use serde_json::Value;
@@ -63,12 +62,7 @@ fn source_header(id: &str) -> Option<String> {
 }
 
 fn process(id: &str) -> Document {
-    let path = repo_root().join(format!("corpus/{id}.pdf"));
-    let input = InputFile {
-        doc_id: id.to_string(),
-        path,
-    };
-    process_file(&input, &ExtractConfig::default(), None)
+    crate::read_document(id, &repo_root().join(format!("corpus/{id}.pdf")))
 }
 
 #[test]
@@ -83,7 +77,13 @@ fn oracle_paragraphs_come_out_exactly_on_their_page() {
         .filter(|o| o.status == "ok")
         .map(|oracle| {
             let doc = process(&oracle.id);
-            assert_eq!(doc.status, DocStatus::Ok, "{}: {}", oracle.id, doc.message);
+            assert_eq!(
+                doc.read.status,
+                DocStatus::Ok,
+                "{}: {}",
+                oracle.id,
+                doc.read.message
+            );
             let mut produced: HashMap<String, Vec<(u32, Option<String>)>> = HashMap::new();
             for p in &doc.paragraphs {
                 produced
@@ -179,13 +179,13 @@ fn the_scan_is_flagged_no_text() {
     for oracle in load_oracles().iter().filter(|o| o.status == "no_text") {
         let doc = process(&oracle.id);
         assert_eq!(
-            doc.status,
+            doc.read.status,
             DocStatus::NoText,
             "{}: {}",
             oracle.id,
-            doc.message
+            doc.read.message
         );
-        assert!(doc.pages > 0 && doc.paragraphs.is_empty());
+        assert!(doc.read.pages > 0 && doc.paragraphs.is_empty());
     }
 }
 
@@ -207,12 +207,14 @@ fn every_corpus_pdf_has_an_oracle() {
 #[test]
 fn coverage_levels_agree_with_the_designed_ones() {
     use evalmine::aggregate::{synthesise, CoverageConfig};
-    use evalmine::classify::{Classifier, ClassifyConfig};
-    let classifier = Classifier::load(&ClassifyConfig {
-        models: repo_root().join("models"),
-        ..ClassifyConfig::default()
-    })
-    .unwrap();
+    use evalmine::config::PipelineConfig;
+    use evalmine::pipeline::{Pipeline, RunOptions};
+    let mut config = PipelineConfig::default();
+    config.classify.models = repo_root().join("models");
+    config.input.dir = repo_root().join("corpus");
+    config.cache.enabled = false;
+    let pipeline = Pipeline::build(&config, RunOptions::default()).unwrap();
+    let classifier = pipeline.classifier();
     let oracles: Vec<OracleDoc> = load_oracles()
         .into_iter()
         .filter(|o| o.status == "ok")
@@ -224,7 +226,7 @@ fn coverage_levels_agree_with_the_designed_ones() {
                 doc_id: o.id.clone(),
                 path: repo_root().join(format!("corpus/{}.pdf", o.id)),
             };
-            process_file(&input, &ExtractConfig::default(), Some(&classifier))
+            pipeline.process(&input)
         })
         .collect();
     let s = synthesise(
@@ -232,6 +234,7 @@ fn coverage_levels_agree_with_the_designed_ones() {
         classifier.codebook(),
         &classifier.codes,
         &CoverageConfig::default(),
+        None,
     )
     .unwrap();
     let c = &s.coverage;

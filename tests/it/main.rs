@@ -4,15 +4,20 @@
 //! - `real_pdfs`: real French PDFs written by others (../shared/pdfs/french);
 //! - `cli`: the `evalmine` binary end to end (tables, statuses, exit codes);
 //! - `hostile`: generated hostile and broken PDFs, worker time and memory limits;
-//! - `no_panic`: text stages on arbitrary Unicode.
+//! - `no_panic`: text stages on arbitrary Unicode;
+//! - `structure`: no import cycle between the modules of src/, no file over 600 lines.
 
 mod cli;
 mod corpus;
 mod hostile;
 mod no_panic;
 mod real_pdfs;
+mod structure;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use evalmine::extract::{ExtractConfig, ReadOptions};
+use evalmine::record::Document;
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -38,4 +43,23 @@ pub fn ends_sentence(text: &str) -> bool {
         c.is_whitespace() || matches!(c, '»' | '"' | '”' | '’' | ')' | ']' | '\'')
     });
     t.ends_with(['.', '!', '?', '…', ':', ';'])
+}
+
+/// A file read, extracted and segmented as `run` would, without
+/// classification (the extraction tests need no model).
+pub fn read_document(doc_id: &str, path: &Path) -> Document {
+    let extracted = evalmine::ingest::ingest_file(
+        path,
+        &ExtractConfig::default(),
+        &ReadOptions::default(),
+        &mut |_| {},
+    );
+    Document {
+        doc_id: doc_id.to_string(),
+        path: path.to_string_lossy().into_owned(),
+        content_hash: String::new(),
+        bytes: 0,
+        read: extracted.read,
+        paragraphs: extracted.paragraphs,
+    }
 }

@@ -3,7 +3,7 @@
 
 use evalmine::analyze::{sentence_spans, Analyzer};
 use evalmine::classify::{Classifier, ClassifyConfig, Headings};
-use evalmine::extract::clean_text;
+use evalmine::text::clean_text;
 
 use crate::repo_root;
 

@@ -4,8 +4,6 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use evalmine::config::ExtractConfig;
-use evalmine::pipeline::{process_file, InputFile};
 use evalmine::record::{DocStatus, Document, ParagraphKind};
 use rayon::prelude::*;
 
@@ -24,14 +22,7 @@ fn real_documents() -> Option<Vec<Document>> {
             .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")))
             .map(|path| {
                 let doc_id = path.file_stem().unwrap().to_string_lossy().into_owned();
-                process_file(
-                    &InputFile {
-                        doc_id,
-                        path: path.clone(),
-                    },
-                    &ExtractConfig::default(),
-                    None,
-                )
+                crate::read_document(&doc_id, path)
             })
             .collect(),
     )
@@ -52,7 +43,7 @@ fn real_french_pdfs_come_out_clean() {
     let (mut breaks, mut cut_breaks) = (0usize, 0usize);
     for doc in &docs {
         // Every file gets a status; the ones with text must give paragraphs.
-        if doc.status == DocStatus::Ok && doc.paragraphs.is_empty() {
+        if doc.read.status == DocStatus::Ok && doc.paragraphs.is_empty() {
             problems.push(format!("{}: status ok but no paragraph", doc.doc_id));
         }
         for p in &doc.paragraphs {
@@ -69,7 +60,7 @@ fn real_french_pdfs_come_out_clean() {
         // A line repeated at the top or bottom of many pages (a running header
         // or footer) never comes out as a paragraph.
         let mut edge_count: HashMap<String, usize> = HashMap::new();
-        for page in 1..=doc.pages {
+        for page in 1..=doc.read.pages {
             let on_page: Vec<_> = doc.paragraphs.iter().filter(|p| p.page == page).collect();
             let edges: Vec<String> = on_page
                 .first()
@@ -83,7 +74,7 @@ fn real_french_pdfs_come_out_clean() {
         }
         for (text, n) in &edge_count {
             let words = text.split_whitespace().count();
-            if *n >= 4 && (*n as u32) * 3 >= doc.pages && (2..=15).contains(&words) {
+            if *n >= 4 && (*n as u32) * 3 >= doc.read.pages && (2..=15).contains(&words) {
                 problems.push(format!(
                     "{}: {text:?} opens or closes {n} pages (running header or footer?)",
                     doc.doc_id
@@ -123,7 +114,7 @@ fn real_french_pdfs_come_out_clean() {
         }
     }
     let statuses: HashMap<&str, usize> = docs.iter().fold(HashMap::new(), |mut m, d| {
-        *m.entry(d.status.as_str()).or_default() += 1;
+        *m.entry(d.read.status.as_str()).or_default() += 1;
         m
     });
     println!("{} real PDFs: {statuses:?}; {breaks} body paragraph pairs across page breaks, {cut_breaks} cut", docs.len());

@@ -1,0 +1,226 @@
+//! Scoring: what the classifier computes for a paragraph before the
+//! decision settings apply (theme probabilities, polarity, evidence, quotes,
+//! codes). The costly part, cached between runs.
+
+use super::analyse::{named_themes, Analysed};
+use super::features::{find_evidence, Evidence};
+use super::linear::{self, LinearModel};
+use super::{Classifier, Headings};
+use crate::record::Polarity;
+
+/// Bump when what `Scored` holds or means changes, so cached scores of an
+/// older program are not reused.
+pub(super) const SCORING_FORMAT: &str = "scored-4";
+
+/// Below this probability a theme is not expected to be assigned, so its
+/// explanation, quote and code are not prepared with the scores; a lower
+/// `theme_threshold` that assigns it gets them computed on demand.
+const PREPARE_FLOOR: f64 = 0.05;
+
+/// What the classifier computes for one paragraph before the decision
+/// settings (`theme_threshold`, `inherit_heading_theme`) apply. This is the
+/// costly part (analysis, features, model, quotes); the decision is cheap.
+/// Reruns that change only decision settings take it from the cache.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Scored {
+    /// Probability of each codebook theme.
+    pub theme_scores: Vec<f64>,
+    /// The paragraph has lexicon evidence of a theme of its own.
+    pub own_theme_evidence: bool,
+    /// The themes the paragraph's own words name (lexicon evidence).
+    pub lexicon_themes: Vec<usize>,
+    /// Terms of the field (models/domain.toml) in the paragraph; none
+    /// without that file.
+    pub domain_terms: Option<u32>,
+    /// Themes the nearest heading names or, when it names none, its section.
+    pub heading_themes: Vec<usize>,
+    /// `heading_themes` come from the section.
+    pub themes_of_section: bool,
+    pub polarity: usize,
+    pub polarity_score: f64,
+    /// "<polarity>: cues [...] model [...]", then the rules that applied.
+    pub polarity_evidence: Vec<String>,
+    /// Per codebook theme, prepared when the theme may be assigned.
+    pub per_theme: Vec<Option<ThemeMaterial>>,
+}
+
+/// The evidence, quote and code of one theme in one paragraph.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ThemeMaterial {
+    /// "lexicon [...] model [...]".
+    pub evidence: String,
+    /// Byte span of the most telling sentence in the paragraph's text.
+    pub quote: (usize, usize),
+    /// Best code of models/codes.toml and the number of its cues matched.
+    pub code: Option<(String, u32)>,
+}
+
+impl Classifier {
+    /// Everything about a paragraph that does not depend on the decision
+    /// settings.
+    pub fn score(&self, text: &str, headings: Headings) -> Scored {
+        self.score_with(text, headings, true)
+    }
+
+    pub(super) fn score_with(&self, text: &str, headings: Headings, findings: bool) -> Scored {
+        let analysed = self.extractor.analyse(text, headings.nearest);
+        let codebook = &self.extractor.codebook;
+        let scores = self.model.score(&analysed.features);
+        let theme_scores: Vec<f64> = scores
+            .themes
+            .iter()
+            .map(|&z| LinearModel::theme_probability(z))
+            .collect();
+        let mut heading_themes: Vec<usize> = analysed
+            .heading_evidence
+            .as_ref()
+            .map(|h| named_themes(h, codebook))
+            .unwrap_or_default();
+        let themes_of_section = heading_themes.is_empty() && headings.section.is_some();
+        if themes_of_section {
+            heading_themes = headings
+                .section
+                .map(|s| self.extractor.themes_named_by(s))
+                .unwrap_or_default();
+        }
+
+        let probs = linear::softmax(&scores.polarities);
+        let mut polarity = (0..probs.len())
+            .max_by(|&a, &b| probs[a].total_cmp(&probs[b]))
+            .unwrap_or(codebook.neutral());
+        let mut notes = Vec::new();
+        let cue_scores = analysed.evidence.polarity_scores(codebook);
+        let reco = Some(Polarity::Preconisation.index());
+        if analysed.question && reco.is_none_or(|r| cue_scores[r] == 0.0) {
+            polarity = codebook.neutral();
+            notes.push("an evaluation question is neutre".to_string());
+        } else if let Some(r) = reco {
+            let reco_heading = analysed
+                .heading_evidence
+                .as_ref()
+                .is_some_and(|h| h.polarity_scores(codebook)[r] > 0.0);
+            if reco_heading && analysed.verb_led {
+                polarity = r;
+                notes.push("verb-led item under a recommendations heading".to_string());
+            }
+        }
+        let mut polarity_evidence = vec![self.explain_polarity(&analysed, polarity)];
+        polarity_evidence.extend(notes);
+
+        // Scores for the tables may be cached and decided again under
+        // another threshold: prepare the themes it may plausibly assign.
+        let floor = if findings {
+            PREPARE_FLOOR.min(self.config.theme_threshold)
+        } else {
+            self.config.theme_threshold
+        };
+        let candidates: Vec<usize> = (0..theme_scores.len())
+            .filter(|&t| theme_scores[t] >= floor || heading_themes.contains(&t))
+            .collect();
+        let mut scored = Scored {
+            theme_scores,
+            own_theme_evidence: analysed.evidence.has_theme_evidence(),
+            lexicon_themes: named_themes(&analysed.evidence, codebook),
+            domain_terms: self.domain.as_ref().map(|d| {
+                let stems: Vec<&str> = analysed.stems.iter().map(String::as_str).collect();
+                d.count(&stems)
+            }),
+            themes_of_section: themes_of_section && !heading_themes.is_empty(),
+            heading_themes,
+            polarity,
+            polarity_score: probs[polarity],
+            polarity_evidence,
+            per_theme: vec![None; codebook.themes.len()],
+        };
+        self.prepare(text, &analysed, &mut scored, &candidates, findings);
+        scored
+    }
+
+    /// Fills the evidence, quote and code of the given themes (without
+    /// `findings`, the quote is the whole text and there is no code). The
+    /// text's sentences are analysed once for all of them.
+    pub(super) fn prepare(
+        &self,
+        text: &str,
+        a: &Analysed,
+        scored: &mut Scored,
+        themes: &[usize],
+        findings: bool,
+    ) {
+        if themes.is_empty() {
+            return;
+        }
+        let codebook = &self.extractor.codebook;
+        let spans = if findings {
+            crate::analyze::sentence_spans(text)
+        } else {
+            Vec::new()
+        };
+        let sentences: Vec<((usize, usize), Evidence)> = if spans.len() > 1 {
+            spans
+                .iter()
+                .map(|&(s, e)| {
+                    let tokens = self.extractor.analyzer.tokens(&text[s..e]);
+                    let evidence =
+                        find_evidence(&tokens, &self.extractor.lexicon, &self.extractor.cues);
+                    ((s, e), evidence)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let sentence_polarity: Vec<f64> = sentences
+            .iter()
+            .map(|(_, e)| e.polarity_scores(codebook)[scored.polarity])
+            .collect();
+        let stems: Vec<&str> = a.stems.iter().map(String::as_str).collect();
+        for &t in themes {
+            let quote = best_sentence(text, &sentences, &sentence_polarity, t);
+            let terms: Vec<String> = a.evidence.theme_terms[t]
+                .iter()
+                .map(|(term, w)| format!("{term} {w}"))
+                .collect();
+            let model: Vec<String> = self
+                .model
+                .top_contributions(&a.features, t, 3)
+                .into_iter()
+                .map(|(f, c)| format!("{f} +{c:.2}"))
+                .collect();
+            scored.per_theme[t] = Some(ThemeMaterial {
+                evidence: format!(
+                    "lexicon [{}] model [{}]",
+                    terms.join(", "),
+                    model.join(", ")
+                ),
+                quote,
+                code: findings
+                    .then(|| self.codes.best_with_hits(t, scored.polarity, &stems))
+                    .flatten()
+                    .map(|(c, hits)| (c.id.clone(), hits as u32)),
+            });
+        }
+    }
+}
+
+/// The sentence carrying the most evidence for the theme and the
+/// paragraph's polarity (the first one when none stands out), as a byte
+/// span of `text`, trimmed; the whole text when it has one sentence.
+fn best_sentence(
+    text: &str,
+    sentences: &[((usize, usize), Evidence)],
+    sentence_polarity: &[f64],
+    theme: usize,
+) -> (usize, usize) {
+    let Some(first) = sentences.first() else {
+        let start = text.len() - text.trim_start().len();
+        return (start, start + text.trim().len());
+    };
+    let mut best = (f64::NEG_INFINITY, first.0);
+    for ((span, evidence), polarity) in sentences.iter().zip(sentence_polarity) {
+        let score = evidence.theme_score(theme) + polarity;
+        if score > best.0 {
+            best = (score, *span);
+        }
+    }
+    best.1
+}

@@ -1,0 +1,219 @@
+//! Tests of the classifier with the shipped models.
+
+use std::path::Path;
+
+use super::*;
+
+fn models() -> ModelFiles {
+    ModelFiles::in_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models"))
+}
+
+/// The classifier of models/ with the default settings.
+fn shipped_classifier() -> Classifier {
+    Classifier::load(&ClassifyConfig {
+        models: Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
+        ..ClassifyConfig::default()
+    })
+    .unwrap()
+}
+
+fn cue_scores(extractor: &FeatureExtractor, text: &str) -> Vec<f64> {
+    extractor
+        .analyse(text, None)
+        .evidence
+        .polarity_scores(&extractor.codebook)
+}
+
+#[test]
+fn negation_flips_cues() {
+    let x = FeatureExtractor::load(&models()).unwrap();
+    let (success, difficulty) = (
+        x.codebook.polarity_index("reussite").unwrap(),
+        x.codebook.polarity_index("difficulte").unwrap(),
+    );
+    let plain = cue_scores(&x, "Le dispositif a permis de toucher les jeunes.");
+    assert!(plain[success] > plain[difficulty], "{plain:?}");
+    let negated = cue_scores(&x, "Le dispositif n'a pas permis de toucher les jeunes.");
+    assert!(negated[difficulty] > negated[success], "{negated:?}");
+    let without = cue_scores(
+        &x,
+        "La programmation s'est déroulée sans difficulté majeure.",
+    );
+    assert!(without[success] > without[difficulty], "{without:?}");
+}
+
+#[test]
+fn cue_phrases_keep_their_small_words() {
+    let x = FeatureExtractor::load(&models()).unwrap();
+    let reco = x.codebook.polarity_index("preconisation").unwrap();
+    assert!(cue_scores(&x, "Il est proposé de créer un comité.")[reco] > 0.0);
+    assert_eq!(
+        cue_scores(&x, "Les horaires proposés ne conviennent pas.")[reco],
+        0.0
+    );
+}
+
+#[test]
+fn false_friends_do_not_count() {
+    let x = FeatureExtractor::load(&models()).unwrap();
+    let dc = x.codebook.theme_index("droit_commun").unwrap();
+    assert!(
+        x.analyse("La mobilisation du droit commun reste faible.", None)
+            .evidence
+            .theme_score(dc)
+            > 0.0
+    );
+    assert_eq!(
+        x.analyse("Le bailleur applique le droit commun du bail.", None)
+            .evidence
+            .theme_score(dc),
+        0.0
+    );
+    let emploi = x.codebook.theme_index("emploi").unwrap();
+    assert_eq!(
+        x.analyse("L'association emploie trois médiatrices.", None)
+            .evidence
+            .theme_score(emploi),
+        0.0
+    );
+}
+
+#[test]
+fn findings_get_the_code_their_cues_match() {
+    let classifier = shipped_classifier();
+    let cb = classifier.codebook();
+    let (cc, difficulty) = (
+        cb.theme_index("conseils_citoyens").unwrap(),
+        cb.polarity_index("difficulte").unwrap(),
+    );
+    let stems_of = |text: &str| {
+        let tokens = classifier.extractor.analyzer.tokens(text);
+        tokens
+            .iter()
+            .filter(|t| t.is_content())
+            .map(|t| t.stem.clone())
+            .collect::<Vec<_>>()
+    };
+    let stems = stems_of("Les réunions ont cessé pendant la crise sanitaire et le confinement.");
+    let refs: Vec<&str> = stems.iter().map(String::as_str).collect();
+    assert_eq!(
+        classifier
+            .codes
+            .best(cc, difficulty, &refs)
+            .map(|c| c.id.as_str()),
+        Some("cc_arret_covid")
+    );
+    let stems = stems_of("Le budget a été voté.");
+    let refs: Vec<&str> = stems.iter().map(String::as_str).collect();
+    assert!(
+        classifier.codes.best(cc, difficulty, &refs).is_none(),
+        "no cue, no code"
+    );
+}
+
+#[test]
+fn a_paragraph_without_theme_words_takes_its_heading_theme() {
+    let classifier = shipped_classifier();
+    let text = "Les difficultés tiennent d'abord au renouvellement des membres, dont la moitié est partie en 2020.";
+    let labels = classifier.classify(text, Headings::nearest(Some("4. Le conseil citoyen")));
+    let cc = classifier
+        .codebook()
+        .theme_index("conseils_citoyens")
+        .unwrap();
+    assert!(
+        labels.themes.contains(&cc),
+        "{:?} {}",
+        labels.themes,
+        labels.evidence
+    );
+    assert_eq!(
+        classifier.codebook().polarities[labels.polarity],
+        "difficulte",
+        "{}",
+        labels.evidence
+    );
+    let question = classifier.classify(
+        "Dans quelle mesure le conseil citoyen a-t-il pesé sur les décisions ?",
+        Headings::default(),
+    );
+    assert_eq!(
+        classifier.codebook().polarities[question.polarity],
+        "neutre"
+    );
+}
+
+#[test]
+fn a_theme_no_lexicon_word_names_needs_the_higher_threshold() {
+    let mut classifier = shipped_classifier();
+    // Find a paragraph whose theme rests on the model alone.
+    let text = "Les réunions mensuelles rassemblent une dizaine de personnes.";
+    let scored = classifier.score(text, Headings::default());
+    let cc = classifier
+        .codebook()
+        .theme_index("conseils_citoyens")
+        .unwrap();
+    assert!(!scored.lexicon_themes.contains(&cc));
+    let p = scored.theme_scores[cc];
+    assert!(p > 0.05 && p < 0.95, "{p}");
+    classifier.config.theme_threshold = p / 2.0;
+    classifier.config.unnamed_theme_threshold = p / 2.0;
+    assert!(classifier
+        .classify(text, Headings::default())
+        .themes
+        .contains(&cc));
+    classifier.config.unnamed_theme_threshold = (p + 1.0) / 2.0;
+    assert!(!classifier
+        .classify(text, Headings::default())
+        .themes
+        .contains(&cc));
+}
+
+#[test]
+fn the_field_s_words_are_counted_and_none_is_a_lone_common_word() {
+    let classifier = shipped_classifier();
+    let domain = classifier.domain.as_ref().expect("models/domain.toml");
+    let scored = classifier.score(
+        "Le contrat de ville couvre trois quartiers prioritaires (QPV) et un quartier de la gare.",
+        Headings::default(),
+    );
+    assert_eq!(scored.domain_terms, Some(3));
+    // A term of several words whose stop words leave one stem ("quartiers
+    // d'été" -> "quarti") would count every "quartier".
+    for i in 0..domain.terms.len() {
+        let term = domain.terms.get(i);
+        if term.text.split_whitespace().count() > 1 {
+            assert!(
+                term.stems.len() > 1,
+                "`{}` analyses to {:?}",
+                term.text,
+                term.stems
+            );
+        }
+    }
+}
+
+#[test]
+fn under_a_sub_heading_without_theme_the_section_gives_it() {
+    let classifier = shipped_classifier();
+    let text = "Depuis 2019, la moitié des places reste vacante faute de volontaires.";
+    let cc = classifier
+        .codebook()
+        .theme_index("conseils_citoyens")
+        .unwrap();
+    let alone = classifier.classify(text, Headings::nearest(Some("4.2 Les difficultés")));
+    assert!(!alone.themes.contains(&cc), "{}", alone.evidence);
+    let headings = Headings {
+        nearest: Some("4.2 Les difficultés"),
+        section: Some("4. Le conseil citoyen"),
+    };
+    let labels = classifier.classify(text, headings);
+    assert!(labels.themes.contains(&cc), "{}", labels.evidence);
+    assert!(labels.evidence.contains("themes from the section heading"));
+    // A sub-heading that names a theme wins over its section.
+    let own = Headings {
+        nearest: Some("4.2 L'emploi des membres"),
+        section: Some("4. Le conseil citoyen"),
+    };
+    let labels = classifier.classify("Trois d'entre eux ont retrouvé un travail.", own);
+    assert!(!labels.evidence.contains("section"), "{}", labels.evidence);
+}

@@ -1,0 +1,91 @@
+//! Training the linear model on labelled files, and evaluating a
+//! classifier against gold labels.
+
+use std::path::PathBuf;
+
+use sha2::{Digest, Sha256};
+
+use super::analyse::FeatureExtractor;
+use super::linear::{Example, LinearModel, TrainSettings};
+use super::models::ModelFiles;
+use super::{labels, metrics, Classifier};
+use crate::error::{Error, Result};
+use crate::hash::hex;
+
+/// Fits the linear model on labelled CSV files (in the given order, with
+/// the fixed seed of `settings`): the same files give the same model.
+pub fn train(
+    files: &ModelFiles,
+    label_paths: &[PathBuf],
+    settings: TrainSettings,
+) -> Result<LinearModel> {
+    let extractor = FeatureExtractor::load(files)?;
+    let codebook = &extractor.codebook;
+    let mut hasher = Sha256::new();
+    let mut examples = Vec::new();
+    for path in label_paths {
+        let bytes = std::fs::read(path).map_err(|source| Error::ReadFile {
+            path: path.clone(),
+            source,
+        })?;
+        hasher.update(&bytes);
+        for row in labels::read(path, codebook, true)? {
+            let (themes, polarity) = row.gold.expect("labels are required");
+            let features = extractor
+                .analyse(&row.text, row.context.as_deref())
+                .features;
+            examples.push(Example {
+                features,
+                themes,
+                polarity,
+            });
+        }
+    }
+    if examples.is_empty() {
+        return Err(Error::LabelFile {
+            path: label_paths.first().cloned().unwrap_or_default(),
+            message: "no labelled paragraph".into(),
+        });
+    }
+    let mut model = LinearModel::train(
+        &examples,
+        codebook.themes.iter().map(|t| t.id.clone()).collect(),
+        codebook.polarities.clone(),
+        settings,
+    );
+    model.trained_on = label_paths
+        .iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    model.data_hash = hex(hasher.finalize());
+    model.features_hash = files.features_hash()?;
+    Ok(model)
+}
+
+/// Classifies labelled rows and compares with their gold labels.
+pub fn evaluate_rows(classifier: &Classifier, rows: &[labels::Row]) -> metrics::Report {
+    use rayon::prelude::*;
+    let predicted: Vec<(Vec<bool>, usize)> = rows
+        .par_iter()
+        .map(|row| {
+            let labels = classifier.classify(&row.text, row.headings());
+            let mut flags = vec![false; classifier.codebook().themes.len()];
+            for t in labels.themes {
+                flags[t] = true;
+            }
+            (flags, labels.polarity)
+        })
+        .collect();
+    let gold: Vec<(Vec<bool>, usize)> = rows.iter().filter_map(|r| r.gold.clone()).collect();
+    let codebook = classifier.codebook();
+    metrics::evaluate(
+        &codebook
+            .themes
+            .iter()
+            .map(|t| t.id.clone())
+            .collect::<Vec<_>>(),
+        &codebook.polarities,
+        &gold,
+        &predicted,
+    )
+}

@@ -1,0 +1,202 @@
+//! The summary printed at the end of `run`, in French, as an analyst
+//! would write it: "6 rapports sur 8 traitent ou évoquent l'égalité
+//! femmes-hommes (approfondie 3, traitée 2, évoquée 1)", the most frequent
+//! findings, the documents to check, and one line per group with `--by`.
+
+use polars::prelude::*;
+
+use super::french::{plural, theme_sentence, ThemeCounts};
+use crate::aggregate::Synthesis;
+use crate::classify::Codebook;
+use crate::error::{Error, Result};
+use crate::record::{Document, Level};
+
+/// The whole summary: the synthesis per theme, the off-topic warning, the
+/// lines per group.
+pub fn summary_fr(
+    synthesis: &Synthesis,
+    docs: &[Document],
+    codebook: &Codebook,
+    on_topic_min_terms: u32,
+) -> Result<String> {
+    let fail = |source| Error::Aggregate { source };
+    let mut out = synthesis_fr(synthesis, codebook).map_err(fail)?;
+    out += &off_topic_fr(docs, on_topic_min_terms);
+    if let Some((column, by)) = &synthesis.by {
+        out += &summary_by_fr(by, column, codebook).map_err(fail)?;
+    }
+    Ok(out)
+}
+
+/// A warning line naming the readable documents that hardly use the
+/// field's vocabulary (empty when there is none).
+pub fn off_topic_fr(docs: &[Document], min_terms: u32) -> String {
+    let off: Vec<&str> = docs
+        .iter()
+        .filter(|d| d.on_topic(min_terms) == Some(false))
+        .map(|d| d.doc_id.as_str())
+        .collect();
+    if off.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<&str> = off.iter().take(10).copied().collect();
+    let more = if off.len() > shown.len() {
+        format!(" et {} autres", off.len() - shown.len())
+    } else {
+        String::new()
+    };
+    let who = if off.len() == 1 {
+        "1 document lisible n'emploie".to_string()
+    } else {
+        format!("{} documents lisibles n'emploient", off.len())
+    };
+    format!(
+        "Attention : {who} presque pas le vocabulaire de la politique de la ville (moins de {min_terms} termes, documents.on_topic = false) ; comptés dans la synthèse, à vérifier : {}{more}.\n",
+        shown.join(", ")
+    )
+}
+
+/// The synthesis per theme and the most frequent codes.
+pub fn synthesis_fr(s: &Synthesis, codebook: &Codebook) -> PolarsResult<String> {
+    let theme = s.synthesis.column("theme")?.str()?.clone();
+    let level = s.synthesis.column("level")?.str()?.clone();
+    let n = s.synthesis.column("n_documents")?.u32()?.clone();
+    let count = |t: &str, l: Level| -> u32 {
+        (0..s.synthesis.height())
+            .find(|&i| theme.get(i) == Some(t) && level.get(i) == Some(l.id()))
+            .and_then(|i| n.get(i))
+            .unwrap_or(0)
+    };
+    let total = s.n_reports;
+    if total == 0 {
+        return Ok("Aucun rapport lisible : pas de synthèse.\n".to_string());
+    }
+    let mut out = format!(
+        "Synthèse sur {} lisible{} :\n",
+        plural(total, "rapport"),
+        if total > 1 { "s" } else { "" }
+    );
+    for t in &codebook.themes {
+        let counts = ThemeCounts {
+            approfondie: count(&t.id, Level::Approfondie),
+            traitee: count(&t.id, Level::Traitee),
+            evoquee: count(&t.id, Level::Evoquee),
+            total,
+        };
+        out += &format!("- {} : {}.\n", t.name, theme_sentence(counts));
+    }
+    let code = s.codes.column("label")?.str()?.clone();
+    let docs = s.codes.column("n_documents")?.u32()?.clone();
+    if s.codes.height() > 0 {
+        out += "Constats les plus fréquents :\n";
+        for i in 0..s.codes.height().min(10) {
+            let k = docs.get(i).unwrap_or(0);
+            out += &format!(
+                "- {} : {}\n",
+                code.get(i).unwrap_or(""),
+                plural(k, "rapport")
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// One line per group: how many of its reports treat or mention each theme.
+fn summary_by_fr(by: &DataFrame, column: &str, codebook: &Codebook) -> PolarsResult<String> {
+    let (group, theme, level) = (
+        by.column(column)?.str()?.clone(),
+        by.column("theme")?.str()?.clone(),
+        by.column("level")?.str()?.clone(),
+    );
+    let (n, total) = (
+        by.column("n_documents")?.u32()?.clone(),
+        by.column("n_total")?.u32()?.clone(),
+    );
+    let mut groups: Vec<&str> = group.iter().flatten().collect();
+    groups.dedup();
+    let mut out = format!("Par {column} :\n");
+    for g in groups {
+        let rows: Vec<usize> = (0..by.height())
+            .filter(|&i| group.get(i) == Some(g))
+            .collect();
+        let total_g = rows.first().and_then(|&i| total.get(i)).unwrap_or(0);
+        let parts: Vec<String> = codebook
+            .themes
+            .iter()
+            .map(|t| {
+                let mentioned: u32 = rows
+                    .iter()
+                    .filter(|&&i| {
+                        theme.get(i) == Some(t.id.as_str())
+                            && level.get(i) != Some(Level::NonEvoquee.id())
+                    })
+                    .filter_map(|&i| n.get(i))
+                    .sum();
+                format!("{} {mentioned}/{total_g}", t.name)
+            })
+            .collect();
+        out += &format!(
+            "- {g} ({total_g} rapport{}) : {}\n",
+            if total_g > 1 { "s" } else { "" },
+            parts.join(", ")
+        );
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::tests::{codebook, doc, para};
+    use crate::aggregate::{synthesise, CoverageConfig};
+    use crate::classify::Codes;
+    use crate::record::DocStatus;
+
+    #[test]
+    fn the_summary_says_how_many_reports_treat_each_theme() {
+        let mut unreadable = doc("scan", vec![]);
+        unreadable.read.status = DocStatus::NoText;
+        let docs = vec![
+            doc("a", vec![para("emploi", "neutre", false)]),
+            doc("b", vec![para("emploi", "difficulte", true)]),
+            unreadable,
+        ];
+        let s = synthesise(
+            &docs,
+            &codebook(),
+            &Codes::default(),
+            &CoverageConfig::default(),
+            None,
+        )
+        .unwrap();
+        let text = synthesis_fr(&s, &codebook()).unwrap();
+        assert!(text.contains("Emploi, insertion, développement économique : 2 rapports sur 2 traitent ou évoquent le thème (approfondie 0, traitée 1, évoquée 1)"), "{text}");
+        assert!(text.contains("Mobilisation du droit commun : 0 rapport sur 2 traite ou évoque le thème (approfondie 0, traitée 0, évoquée 0) ; 2 ne l'évoquent pas."), "{text}");
+    }
+
+    #[test]
+    fn documents_that_hardly_use_the_field_s_words_are_named() {
+        // Each test paragraph holds one term of the field.
+        let report = doc(
+            "rapport",
+            (0..6).map(|_| para("emploi", "neutre", false)).collect(),
+        );
+        let guide = doc("guide", vec![para("", "neutre", false)]);
+        let mut unread = doc("scan", vec![]);
+        unread.read.status = DocStatus::NoText;
+        assert_eq!(report.on_topic(5), Some(true));
+        assert_eq!(guide.on_topic(5), Some(false));
+        assert_eq!(unread.on_topic(5), None, "unknown when not read");
+        let docs = [report, guide, unread];
+        let line = off_topic_fr(&docs, 5);
+        assert!(
+            line.contains("1 document lisible n'emploie") && line.contains(": guide."),
+            "{line}"
+        );
+        assert_eq!(
+            off_topic_fr(&docs, 1),
+            "",
+            "no warning when all are on topic"
+        );
+    }
+}

@@ -1,0 +1,301 @@
+//! Assembly: lines with their roles -> paragraphs, with the headings in
+//! force (nearest and section) and paragraphs continued over column and
+//! page breaks.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::join::{join_line, Vocabulary};
+use super::roles::Role;
+use super::typography::Typography;
+use crate::record::{Line, Paragraph, ParagraphKind};
+use crate::text::{ends_sentence, starts_item, strip_bullet, strip_soft_hyphens};
+
+/// Builds paragraphs from lines and roles in reading order.
+pub(super) struct Assembler<'a> {
+    typo: &'a Typography,
+    vocabulary: &'a Vocabulary,
+    paragraphs: Vec<Paragraph>,
+    /// The headings in force, outermost first (a chapter, then its
+    /// sub-heading): a new heading closes those it does not sit under.
+    headings: Vec<OpenHeading>,
+    /// The paragraph still open for more lines, and its last line.
+    open: Option<(usize, &'a Line)>,
+    /// Left edge of the open paragraph's first line.
+    open_x0: f64,
+    open_lines: usize,
+    last_heading_line: Option<&'a Line>,
+    last_footnote: Option<(usize, &'a Line)>,
+    /// The open table row: paragraph index, table row, baseline row of its last line.
+    last_table: Option<(usize, usize, usize)>,
+}
+
+impl<'a> Assembler<'a> {
+    pub fn new(typo: &'a Typography, vocabulary: &'a Vocabulary) -> Self {
+        Assembler {
+            typo,
+            vocabulary,
+            paragraphs: Vec::new(),
+            headings: Vec::new(),
+            open: None,
+            open_x0: 0.0,
+            open_lines: 0,
+            last_heading_line: None,
+            last_footnote: None,
+            last_table: None,
+        }
+    }
+
+    pub fn run(mut self, lines: &[&'a Line], roles: &[Role]) -> Vec<Paragraph> {
+        for (line, role) in lines.iter().zip(roles) {
+            match role {
+                Role::Heading => self.heading_line(line),
+                Role::Footnote => self.footnote_line(line),
+                Role::TableRow(row) => self.table_line(line, *row),
+                Role::Text => self.text_line(line),
+            }
+        }
+        for p in &mut self.paragraphs {
+            p.text = strip_soft_hyphens(&p.text);
+        }
+        self.paragraphs
+    }
+
+    fn heading_line(&mut self, line: &'a Line) {
+        self.open = None;
+        self.last_table = None;
+        // A heading wrapped over two lines is one heading.
+        let continues = self.last_heading_line.is_some_and(|h| {
+            h.page == line.page
+                && (h.size - line.size).abs() < 0.05 * h.size
+                && line.y > h.y
+                && line.y - h.y < 1.6 * h.size
+        });
+        match (self.headings.last_mut(), continues) {
+            (Some(h), true) => join_line(&mut h.text, &line.text, self.vocabulary),
+            _ => {
+                let heading = OpenHeading::new(line);
+                while self.headings.last().is_some_and(|h| !h.outranks(&heading)) {
+                    self.headings.pop();
+                }
+                self.headings.push(heading);
+            }
+        }
+        self.last_heading_line = Some(line);
+    }
+
+    fn footnote_line(&mut self, line: &'a Line) {
+        let continues = self.last_footnote.is_some_and(|(_, prev)| {
+            prev.page == line.page
+                && !line.starts_with_marker
+                && !starts_with_note_number(&line.text)
+                && line.y - prev.y < 1.6 * line.size
+        });
+        match (self.last_footnote, continues) {
+            (Some((index, _)), true) => join_line(
+                &mut self.paragraphs[index].text,
+                &line.text,
+                self.vocabulary,
+            ),
+            _ => {
+                self.paragraphs.push(Paragraph {
+                    page: line.page,
+                    heading: self.heading(),
+                    section: self.section(),
+                    kind: ParagraphKind::Footnote,
+                    text: line.text.clone(),
+                    labels: None,
+                });
+                self.last_footnote = Some((self.paragraphs.len() - 1, line));
+                return;
+            }
+        }
+        if let Some((index, _)) = self.last_footnote {
+            self.last_footnote = Some((index, line));
+        }
+    }
+
+    fn table_line(&mut self, line: &'a Line, row: usize) {
+        self.open = None;
+        self.last_heading_line = None;
+        match self.last_table {
+            // Another cell on the same baseline row.
+            Some((index, r, line_row)) if r == row && line_row == line.row => {
+                self.paragraphs[index].text.push_str(" | ");
+                self.paragraphs[index].text.push_str(&line.text);
+            }
+            // A wrapped cell line below the row it belongs to.
+            Some((index, r, _)) if r == row => {
+                join_line(
+                    &mut self.paragraphs[index].text,
+                    &line.text,
+                    self.vocabulary,
+                );
+                self.last_table = Some((index, r, line.row));
+            }
+            _ => {
+                self.paragraphs.push(Paragraph {
+                    page: line.page,
+                    heading: self.heading(),
+                    section: self.section(),
+                    kind: ParagraphKind::TableRow,
+                    text: line.text.clone(),
+                    labels: None,
+                });
+                self.last_table = Some((self.paragraphs.len() - 1, row, line.row));
+            }
+        }
+    }
+
+    fn text_line(&mut self, line: &'a Line) {
+        self.last_heading_line = None;
+        self.last_table = None;
+        let item = starts_item(&line.text);
+        if !item {
+            if let Some((index, prev)) = self.open {
+                if self.continues(prev, line, self.paragraphs[index].kind) {
+                    join_line(
+                        &mut self.paragraphs[index].text,
+                        &line.text,
+                        self.vocabulary,
+                    );
+                    self.open = Some((index, line));
+                    self.open_lines += 1;
+                    return;
+                }
+            }
+        }
+        let (kind, text) = if item {
+            (ParagraphKind::ListItem, strip_bullet(&line.text))
+        } else {
+            (ParagraphKind::Body, line.text.as_str())
+        };
+        self.paragraphs.push(Paragraph {
+            page: line.page,
+            heading: self.heading(),
+            section: self.section(),
+            kind,
+            text: text.to_string(),
+            labels: None,
+        });
+        self.open = Some((self.paragraphs.len() - 1, line));
+        self.open_x0 = line.x0;
+        self.open_lines = 1;
+    }
+
+    /// The nearest heading above.
+    fn heading(&self) -> Option<String> {
+        self.headings.last().map(|h| h.text.clone())
+    }
+
+    /// The heading the nearest heading sits under.
+    fn section(&self) -> Option<String> {
+        let n = self.headings.len();
+        (n >= 2).then(|| self.headings[n - 2].text.clone())
+    }
+
+    /// Whether `line` continues the open paragraph whose last line is `prev`.
+    fn continues(&self, prev: &Line, line: &Line, kind: ParagraphKind) -> bool {
+        if (line.size - prev.size).abs() > 0.15 * prev.size {
+            return false;
+        }
+        let same_flow = line.page == prev.page && line.column == prev.column && line.y > prev.y;
+        if !same_flow {
+            // Column or page break: the paragraph goes on when its last line
+            // is open (no final punctuation, or a hyphen) or fills the column.
+            return !ends_sentence(&prev.text) || self.typo.is_full(prev);
+        }
+        let step = line.y - prev.y;
+        let usual = self.typo.line_step * line.size / self.typo.body_size;
+        if step > 1.4 * usual {
+            return false;
+        }
+        let indent = line.x0 - prev.x0;
+        match kind {
+            // A first-line indent starts a new paragraph.
+            ParagraphKind::Body
+                if indent > 0.8 * line.size
+                    && self.open_lines >= 1
+                    && self.typo.is_full(prev)
+                    && ends_sentence(&prev.text) =>
+            {
+                return false
+            }
+            ParagraphKind::Body if indent > 0.8 * line.size && self.open_lines >= 2 => {
+                return false
+            }
+            // Left of the item's marker: the list is over.
+            ParagraphKind::ListItem if line.x0 < self.open_x0 - 0.5 * line.size => return false,
+            // Most items hang their text right of the marker; a line back at
+            // the marker's margin continues the item only when it visibly
+            // continues its sentence (a slide's comment under a bullet does not).
+            ParagraphKind::ListItem if line.x0 < self.open_x0 + 0.5 * line.size => {
+                let continues_sentence = line.text.chars().next().is_some_and(char::is_lowercase)
+                    || prev.text.ends_with('-');
+                return continues_sentence
+                    && (!ends_sentence(&prev.text) || self.typo.is_full(prev));
+            }
+            _ => {}
+        }
+        // A short line that ends a sentence ends its paragraph.
+        !ends_sentence(&prev.text) || self.typo.is_full(prev)
+    }
+}
+
+/// A heading in force, with what tells its rank.
+struct OpenHeading {
+    text: String,
+    size: f64,
+    bold: bool,
+    /// Depth of its number: "2." 1, "2.3" 2, "2.3.1" 3; "Partie 2" or
+    /// "IV." 0 (parts hold numbered chapters); none when unnumbered or
+    /// lettered ("A.", whose rank varies between reports).
+    depth: Option<usize>,
+}
+
+static PART_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([IVX]{1,5}[.)]|(Partie|Chapitre|Titre)\x20+[0-9IVX]{1,4})\x20").expect("valid")
+});
+static DECIMAL_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9]{1,2}((\.[0-9]{1,2}){0,3})[.)]?\x20").expect("valid"));
+
+impl OpenHeading {
+    fn new(line: &Line) -> OpenHeading {
+        let text = line.text.trim_start();
+        let depth = if PART_NUMBER.is_match(text) {
+            Some(0)
+        } else {
+            DECIMAL_NUMBER
+                .captures(text)
+                .map(|c| 1 + c[1].matches('.').count())
+        };
+        OpenHeading {
+            text: line.text.clone(),
+            size: line.size,
+            bold: line.bold,
+            depth,
+        }
+    }
+
+    /// Whether `other` sits under this heading: by their numbers when both
+    /// are numbered. An unnumbered heading never holds a numbered one (a
+    /// large chart title or a bold label is not a chapter); otherwise a
+    /// bigger font, or bold over plain at one size, ranks higher.
+    fn outranks(&self, other: &OpenHeading) -> bool {
+        match (self.depth, other.depth) {
+            (Some(a), Some(b)) => return a < b,
+            (None, Some(_)) => return false,
+            _ => {}
+        }
+        if self.size > 1.04 * other.size {
+            return true;
+        }
+        (self.size - other.size).abs() <= 0.04 * other.size && self.bold && !other.bold
+    }
+}
+
+fn starts_with_note_number(text: &str) -> bool {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    (1..=3).contains(&digits) && text[digits..].starts_with([' ', '.', ')'])
+}
