@@ -6,13 +6,13 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::aggregate::CoverageConfig;
 use crate::cache::CacheConfig;
 use crate::classify::ClassifyConfig;
 use crate::error::{BadValue, Error, Result};
 use crate::extract::ExtractConfig;
+use crate::hash::{sha256_hex, short};
 use crate::output::OutputConfig;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -88,9 +88,7 @@ impl PipelineConfig {
     /// A short hash of the effective configuration, written into every table
     /// so a table says how it was made.
     pub fn hash(&self) -> String {
-        let text = toml::to_string(self).unwrap_or_default();
-        let digest = Sha256::digest(text.as_bytes());
-        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+        short(&sha256_hex(toml::to_string(self).unwrap_or_default()))
     }
 }
 

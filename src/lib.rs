@@ -21,12 +21,12 @@
 
 pub mod aggregate;
 pub mod analyze;
-pub mod cache;
+mod cache;
 pub mod classify;
 pub mod config;
 pub mod error;
 pub mod extract;
-pub mod hash;
+mod hash;
 pub mod ingest;
 pub mod isolate;
 pub mod metadata;

@@ -50,7 +50,8 @@ impl Token {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AnalysisData {
-    version: String,
+    #[serde(rename = "version")]
+    _version: String,
     elisions: Vec<String>,
     stop_words: Vec<String>,
     stem_overrides: HashMap<String, String>,
@@ -65,7 +66,6 @@ pub struct Analyzer {
     elisions: rustc_hash::FxHashSet<String>,
     stop_words: rustc_hash::FxHashSet<String>,
     stem_overrides: rustc_hash::FxHashMap<String, String>,
-    version: String,
 }
 
 thread_local! {
@@ -115,12 +115,7 @@ impl Analyzer {
                 .into_iter()
                 .map(|(k, v)| (k.to_lowercase(), v))
                 .collect(),
-            version: data.version,
         })
-    }
-
-    pub fn version(&self) -> &str {
-        &self.version
     }
 
     /// Stem of one lowercase word, overrides first.

@@ -146,7 +146,8 @@ impl ExpressionSet {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LexiconFile {
-    version: String,
+    #[serde(rename = "version")]
+    _version: String,
     themes: HashMap<String, ThemeLexiconFile>,
 }
 
@@ -161,7 +162,6 @@ struct ThemeLexiconFile {
 /// Weighted expressions per theme, and the false friends that cancel them.
 #[derive(Debug)]
 pub struct Lexicon {
-    pub version: String,
     /// Per codebook theme, in codebook order.
     pub terms: Vec<ExpressionSet>,
     pub counters: Vec<ExpressionSet>,
@@ -194,11 +194,7 @@ impl Lexicon {
                 content,
             ));
         }
-        Ok(Lexicon {
-            version: file.version,
-            terms,
-            counters,
-        })
+        Ok(Lexicon { terms, counters })
     }
 
     /// Per theme: the weighted term matches not inside a false friend, as
@@ -227,7 +223,8 @@ impl Lexicon {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CuesFile {
-    version: String,
+    #[serde(rename = "version")]
+    _version: String,
     negators: Vec<String>,
     negation_window: usize,
     polarity: HashMap<String, PolarityCuesFile>,
@@ -244,7 +241,6 @@ pub type Negators = rustc_hash::FxHashSet<String>;
 /// Polarity cues with negation scope.
 #[derive(Debug)]
 pub struct Cues {
-    pub version: String,
     /// Lowercased negation words (a set: every word of every paragraph is
     /// looked up in it).
     pub negators: Negators,
@@ -290,7 +286,6 @@ impl Cues {
             })
             .collect();
         Ok(Cues {
-            version: file.version,
             negators,
             window: file.negation_window,
             cues,
@@ -354,7 +349,8 @@ pub fn phrase_stems_of(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CodesFile {
-    version: String,
+    #[serde(rename = "version")]
+    _version: String,
     codes: Vec<CodeFile>,
 }
 
@@ -382,14 +378,14 @@ pub struct Code {
 /// uses it is probably not a report on a contrat de ville.
 #[derive(Debug, Default)]
 pub struct Domain {
-    pub version: String,
     pub terms: ExpressionSet,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DomainFile {
-    version: String,
+    #[serde(rename = "version")]
+    _version: String,
     terms: Vec<String>,
 }
 
@@ -406,7 +402,6 @@ impl Domain {
             .map(|t| (t, 1.0))
             .collect();
         Ok(Domain {
-            version: file.version,
             terms: ExpressionSet::build(terms, |text| content_stems(analyzer, text)),
         })
     }
@@ -420,7 +415,6 @@ impl Domain {
 /// The codes of models/codes.toml.
 #[derive(Debug, Default)]
 pub struct Codes {
-    pub version: String,
     pub codes: Vec<Code>,
 }
 
@@ -456,19 +450,12 @@ impl Codes {
                 cues,
             });
         }
-        Ok(Codes {
-            version: file.version,
-            codes,
-        })
+        Ok(Codes { codes })
     }
 
     /// The code of this theme and polarity whose cues the stems match most
-    /// often (the first listed on a tie), if any matches.
-    pub fn best(&self, theme: usize, polarity: usize, stems: &[&str]) -> Option<&Code> {
-        self.best_with_hits(theme, polarity, stems).map(|(c, _)| c)
-    }
-
-    /// As `best`, with the number of cue matches.
+    /// often (the first listed on a tie), if any matches, with the number
+    /// of cue matches.
     pub fn best_with_hits(
         &self,
         theme: usize,

@@ -99,14 +99,17 @@ fn findings_get_the_code_their_cues_match() {
     assert_eq!(
         classifier
             .codes
-            .best(cc, difficulty, &refs)
-            .map(|c| c.id.as_str()),
+            .best_with_hits(cc, difficulty, &refs)
+            .map(|(c, _)| c.id.as_str()),
         Some("cc_arret_covid")
     );
     let stems = stems_of("Le budget a été voté.");
     let refs: Vec<&str> = stems.iter().map(String::as_str).collect();
     assert!(
-        classifier.codes.best(cc, difficulty, &refs).is_none(),
+        classifier
+            .codes
+            .best_with_hits(cc, difficulty, &refs)
+            .is_none(),
         "no cue, no code"
     );
 }

@@ -17,14 +17,46 @@ pub(super) enum Role {
     Text,
 }
 
-pub(super) fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
-    let body = typo.body_size;
-    let mut roles = vec![Role::Text; lines.len()];
+// Sizes and steps are relative to the document's body size and line pitch
+// (`Typography`), so the rules carry over between producers and fonts.
 
-    // Footnotes: small lines below the last line of body text in their
-    // column (in two columns, a note sits under the column that calls it).
+/// Lines at least this share of the body size count as running text when
+/// finding where the text of a column ends.
+const TEXT_MIN_SIZE: f64 = 0.92;
+/// A footnote is set smaller than this share of the body size...
+const FOOTNOTE_MAX_SIZE: f64 = 0.88;
+/// A line this far below the last multi-cell row (in line pitches) ends a table.
+const TABLE_MAX_GAP: f64 = 3.0;
+/// A wrapped cell line sits at most this far below its row (in line pitches)...
+const TABLE_WRAP_MAX_STEP: f64 = 1.15;
+/// ... and is indented by at least this many body sizes from the table's edge.
+const TABLE_WRAP_MIN_INDENT: f64 = 2.0;
+/// A heading by size is at least this share of the body size.
+const HEADING_MIN_SIZE: f64 = 1.15;
+/// A line stands apart from the next one past this many line pitches.
+const APART_STEP: f64 = 1.3;
+/// The last line of a bold or large sentence sits within this many
+/// (size-scaled) line pitches of the line it continues.
+const CONTINUATION_MAX_STEP: f64 = 1.5;
+/// Two lines whose sizes differ by more than this share are set apart.
+const SIZE_CHANGE: f64 = 0.1;
+
+/// The role of every line, in three passes: footnotes, then tables, then
+/// headings among the remaining lines.
+pub(super) fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
+    let mut roles = vec![Role::Text; lines.len()];
+    mark_footnotes(lines, typo, &mut roles);
+    mark_tables(lines, typo, &mut roles);
+    mark_headings(lines, typo, &mut roles);
+    roles
+}
+
+/// Footnotes: small lines below the last line of body text in their
+/// column (in two columns, a note sits under the column that calls it).
+fn mark_footnotes(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
+    let body = typo.body_size;
     let mut body_bottom: HashMap<(u32, u8), f64> = HashMap::new();
-    for l in lines.iter().filter(|l| l.size >= 0.92 * body) {
+    for l in lines.iter().filter(|l| l.size >= TEXT_MIN_SIZE * body) {
         let b = body_bottom
             .entry((l.page, l.column))
             .or_insert(f64::NEG_INFINITY);
@@ -40,12 +72,14 @@ pub(super) fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
         }
     };
     for (i, l) in lines.iter().enumerate() {
-        if l.size < 0.88 * body && bottom_of(l).is_some_and(|b| l.y > b) {
+        if l.size < FOOTNOTE_MAX_SIZE * body && bottom_of(l).is_some_and(|b| l.y > b) {
             roles[i] = Role::Footnote;
         }
     }
+}
 
-    // Tables: runs of rows cut into several cells, in one column.
+/// Tables: runs of rows cut into several cells, in one column.
+fn mark_tables(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
     let mut table_row = 0usize;
     let mut i = 0;
     while i < lines.len() {
@@ -72,7 +106,8 @@ pub(super) fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
                 if c >= 2 {
                     rows += 1;
                     last_multi_end = j + c;
-                } else if lines[j].y - lines[last_multi_end - 1].y > 3.0 * typo.line_step {
+                } else if lines[j].y - lines[last_multi_end - 1].y > TABLE_MAX_GAP * typo.line_step
+                {
                     break;
                 }
                 j += c;
@@ -83,8 +118,9 @@ pub(super) fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
                 && cells(last_multi_end) == 1
                 && lines[last_multi_end].page == lines[i].page
                 && lines[last_multi_end].y > lines[last_multi_end - 1].y
-                && lines[last_multi_end].y - lines[last_multi_end - 1].y <= 1.15 * typo.line_step
-                && lines[last_multi_end].x0 > lines[i].x0 + 2.0 * typo.body_size
+                && lines[last_multi_end].y - lines[last_multi_end - 1].y
+                    <= TABLE_WRAP_MAX_STEP * typo.line_step
+                && lines[last_multi_end].x0 > lines[i].x0 + TABLE_WRAP_MIN_INDENT * typo.body_size
             {
                 last_multi_end += 1;
             }
@@ -106,8 +142,12 @@ pub(super) fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
         }
         i += n.max(1);
     }
+}
 
-    // Headings: larger type, or numbered / capitalised / bold short lines standing apart.
+/// Headings: larger type, or numbered / capitalised / bold short lines
+/// standing apart.
+fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
+    let body = typo.body_size;
     for i in 0..lines.len() {
         if roles[i] != Role::Text {
             continue;
@@ -129,7 +169,7 @@ pub(super) fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
                 p.page == l.page
                     && p.column == l.column
                     && l.y > p.y
-                    && l.y - p.y < 1.5 * typo.line_step * l.size / body
+                    && l.y - p.y < CONTINUATION_MAX_STEP * typo.line_step * l.size / body
             };
         if continues_above {
             continue;
@@ -137,10 +177,10 @@ pub(super) fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
         let apart_after = lines.get(i + 1).is_none_or(|n| {
             n.page != l.page
                 || n.column != l.column
-                || n.y - l.y > 1.3 * typo.line_step
-                || (n.size - l.size).abs() > 0.1 * l.size
+                || n.y - l.y > APART_STEP * typo.line_step
+                || (n.size - l.size).abs() > SIZE_CHANGE * l.size
         });
-        let bigger = l.size >= 1.15 * body && words <= 30;
+        let bigger = l.size >= HEADING_MIN_SIZE * body && words <= 30;
         let numbered = NUMBERED_HEADING.is_match(&l.text)
             && words <= 14
             && !ends_sentence(&l.text)
@@ -165,5 +205,4 @@ pub(super) fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
             roles[i] = Role::Heading;
         }
     }
-    roles
 }
