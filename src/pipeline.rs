@@ -295,6 +295,7 @@ impl Pipeline {
         let tables = RunTables {
             documents: &documents,
             synthesis: &synthesis,
+            codebook,
             metadata,
             on_topic_min_terms,
         };

@@ -301,29 +301,51 @@ pub struct Paragraph {
     /// Themes and polarity, for body paragraphs and list items (set by the
     /// classifier; never cached with the extraction).
     #[serde(skip)]
-    pub labels: Option<ParagraphLabels>,
+    pub labels: Option<Labels>,
 }
 
-/// What the classifier decided for a paragraph.
+/// A theme of the codebook, by its position in models/codebook.toml (its
+/// id string is written only in the tables).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ThemeId(pub u16);
+
+impl ThemeId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl From<usize> for ThemeId {
+    fn from(index: usize) -> ThemeId {
+        ThemeId(index as u16)
+    }
+}
+
+/// What the classifier decided for a paragraph (`run`, `label`, `evaluate`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ParagraphLabels {
-    /// Theme ids, in codebook order.
-    pub themes: Vec<String>,
+pub struct Labels {
+    /// Themes assigned, in codebook order.
+    pub themes: Vec<ThemeId>,
+    /// Probability of each codebook theme.
+    pub theme_scores: Vec<f64>,
     pub polarity: Polarity,
     pub polarity_score: f64,
-    /// One finding per theme: its probability and the most telling sentence.
+    /// One finding per theme: its probability and the most telling
+    /// sentence (for the tables; `label` and `evaluate` need none).
     pub findings: Vec<Finding>,
-    /// Themes named by the paragraph's heading (a section on the theme).
-    pub section_themes: Vec<String>,
+    /// Themes named by the paragraph's heading, or its section's (a section
+    /// on the theme).
+    pub heading_themes: Vec<ThemeId>,
     /// Terms of the field's vocabulary (models/domain.toml) it holds.
     pub domain_terms: Option<u32>,
+    /// The cues, model features and rules that decided, readable.
     pub evidence: String,
 }
 
 /// A (paragraph, theme) pair with its evidence, for the `findings` table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
-    pub theme: String,
+    pub theme: ThemeId,
     pub score: f64,
     /// A sentence of the paragraph, verbatim.
     pub quote: String,

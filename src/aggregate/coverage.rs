@@ -35,9 +35,9 @@ pub(super) fn coverage_and_synthesis(
             classified += 1;
             for t in &labels.themes {
                 doc_id.push(d.doc_id.as_str());
-                theme.push(t.as_str());
+                theme.push(codebook.theme_id(*t));
                 polarity.push(labels.polarity.id());
-                on_section.push(labels.section_themes.contains(t) as u32);
+                on_section.push(labels.heading_themes.contains(t) as u32);
             }
         }
         total_doc.push(d.doc_id.as_str());

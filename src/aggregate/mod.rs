@@ -115,7 +115,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::classify::Codes;
     use crate::record::{
-        DocStatus, Level, Paragraph, ParagraphKind, ParagraphLabels, Polarity, ReadSummary,
+        DocStatus, Labels, Level, Paragraph, ParagraphKind, Polarity, ReadSummary, ThemeId,
     };
     use std::path::Path;
 
@@ -124,26 +124,24 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn para(theme: &str, polarity: &str, section: bool) -> Paragraph {
+        let themes: Vec<ThemeId> = codebook()
+            .theme_index(theme)
+            .map(ThemeId::from)
+            .into_iter()
+            .collect();
         Paragraph {
             page: 1,
             heading: None,
             section: None,
             kind: ParagraphKind::Body,
             text: "texte".into(),
-            labels: Some(ParagraphLabels {
-                themes: if theme.is_empty() {
-                    vec![]
-                } else {
-                    vec![theme.to_string()]
-                },
+            labels: Some(Labels {
+                heading_themes: if section { themes.clone() } else { vec![] },
+                themes,
+                theme_scores: vec![],
                 polarity: Polarity::from_id(polarity).unwrap(),
                 polarity_score: 0.9,
                 findings: vec![],
-                section_themes: if section {
-                    vec![theme.to_string()]
-                } else {
-                    vec![]
-                },
                 domain_terms: Some(1),
                 evidence: String::new(),
             }),

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::analyze::Analyzer;
 use crate::error::{Error, Result};
-use crate::record::Polarity;
+use crate::record::{Polarity, ThemeId};
 
 fn read_toml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
@@ -57,6 +57,11 @@ impl Codebook {
             });
         }
         Ok(codebook)
+    }
+
+    /// The id of a theme ("egalite_fh"), as the tables write it.
+    pub fn theme_id(&self, theme: ThemeId) -> &str {
+        &self.themes[theme.index()].id
     }
 
     pub fn theme_index(&self, id: &str) -> Option<usize> {

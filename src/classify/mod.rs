@@ -32,22 +32,7 @@ pub use score::{Scored, ThemeMaterial};
 pub use train::{evaluate_rows, train};
 
 use crate::error::{Error, Result};
-use crate::record::Polarity;
-
-/// The labels of one paragraph.
-#[derive(Debug, Clone)]
-pub struct Labels {
-    /// Indices into the codebook's themes.
-    pub themes: Vec<usize>,
-    /// Probability of each codebook theme.
-    pub theme_scores: Vec<f64>,
-    pub polarity: usize,
-    pub polarity_score: f64,
-    /// The cues and weights that decided, readable.
-    pub evidence: String,
-    /// Themes the heading names (lexicon evidence in the heading).
-    pub heading_themes: Vec<usize>,
-}
+use crate::record::{Finding, Labels, Polarity, ThemeId};
 
 /// Settings of the classification stage (pipeline.toml `[classify]`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -202,67 +187,56 @@ impl Classifier {
         &self.extractor.codebook
     }
 
-    /// Themes and polarity of one paragraph (`label`, `evaluate`).
+    /// Themes and polarity of one paragraph (`label`, `evaluate`): no
+    /// findings, so no quotes or codes are prepared.
     pub fn classify(&self, text: &str, headings: Headings) -> Labels {
-        // No findings table here: quotes and codes are not needed.
         let scored = self.score_with(text, headings, false);
-        let (themes, scored, evidence) = self.decide(text, headings, scored);
-        Labels {
-            themes,
-            theme_scores: scored.theme_scores,
-            polarity: scored.polarity,
-            polarity_score: scored.polarity_score,
-            evidence,
-            heading_themes: scored.heading_themes,
-        }
+        self.labels(text, headings, scored, false)
     }
 
     /// Labels of a paragraph for the tables: themes, polarity, and one
     /// finding per theme quoting its most telling sentence.
-    pub fn label_paragraph(
-        &self,
-        text: &str,
-        headings: Headings,
-    ) -> crate::record::ParagraphLabels {
+    pub fn label_paragraph(&self, text: &str, headings: Headings) -> Labels {
         self.paragraph_labels(text, headings, self.score(text, headings))
     }
 
     /// The decision on scores computed earlier (possibly by another run:
-    /// the cache), under this classifier's settings.
-    pub fn paragraph_labels(
-        &self,
-        text: &str,
-        headings: Headings,
-        scored: Scored,
-    ) -> crate::record::ParagraphLabels {
+    /// the cache), under this classifier's settings, with findings.
+    pub fn paragraph_labels(&self, text: &str, headings: Headings, scored: Scored) -> Labels {
+        self.labels(text, headings, scored, true)
+    }
+
+    fn labels(&self, text: &str, headings: Headings, scored: Scored, findings: bool) -> Labels {
         let (themes, scored, evidence) = self.decide(text, headings, scored);
-        let codebook = self.codebook();
-        let findings = themes
-            .iter()
-            .filter_map(|&t| {
-                let material = scored.per_theme[t].as_ref()?;
-                Some(crate::record::Finding {
-                    theme: codebook.themes[t].id.clone(),
-                    score: scored.theme_scores[t],
-                    quote: text
-                        .get(material.quote.0..material.quote.1)
-                        .unwrap_or(text)
-                        .to_string(),
-                    code: material.code.clone(),
+        let findings = if findings {
+            themes
+                .iter()
+                .filter_map(|&t| {
+                    let material = scored.per_theme[t].as_ref()?;
+                    Some(Finding {
+                        theme: ThemeId::from(t),
+                        score: scored.theme_scores[t],
+                        quote: text
+                            .get(material.quote.0..material.quote.1)
+                            .unwrap_or(text)
+                            .to_string(),
+                        code: material.code.clone(),
+                    })
                 })
-            })
-            .collect();
-        let ids = |ts: &[usize]| -> Vec<String> {
-            ts.iter().map(|&t| codebook.themes[t].id.clone()).collect()
+                .collect()
+        } else {
+            Vec::new()
         };
-        crate::record::ParagraphLabels {
+        let ids = |ts: &[usize]| -> Vec<ThemeId> { ts.iter().map(|&t| ThemeId::from(t)).collect() };
+        Labels {
             themes: ids(&themes),
             polarity: Polarity::from_index(scored.polarity),
             polarity_score: scored.polarity_score,
             findings,
-            section_themes: ids(&scored.heading_themes),
+            heading_themes: ids(&scored.heading_themes),
             domain_terms: scored.domain_terms,
             evidence,
+            theme_scores: scored.theme_scores,
         }
     }
 }

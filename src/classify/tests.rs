@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::*;
+use crate::record::ThemeId;
 
 fn models() -> ModelFiles {
     ModelFiles::in_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models"))
@@ -124,25 +125,17 @@ fn a_paragraph_without_theme_words_takes_its_heading_theme() {
         .theme_index("conseils_citoyens")
         .unwrap();
     assert!(
-        labels.themes.contains(&cc),
+        labels.themes.contains(&ThemeId::from(cc)),
         "{:?} {}",
         labels.themes,
         labels.evidence
     );
-    assert_eq!(
-        classifier.codebook().polarities[labels.polarity],
-        "difficulte",
-        "{}",
-        labels.evidence
-    );
+    assert_eq!(labels.polarity.id(), "difficulte", "{}", labels.evidence);
     let question = classifier.classify(
         "Dans quelle mesure le conseil citoyen a-t-il pesé sur les décisions ?",
         Headings::default(),
     );
-    assert_eq!(
-        classifier.codebook().polarities[question.polarity],
-        "neutre"
-    );
+    assert_eq!(question.polarity.id(), "neutre");
 }
 
 #[test]
@@ -163,12 +156,12 @@ fn a_theme_no_lexicon_word_names_needs_the_higher_threshold() {
     assert!(classifier
         .classify(text, Headings::default())
         .themes
-        .contains(&cc));
+        .contains(&ThemeId::from(cc)));
     classifier.config.unnamed_theme_threshold = (p + 1.0) / 2.0;
     assert!(!classifier
         .classify(text, Headings::default())
         .themes
-        .contains(&cc));
+        .contains(&ThemeId::from(cc)));
 }
 
 #[test]
@@ -204,13 +197,21 @@ fn under_a_sub_heading_without_theme_the_section_gives_it() {
         .theme_index("conseils_citoyens")
         .unwrap();
     let alone = classifier.classify(text, Headings::nearest(Some("4.2 Les difficultés")));
-    assert!(!alone.themes.contains(&cc), "{}", alone.evidence);
+    assert!(
+        !alone.themes.contains(&ThemeId::from(cc)),
+        "{}",
+        alone.evidence
+    );
     let headings = Headings {
         nearest: Some("4.2 Les difficultés"),
         section: Some("4. Le conseil citoyen"),
     };
     let labels = classifier.classify(text, headings);
-    assert!(labels.themes.contains(&cc), "{}", labels.evidence);
+    assert!(
+        labels.themes.contains(&ThemeId::from(cc)),
+        "{}",
+        labels.evidence
+    );
     assert!(labels.evidence.contains("themes from the section heading"));
     // A sub-heading that names a theme wins over its section.
     let own = Headings {

@@ -71,9 +71,9 @@ pub fn evaluate_rows(classifier: &Classifier, rows: &[labels::Row]) -> metrics::
             let labels = classifier.classify(&row.text, row.headings());
             let mut flags = vec![false; classifier.codebook().themes.len()];
             for t in labels.themes {
-                flags[t] = true;
+                flags[t.index()] = true;
             }
-            (flags, labels.polarity)
+            (flags, labels.polarity.index())
         })
         .collect();
     let gold: Vec<(Vec<bool>, usize)> = rows.iter().filter_map(|r| r.gold.clone()).collect();

@@ -2,6 +2,7 @@
 
 use polars::prelude::*;
 
+use crate::classify::Codebook;
 use crate::metadata::Metadata;
 use crate::record::Document;
 
@@ -104,7 +105,11 @@ pub(super) fn documents_frame(
 
 /// Builds the `paragraphs` table: one row per paragraph, in reading order.
 /// CSV cannot hold lists: there `themes` is the ids joined by `|`.
-pub(super) fn paragraphs_frame(docs: &[Document], for_csv: bool) -> PolarsResult<DataFrame> {
+pub(super) fn paragraphs_frame(
+    docs: &[Document],
+    codebook: &Codebook,
+    for_csv: bool,
+) -> PolarsResult<DataFrame> {
     let n: usize = docs.iter().map(|d| d.paragraphs.len()).sum();
     let (mut doc_id, mut para_id, mut page) = (
         Vec::with_capacity(n),
@@ -135,7 +140,7 @@ pub(super) fn paragraphs_frame(docs: &[Document], for_csv: bool) -> PolarsResult
             let ids: Vec<&str> = p
                 .labels
                 .as_ref()
-                .map(|l| l.themes.iter().map(String::as_str).collect())
+                .map(|l| l.themes.iter().map(|&t| codebook.theme_id(t)).collect())
                 .unwrap_or_default();
             themes_joined.push(ids.join("|"));
             themes.push(Series::new("".into(), ids));
@@ -168,7 +173,7 @@ pub(super) fn paragraphs_frame(docs: &[Document], for_csv: bool) -> PolarsResult
 }
 
 /// Builds the `findings` table: one row per (paragraph, theme).
-pub(super) fn findings_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
+pub(super) fn findings_frame(docs: &[Document], codebook: &Codebook) -> PolarsResult<DataFrame> {
     let (mut doc_id, mut para_id, mut page, mut theme, mut polarity) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut code, mut score, mut quote, mut evidence) = (
@@ -184,7 +189,7 @@ pub(super) fn findings_frame(docs: &[Document]) -> PolarsResult<DataFrame> {
                 doc_id.push(d.doc_id.as_str());
                 para_id.push(i as u32);
                 page.push(p.page);
-                theme.push(f.theme.as_str());
+                theme.push(codebook.theme_id(f.theme));
                 polarity.push(labels.polarity.id());
                 code.push(f.code.as_ref().map(|(c, _)| c.as_str()));
                 score.push(f.score);

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 /// Writes `label` results: CSV (`;`-free standard CSV with a header) or
 /// JSON lines, to a file or standard output.
 pub fn write_labels(
-    labelled: &[(&crate::classify::labels::Row, crate::classify::Labels)],
+    labelled: &[(&crate::classify::labels::Row, crate::record::Labels)],
     codebook: &crate::classify::Codebook,
     out: Option<&Path>,
 ) -> Result<()> {
@@ -20,14 +20,14 @@ pub fn write_labels(
     let target = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("<stdout>"));
-    let themes_of = |l: &crate::classify::Labels| {
+    let themes_of = |l: &crate::record::Labels| {
         l.themes
             .iter()
-            .map(|&t| codebook.themes[t].id.as_str())
+            .map(|&t| codebook.theme_id(t))
             .collect::<Vec<_>>()
             .join("|")
     };
-    let scores_of = |l: &crate::classify::Labels| {
+    let scores_of = |l: &crate::record::Labels| {
         codebook
             .themes
             .iter()
@@ -47,8 +47,8 @@ pub fn write_labels(
         for (row, l) in labelled {
             let value = serde_json::json!({
                 "id": row.id,
-                "themes": l.themes.iter().map(|&t| codebook.themes[t].id.clone()).collect::<Vec<_>>(),
-                "polarity": codebook.polarities[l.polarity],
+                "themes": l.themes.iter().map(|&t| codebook.theme_id(t)).collect::<Vec<_>>(),
+                "polarity": l.polarity.id(),
                 "theme_scores": codebook.themes.iter().zip(&l.theme_scores).map(|(t, s)| (t.id.clone(), *s)).collect::<std::collections::BTreeMap<_, _>>(),
                 "polarity_score": l.polarity_score,
                 "evidence": l.evidence,
@@ -70,7 +70,7 @@ pub fn write_labels(
             w.write_record([
                 row.id.as_str(),
                 &themes_of(l),
-                codebook.polarities[l.polarity].as_str(),
+                l.polarity.id(),
                 &scores_of(l),
                 &format!("{:.3}", l.polarity_score),
                 &l.evidence,

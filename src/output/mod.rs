@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use crate::aggregate::Synthesis;
+use crate::classify::Codebook;
 use crate::error::{Error, Result};
 use crate::metadata::Metadata;
 use crate::record::Document;
@@ -42,6 +43,8 @@ pub struct Provenance {
 pub struct RunTables<'a> {
     pub documents: &'a [Document],
     pub synthesis: &'a Synthesis,
+    /// Theme ids for the tables.
+    pub codebook: &'a Codebook,
     /// Columns joined to `documents` (`run --metadata`).
     pub metadata: Option<&'a Metadata>,
     /// `[coverage] on_topic_min_terms`, for `documents.on_topic`.
@@ -83,14 +86,14 @@ pub fn write_run(
     };
     // CSV cannot hold lists: there `paragraphs.themes` is the ids joined by `|`.
     for &format in &config.formats {
-        let mut frame = frames::paragraphs_frame(docs, format == TableFormat::Csv)
+        let mut frame = frames::paragraphs_frame(docs, tables.codebook, format == TableFormat::Csv)
             .map_err(fail("paragraphs"))?;
         write("paragraphs", format, &mut frame)?;
     }
     let mut rest: Vec<(&str, DataFrame)> = vec![
         (
             "findings",
-            frames::findings_frame(docs).map_err(fail("findings"))?,
+            frames::findings_frame(docs, tables.codebook).map_err(fail("findings"))?,
         ),
         (
             "documents",
