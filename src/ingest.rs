@@ -61,9 +61,11 @@ pub fn ingest_bytes(
     starting: &mut dyn FnMut(u32),
 ) -> Extracted {
     let extraction = extract::extract_pdf_with(bytes, config, options, starting);
+    let segmented = segment::segment(&extraction.pages);
     Extracted {
-        paragraphs: keep_configured_kinds(segment::segment(&extraction.pages), config),
         read: extraction.read,
+        headings: segmented.headings,
+        paragraphs: keep_configured_kinds(segmented.paragraphs, config),
     }
 }
 

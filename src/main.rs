@@ -100,7 +100,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             let rows = labels::read(&input, classifier.codebook(), false)?;
             let labelled: Vec<_> = rows
                 .iter()
-                .map(|r| (r, classifier.classify(&r.text, r.headings())))
+                .zip(classify::classify_rows(&classifier, &rows))
                 .collect();
             output::write_labels(&labelled, classifier.codebook(), out.as_deref())?;
             Ok(ExitCode::SUCCESS)
@@ -174,11 +174,11 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 PipelineConfig::default()
             };
             let extraction = ingest::extract_file(&file, &config.extract);
-            let paragraphs =
-                ingest::keep_configured_kinds(segment::segment(&extraction.pages), &config.extract);
+            let segmented = segment::segment(&extraction.pages);
+            let paragraphs = ingest::keep_configured_kinds(segmented.paragraphs, &config.extract);
             print!(
                 "{}",
-                output::inspect_report(&extraction, &paragraphs, lines)
+                output::inspect_report(&extraction, &segmented.headings, &paragraphs, lines)
             );
             Ok(if extraction.read.status.is_failure() {
                 ExitCode::from(1)

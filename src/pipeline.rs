@@ -147,13 +147,14 @@ impl Pipeline {
             (None, Err(failed)) => Extracted::failed(failed.read),
         };
         let mut paragraphs = extracted.paragraphs;
-        self.label(&mut paragraphs);
+        self.label(&extracted.headings, &mut paragraphs);
         Document {
             doc_id: input.doc_id.clone(),
             path: input.path.to_string_lossy().into_owned(),
             content_hash,
             bytes: bytes_len,
             read: extracted.read,
+            headings: extracted.headings,
             paragraphs,
         }
     }
@@ -187,7 +188,7 @@ impl Pipeline {
     /// the cache when the same paragraphs were scored with the same models,
     /// so a rerun that changes only a threshold applies the new decision
     /// without analysing the text again.
-    fn label(&self, paragraphs: &mut [Paragraph]) {
+    fn label(&self, headings: &[String], paragraphs: &mut [Paragraph]) {
         let classifier = &self.classifier;
         let mut labelled: Vec<&mut Paragraph> = paragraphs
             .iter_mut()
@@ -201,9 +202,10 @@ impl Pipeline {
         for p in &labelled {
             hasher.update(p.text.as_bytes());
             hasher.update([0]);
-            hasher.update(p.heading.as_deref().unwrap_or("\u{1}").as_bytes());
+            let of = Headings::of(headings, p);
+            hasher.update(of.nearest.unwrap_or("\u{1}").as_bytes());
             hasher.update([0]);
-            hasher.update(p.section.as_deref().unwrap_or("\u{1}").as_bytes());
+            hasher.update(of.section.unwrap_or("\u{1}").as_bytes());
             hasher.update([0]);
         }
         let paragraphs_hash = hex(hasher.finalize());
@@ -215,9 +217,14 @@ impl Pipeline {
         let scores = match cached {
             Some(scores) => scores,
             None => {
+                // Each heading is analysed once for all the paragraphs under it.
+                let analysed = classifier.analyse_headings(headings.iter().map(String::as_str));
                 let scores: Vec<Scored> = labelled
                     .iter()
-                    .map(|p| classifier.score(&p.text, Headings::of(p)))
+                    .map(|p| {
+                        let context = Headings::of(headings, p).in_context(&analysed);
+                        classifier.score(&p.text, context)
+                    })
                     .collect();
                 if let Some(cache) = cache {
                     cache.put_scores(&paragraphs_hash, key, &scores);
@@ -226,7 +233,8 @@ impl Pipeline {
             }
         };
         for (p, scored) in labelled.iter_mut().zip(scores) {
-            p.labels = Some(classifier.paragraph_labels(&p.text, Headings::of(p), scored));
+            let labels = classifier.paragraph_labels(&p.text, Headings::of(headings, p), scored);
+            p.labels = Some(labels);
         }
     }
 

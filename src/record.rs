@@ -274,6 +274,8 @@ impl ReadSummary {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Extracted {
     pub read: ReadSummary,
+    /// The document's headings, each once; paragraphs refer to them.
+    pub headings: Vec<String>,
     pub paragraphs: Vec<Paragraph>,
 }
 
@@ -282,9 +284,34 @@ impl Extracted {
     pub fn failed(read: ReadSummary) -> Extracted {
         Extracted {
             read,
+            headings: Vec::new(),
             paragraphs: Vec::new(),
         }
     }
+}
+
+/// A heading of a document, by its place among the document's headings:
+/// each is stored once, however many paragraphs sit under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct HeadingId(pub u32);
+
+impl HeadingId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl From<usize> for HeadingId {
+    fn from(index: usize) -> HeadingId {
+        HeadingId(index as u32)
+    }
+}
+
+/// The text of a heading in a document's list of headings.
+pub fn heading_text(headings: &[String], id: Option<HeadingId>) -> Option<&str> {
+    id.and_then(|id| headings.get(id.index()))
+        .map(String::as_str)
 }
 
 /// A paragraph as a reader sees it, with the page it starts on.
@@ -293,9 +320,9 @@ pub struct Paragraph {
     /// 1-based page where the paragraph starts.
     pub page: u32,
     /// The nearest heading above, if any.
-    pub heading: Option<String>,
+    pub heading: Option<HeadingId>,
     /// The heading the nearest heading sits under (its chapter), if any.
-    pub section: Option<String>,
+    pub section: Option<HeadingId>,
     pub kind: ParagraphKind,
     pub text: String,
     /// Themes and polarity, for body paragraphs and list items (set by the
@@ -364,10 +391,17 @@ pub struct Document {
     pub content_hash: String,
     pub bytes: u64,
     pub read: ReadSummary,
+    /// The document's headings, each once; paragraphs refer to them.
+    pub headings: Vec<String>,
     pub paragraphs: Vec<Paragraph>,
 }
 
 impl Document {
+    /// The text of a heading a paragraph refers to.
+    pub fn heading(&self, id: Option<HeadingId>) -> Option<&str> {
+        heading_text(&self.headings, id)
+    }
+
     /// Terms of the field's vocabulary in its classified paragraphs; none
     /// when it was not read or the models have no domain.toml.
     pub fn domain_terms(&self) -> Option<u32> {

@@ -11,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let config = evalmine::extract::ExtractConfig::default();
     let extraction = evalmine::extract::extract_pdf(data, &config);
-    let paragraphs = evalmine::segment::segment(&extraction.pages);
+    let paragraphs = evalmine::segment::segment(&extraction.pages).paragraphs;
     // Every paragraph points at a page the extraction has.
     for p in &paragraphs {
         assert!(p.page >= 1 && p.page <= extraction.read.pages.max(1));

@@ -157,6 +157,7 @@ pub(crate) mod tests {
             content_hash: String::new(),
             bytes: 0,
             read,
+            headings: Vec::new(),
             paragraphs,
         }
     }

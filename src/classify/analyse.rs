@@ -1,6 +1,8 @@
 //! Text -> evidence and features: the analysis chain, the lexicon and the
 //! cues (everything but the trained weights).
 
+use std::collections::HashMap;
+
 use super::data::{Codebook, Cues, Lexicon};
 use super::features::{self, find_evidence, Evidence};
 use super::models::ModelFiles;
@@ -9,12 +11,27 @@ use crate::error::Result;
 
 /// Turns text into evidence and features (everything but the trained weights).
 pub struct FeatureExtractor {
-    /// Unique per loaded extractor (keys the per-thread heading cache).
-    id: u64,
     pub codebook: Codebook,
     pub analyzer: Analyzer,
     pub lexicon: Lexicon,
     pub cues: Cues,
+}
+
+/// A heading analysed once, for every paragraph under it.
+#[derive(Debug, Clone)]
+pub struct AnalysedHeading {
+    tokens: Vec<Token>,
+    evidence: Evidence,
+    /// The themes its words name (lexicon evidence).
+    pub themes: Vec<usize>,
+}
+
+/// The headings a paragraph sits under, analysed: the nearest one, and the
+/// one that one sits under (its section).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HeadingContext<'a> {
+    pub nearest: Option<&'a AnalysedHeading>,
+    pub section: Option<&'a AnalysedHeading>,
 }
 
 /// What the extractor found in one paragraph.
@@ -34,9 +51,7 @@ impl FeatureExtractor {
         let analyzer = Analyzer::load(&files.analysis)?;
         let lexicon = Lexicon::load(&files.lexicon, &codebook, &analyzer)?;
         let cues = Cues::load(&files.cues, &codebook, &analyzer)?;
-        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(FeatureExtractor {
-            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             codebook,
             analyzer,
             lexicon,
@@ -44,54 +59,48 @@ impl FeatureExtractor {
         })
     }
 
-    /// A heading's words and evidence. Consecutive paragraphs share their
-    /// heading and its section: the last two analysed on this thread are
-    /// kept (two, so a paragraph's heading and section do not evict each
-    /// other).
-    pub(super) fn analyse_heading(&self, heading: &str) -> (Vec<Token>, Evidence) {
-        type Entry = (u64, String, Vec<Token>, Evidence);
-        thread_local! {
-            static RECENT: std::cell::RefCell<Vec<Entry>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// A heading's words, evidence and the themes it names, analysed once
+    /// for all the paragraphs under it; none for a blank heading.
+    pub fn analyse_heading(&self, heading: &str) -> Option<AnalysedHeading> {
+        if heading.trim().is_empty() {
+            return None;
         }
-        RECENT.with(|recent| {
-            let mut recent = recent.borrow_mut();
-            if let Some((_, _, tokens, evidence)) = recent
-                .iter()
-                .find(|(id, text, _, _)| *id == self.id && text == heading)
-            {
-                return (tokens.clone(), evidence.clone());
-            }
-            let tokens = self.analyzer.tokens(heading);
-            let evidence = find_evidence(&tokens, &self.lexicon, &self.cues);
-            if recent.len() == 2 {
-                recent.remove(0);
-            }
-            recent.push((
-                self.id,
-                heading.to_string(),
-                tokens.clone(),
-                evidence.clone(),
-            ));
-            (tokens, evidence)
+        let tokens = self.analyzer.tokens(heading);
+        let evidence = find_evidence(&tokens, &self.lexicon, &self.cues);
+        let themes = named_themes(&evidence, &self.codebook);
+        Some(AnalysedHeading {
+            tokens,
+            evidence,
+            themes,
         })
     }
 
-    /// Themes a heading names (lexicon evidence in its words).
-    pub fn themes_named_by(&self, heading: &str) -> Vec<usize> {
-        named_themes(&self.analyse_heading(heading).1, &self.codebook)
+    /// Each distinct heading of a batch of paragraphs, analysed once (blank
+    /// headings are left out: they count as none).
+    pub fn analyse_headings<'t>(
+        &self,
+        headings: impl IntoIterator<Item = &'t str>,
+    ) -> HashMap<&'t str, AnalysedHeading> {
+        let mut analysed = HashMap::new();
+        for h in headings {
+            if !analysed.contains_key(h) {
+                if let Some(a) = self.analyse_heading(h) {
+                    analysed.insert(h, a);
+                }
+            }
+        }
+        analysed
     }
 
-    pub fn analyse(&self, text: &str, heading: Option<&str>) -> Analysed {
+    /// A paragraph's evidence and features, with the heading it sits under.
+    pub fn analyse(&self, text: &str, heading: Option<&AnalysedHeading>) -> Analysed {
         let tokens = self.analyzer.tokens(text);
         let evidence = find_evidence(&tokens, &self.lexicon, &self.cues);
-        let heading = heading
-            .filter(|h| !h.trim().is_empty())
-            .map(|h| self.analyse_heading(h));
         let features = features::features(
             text,
             &tokens,
             &evidence,
-            heading.as_ref().map(|(t, e)| (t.as_slice(), e)),
+            heading.map(|h| (h.tokens.as_slice(), &h.evidence)),
             &self.codebook,
             &self.cues.negators,
         );
@@ -105,7 +114,7 @@ impl FeatureExtractor {
             question: text.trim_end().ends_with('?'),
             verb_led: features::verb_led(text),
             evidence,
-            heading_evidence: heading.map(|(_, e)| e),
+            heading_evidence: heading.map(|h| h.evidence.clone()),
         }
     }
 }

@@ -44,7 +44,10 @@ impl Classifier {
         if !missing.is_empty() && scored.per_theme.len() == codebook.themes.len() {
             // Assigned under a threshold below the floor the scores were
             // prepared with: analyse again for these themes only.
-            let analysed = self.extractor.analyse(text, headings.nearest);
+            let nearest = headings
+                .nearest
+                .and_then(|h| self.extractor.analyse_heading(h));
+            let analysed = self.extractor.analyse(text, nearest.as_ref());
             self.prepare(text, &analysed, &mut scored, &missing, true);
         }
         let mut parts: Vec<String> = themes

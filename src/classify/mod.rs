@@ -24,15 +24,17 @@ mod train;
 
 use std::path::PathBuf;
 
-pub use analyse::{Analysed, FeatureExtractor};
+pub use analyse::{Analysed, AnalysedHeading, FeatureExtractor, HeadingContext};
 pub use data::{Code, Codebook, Codes, Cues, Domain, Lexicon};
 pub use linear::{Example, LinearModel, TrainSettings};
 pub use models::ModelFiles;
 pub use score::{Scored, ThemeMaterial};
-pub use train::{evaluate_rows, train};
+pub use train::{classify_rows, evaluate_rows, train};
 
 use crate::error::{Error, Result};
-use crate::record::{Finding, Labels, Polarity, ThemeId};
+use std::collections::HashMap;
+
+use crate::record::{heading_text, Finding, Labels, Paragraph, Polarity, ThemeId};
 
 /// Settings of the classification stage (pipeline.toml `[classify]`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -105,10 +107,20 @@ impl<'a> Headings<'a> {
         }
     }
 
-    pub fn of(paragraph: &'a crate::record::Paragraph) -> Headings<'a> {
+    /// The headings of a paragraph of a document.
+    pub fn of(document_headings: &'a [String], paragraph: &Paragraph) -> Headings<'a> {
         Headings {
-            nearest: paragraph.heading.as_deref(),
-            section: paragraph.section.as_deref(),
+            nearest: heading_text(document_headings, paragraph.heading),
+            section: heading_text(document_headings, paragraph.section),
+        }
+    }
+
+    /// Both headings, analysed from `analysed`, which holds every heading
+    /// of the batch (see `Classifier::analyse_headings`).
+    pub fn in_context(self, analysed: &'a HashMap<&str, AnalysedHeading>) -> HeadingContext<'a> {
+        HeadingContext {
+            nearest: self.nearest.and_then(|h| analysed.get(h)),
+            section: self.section.and_then(|h| analysed.get(h)),
         }
     }
 }
@@ -187,17 +199,40 @@ impl Classifier {
         &self.extractor.codebook
     }
 
+    /// Analyses each distinct heading of a batch of paragraphs once (blank
+    /// headings are left out: they count as none).
+    pub fn analyse_headings<'t>(
+        &self,
+        headings: impl IntoIterator<Item = &'t str>,
+    ) -> HashMap<&'t str, AnalysedHeading> {
+        self.extractor.analyse_headings(headings)
+    }
+
     /// Themes and polarity of one paragraph (`label`, `evaluate`): no
-    /// findings, so no quotes or codes are prepared.
-    pub fn classify(&self, text: &str, headings: Headings) -> Labels {
-        let scored = self.score_with(text, headings, false);
+    /// findings, so no quotes or codes are prepared. `analysed` holds its
+    /// headings (`analyse_headings`).
+    pub fn classify(
+        &self,
+        text: &str,
+        headings: Headings,
+        analysed: &HashMap<&str, AnalysedHeading>,
+    ) -> Labels {
+        let scored = self.score_with(text, headings.in_context(analysed), false);
         self.labels(text, headings, scored, false)
+    }
+
+    /// As `classify`, for one paragraph on its own (its headings analysed for it).
+    pub fn classify_one(&self, text: &str, headings: Headings) -> Labels {
+        let analysed = self.analyse_headings(headings.nearest.into_iter().chain(headings.section));
+        self.classify(text, headings, &analysed)
     }
 
     /// Labels of a paragraph for the tables: themes, polarity, and one
     /// finding per theme quoting its most telling sentence.
     pub fn label_paragraph(&self, text: &str, headings: Headings) -> Labels {
-        self.paragraph_labels(text, headings, self.score(text, headings))
+        let analysed = self.analyse_headings(headings.nearest.into_iter().chain(headings.section));
+        let scored = self.score(text, headings.in_context(&analysed));
+        self.paragraph_labels(text, headings, scored)
     }
 
     /// The decision on scores computed earlier (possibly by another run:

@@ -2,10 +2,10 @@
 //! decision settings apply (theme probabilities, polarity, evidence, quotes,
 //! codes). The costly part, cached between runs.
 
-use super::analyse::{named_themes, Analysed};
+use super::analyse::{named_themes, Analysed, HeadingContext};
 use super::features::{find_evidence, Evidence};
 use super::linear::{self, LinearModel};
-use super::{Classifier, Headings};
+use super::Classifier;
 use crate::record::Polarity;
 
 /// Bump when what `Scored` holds or means changes, so cached scores of an
@@ -58,11 +58,16 @@ pub struct ThemeMaterial {
 impl Classifier {
     /// Everything about a paragraph that does not depend on the decision
     /// settings.
-    pub fn score(&self, text: &str, headings: Headings) -> Scored {
+    pub fn score(&self, text: &str, headings: HeadingContext) -> Scored {
         self.score_with(text, headings, true)
     }
 
-    pub(super) fn score_with(&self, text: &str, headings: Headings, findings: bool) -> Scored {
+    pub(super) fn score_with(
+        &self,
+        text: &str,
+        headings: HeadingContext,
+        findings: bool,
+    ) -> Scored {
         let analysed = self.extractor.analyse(text, headings.nearest);
         let codebook = &self.extractor.codebook;
         let scores = self.model.score(&analysed.features);
@@ -80,7 +85,7 @@ impl Classifier {
         if themes_of_section {
             heading_themes = headings
                 .section
-                .map(|s| self.extractor.themes_named_by(s))
+                .map(|s| s.themes.clone())
                 .unwrap_or_default();
         }
 

@@ -119,7 +119,7 @@ fn findings_get_the_code_their_cues_match() {
 fn a_paragraph_without_theme_words_takes_its_heading_theme() {
     let classifier = shipped_classifier();
     let text = "Les difficultés tiennent d'abord au renouvellement des membres, dont la moitié est partie en 2020.";
-    let labels = classifier.classify(text, Headings::nearest(Some("4. Le conseil citoyen")));
+    let labels = classifier.classify_one(text, Headings::nearest(Some("4. Le conseil citoyen")));
     let cc = classifier
         .codebook()
         .theme_index("conseils_citoyens")
@@ -131,7 +131,7 @@ fn a_paragraph_without_theme_words_takes_its_heading_theme() {
         labels.evidence
     );
     assert_eq!(labels.polarity.id(), "difficulte", "{}", labels.evidence);
-    let question = classifier.classify(
+    let question = classifier.classify_one(
         "Dans quelle mesure le conseil citoyen a-t-il pesé sur les décisions ?",
         Headings::default(),
     );
@@ -143,7 +143,7 @@ fn a_theme_no_lexicon_word_names_needs_the_higher_threshold() {
     let mut classifier = shipped_classifier();
     // Find a paragraph whose theme rests on the model alone.
     let text = "Les réunions mensuelles rassemblent une dizaine de personnes.";
-    let scored = classifier.score(text, Headings::default());
+    let scored = classifier.score(text, HeadingContext::default());
     let cc = classifier
         .codebook()
         .theme_index("conseils_citoyens")
@@ -154,12 +154,12 @@ fn a_theme_no_lexicon_word_names_needs_the_higher_threshold() {
     classifier.config.theme_threshold = p / 2.0;
     classifier.config.unnamed_theme_threshold = p / 2.0;
     assert!(classifier
-        .classify(text, Headings::default())
+        .classify_one(text, Headings::default())
         .themes
         .contains(&ThemeId::from(cc)));
     classifier.config.unnamed_theme_threshold = (p + 1.0) / 2.0;
     assert!(!classifier
-        .classify(text, Headings::default())
+        .classify_one(text, Headings::default())
         .themes
         .contains(&ThemeId::from(cc)));
 }
@@ -170,7 +170,7 @@ fn the_field_s_words_are_counted_and_none_is_a_lone_common_word() {
     let domain = classifier.domain.as_ref().expect("models/domain.toml");
     let scored = classifier.score(
         "Le contrat de ville couvre trois quartiers prioritaires (QPV) et un quartier de la gare.",
-        Headings::default(),
+        HeadingContext::default(),
     );
     assert_eq!(scored.domain_terms, Some(3));
     // A term of several words whose stop words leave one stem ("quartiers
@@ -196,7 +196,7 @@ fn under_a_sub_heading_without_theme_the_section_gives_it() {
         .codebook()
         .theme_index("conseils_citoyens")
         .unwrap();
-    let alone = classifier.classify(text, Headings::nearest(Some("4.2 Les difficultés")));
+    let alone = classifier.classify_one(text, Headings::nearest(Some("4.2 Les difficultés")));
     assert!(
         !alone.themes.contains(&ThemeId::from(cc)),
         "{}",
@@ -206,7 +206,7 @@ fn under_a_sub_heading_without_theme_the_section_gives_it() {
         nearest: Some("4.2 Les difficultés"),
         section: Some("4. Le conseil citoyen"),
     };
-    let labels = classifier.classify(text, headings);
+    let labels = classifier.classify_one(text, headings);
     assert!(
         labels.themes.contains(&ThemeId::from(cc)),
         "{}",
@@ -218,6 +218,6 @@ fn under_a_sub_heading_without_theme_the_section_gives_it() {
         nearest: Some("4.2 L'emploi des membres"),
         section: Some("4. Le conseil citoyen"),
     };
-    let labels = classifier.classify("Trois d'entre eux ont retrouvé un travail.", own);
+    let labels = classifier.classify_one("Trois d'entre eux ont retrouvé un travail.", own);
     assert!(!labels.evidence.contains("section"), "{}", labels.evidence);
 }

@@ -11,6 +11,7 @@ use super::models::ModelFiles;
 use super::{labels, metrics, Classifier};
 use crate::error::{Error, Result};
 use crate::hash::hex;
+use crate::record::Labels;
 
 /// Fits the linear model on labelled CSV files (in the given order, with
 /// the fixed seed of `settings`): the same files give the same model.
@@ -29,11 +30,12 @@ pub fn train(
             source,
         })?;
         hasher.update(&bytes);
-        for row in labels::read(path, codebook, true)? {
-            let (themes, polarity) = row.gold.expect("labels are required");
-            let features = extractor
-                .analyse(&row.text, row.context.as_deref())
-                .features;
+        let rows = labels::read(path, codebook, true)?;
+        let headings = extractor.analyse_headings(rows.iter().filter_map(|r| r.context.as_deref()));
+        for row in &rows {
+            let (themes, polarity) = row.gold.clone().expect("labels are required");
+            let heading = row.context.as_deref().and_then(|h| headings.get(h));
+            let features = extractor.analyse(&row.text, heading).features;
             examples.push(Example {
                 features,
                 themes,
@@ -62,13 +64,25 @@ pub fn train(
     Ok(model)
 }
 
+/// Classifies the rows of a CSV (`label`, `evaluate`) exactly as `run`
+/// would, each distinct heading analysed once.
+pub fn classify_rows(classifier: &Classifier, rows: &[labels::Row]) -> Vec<Labels> {
+    use rayon::prelude::*;
+    let headings = classifier.analyse_headings(
+        rows.iter()
+            .flat_map(|r| [r.context.as_deref(), r.section.as_deref()])
+            .flatten(),
+    );
+    rows.par_iter()
+        .map(|row| classifier.classify(&row.text, row.headings(), &headings))
+        .collect()
+}
+
 /// Classifies labelled rows and compares with their gold labels.
 pub fn evaluate_rows(classifier: &Classifier, rows: &[labels::Row]) -> metrics::Report {
-    use rayon::prelude::*;
-    let predicted: Vec<(Vec<bool>, usize)> = rows
-        .par_iter()
-        .map(|row| {
-            let labels = classifier.classify(&row.text, row.headings());
+    let predicted: Vec<(Vec<bool>, usize)> = classify_rows(classifier, rows)
+        .into_iter()
+        .map(|labels| {
             let mut flags = vec![false; classifier.codebook().themes.len()];
             for t in labels.themes {
                 flags[t.index()] = true;

@@ -133,8 +133,8 @@ pub(super) fn paragraphs_frame(
             doc_id.push(d.doc_id.as_str());
             para_id.push(i as u32);
             page.push(p.page);
-            heading.push(p.heading.as_deref());
-            section.push(p.section.as_deref());
+            heading.push(d.heading(p.heading));
+            section.push(d.heading(p.section));
             kind.push(p.kind.as_str());
             text.push(p.text.as_str());
             let ids: Vec<&str> = p

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::extract::Extraction;
-use crate::record::Paragraph;
+use crate::record::{heading_text, Paragraph};
 
 /// A plain-text report: status, then per page its layout, the lines taken
 /// out (and why), the headings and the paragraphs that start there.
@@ -12,6 +12,7 @@ use crate::record::Paragraph;
 /// (x0-x1, baseline y, font size, column) before the paragraphs.
 pub fn inspect_report(
     extraction: &Extraction,
+    headings: &[String],
     paragraphs: &[Paragraph],
     show_lines: bool,
 ) -> String {
@@ -59,8 +60,9 @@ pub fn inspect_report(
             .enumerate()
             .filter(|(_, p)| p.page == page.number)
         {
-            if p.heading.as_deref() != last_heading {
-                match (&p.heading, &p.section) {
+            let heading = heading_text(headings, p.heading);
+            if heading != last_heading {
+                match (heading, heading_text(headings, p.section)) {
                     (Some(h), Some(s)) => {
                         let _ = writeln!(out, "  # {h}  (under: {s})");
                     }
@@ -69,7 +71,7 @@ pub fn inspect_report(
                     }
                     _ => {}
                 }
-                last_heading = p.heading.as_deref();
+                last_heading = heading;
             }
             let _ = writeln!(out, "  [{i} {}] {}", p.kind.as_str(), p.text);
         }

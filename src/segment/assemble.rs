@@ -9,7 +9,7 @@ use regex::Regex;
 use super::join::{join_line, Vocabulary};
 use super::roles::Role;
 use super::typography::Typography;
-use crate::record::{Line, Paragraph, ParagraphKind};
+use crate::record::{HeadingId, Line, Paragraph, ParagraphKind};
 use crate::text::{ends_sentence, starts_item, strip_bullet, strip_soft_hyphens};
 
 /// Builds paragraphs from lines and roles in reading order.
@@ -17,6 +17,8 @@ pub(super) struct Assembler<'a> {
     typo: &'a Typography,
     vocabulary: &'a Vocabulary,
     paragraphs: Vec<Paragraph>,
+    /// Every heading of the document, in order; paragraphs refer to them.
+    all_headings: Vec<String>,
     /// The headings in force, outermost first (a chapter, then its
     /// sub-heading): a new heading closes those it does not sit under.
     headings: Vec<OpenHeading>,
@@ -37,6 +39,7 @@ impl<'a> Assembler<'a> {
             typo,
             vocabulary,
             paragraphs: Vec::new(),
+            all_headings: Vec::new(),
             headings: Vec::new(),
             open: None,
             open_x0: 0.0,
@@ -47,7 +50,8 @@ impl<'a> Assembler<'a> {
         }
     }
 
-    pub fn run(mut self, lines: &[&'a Line], roles: &[Role]) -> Vec<Paragraph> {
+    /// The document's headings and its paragraphs.
+    pub fn run(mut self, lines: &[&'a Line], roles: &[Role]) -> (Vec<String>, Vec<Paragraph>) {
         for (line, role) in lines.iter().zip(roles) {
             match role {
                 Role::Heading => self.heading_line(line),
@@ -59,7 +63,7 @@ impl<'a> Assembler<'a> {
         for p in &mut self.paragraphs {
             p.text = strip_soft_hyphens(&p.text);
         }
-        self.paragraphs
+        (self.all_headings, self.paragraphs)
     }
 
     fn heading_line(&mut self, line: &'a Line) {
@@ -73,9 +77,14 @@ impl<'a> Assembler<'a> {
                 && line.y - h.y < 1.6 * h.size
         });
         match (self.headings.last_mut(), continues) {
-            (Some(h), true) => join_line(&mut h.text, &line.text, self.vocabulary),
+            (Some(h), true) => join_line(
+                &mut self.all_headings[h.id.index()],
+                &line.text,
+                self.vocabulary,
+            ),
             _ => {
-                let heading = OpenHeading::new(line);
+                let heading = OpenHeading::new(line, HeadingId::from(self.all_headings.len()));
+                self.all_headings.push(line.text.clone());
                 while self.headings.last().is_some_and(|h| !h.outranks(&heading)) {
                     self.headings.pop();
                 }
@@ -185,14 +194,14 @@ impl<'a> Assembler<'a> {
     }
 
     /// The nearest heading above.
-    fn heading(&self) -> Option<String> {
-        self.headings.last().map(|h| h.text.clone())
+    fn heading(&self) -> Option<HeadingId> {
+        self.headings.last().map(|h| h.id)
     }
 
     /// The heading the nearest heading sits under.
-    fn section(&self) -> Option<String> {
+    fn section(&self) -> Option<HeadingId> {
         let n = self.headings.len();
-        (n >= 2).then(|| self.headings[n - 2].text.clone())
+        (n >= 2).then(|| self.headings[n - 2].id)
     }
 
     /// Whether `line` continues the open paragraph whose last line is `prev`.
@@ -245,7 +254,8 @@ impl<'a> Assembler<'a> {
 
 /// A heading in force, with what tells its rank.
 struct OpenHeading {
-    text: String,
+    /// Its place among the document's headings.
+    id: HeadingId,
     size: f64,
     bold: bool,
     /// Depth of its number: "2." 1, "2.3" 2, "2.3.1" 3; "Partie 2" or
@@ -261,7 +271,7 @@ static DECIMAL_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[0-9]{1,2}((\.[0-9]{1,2}){0,3})[.)]?\x20").expect("valid"));
 
 impl OpenHeading {
-    fn new(line: &Line) -> OpenHeading {
+    fn new(line: &Line, id: HeadingId) -> OpenHeading {
         let text = line.text.trim_start();
         let depth = if PART_NUMBER.is_match(text) {
             Some(0)
@@ -271,7 +281,7 @@ impl OpenHeading {
                 .map(|c| 1 + c[1].matches('.').count())
         };
         OpenHeading {
-            text: line.text.clone(),
+            id,
             size: line.size,
             bold: line.bold,
             depth,

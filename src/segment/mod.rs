@@ -12,17 +12,32 @@ mod join;
 mod roles;
 mod typography;
 
-use crate::record::{ExtractedPage, Line, Paragraph};
+use crate::record::{heading_text, ExtractedPage, HeadingId, Line, Paragraph};
+
+/// A document cut into paragraphs, with its headings (paragraphs refer to
+/// them by `HeadingId`).
+#[derive(Debug, Clone, Default)]
+pub struct Segmented {
+    pub headings: Vec<String>,
+    pub paragraphs: Vec<Paragraph>,
+}
 use assemble::Assembler;
 use join::Vocabulary;
 use roles::assign_roles;
 use typography::Typography;
 
+impl Segmented {
+    /// The text of a heading a paragraph refers to.
+    pub fn heading(&self, id: Option<HeadingId>) -> Option<&str> {
+        heading_text(&self.headings, id)
+    }
+}
+
 /// Cuts pages into paragraphs.
-pub fn segment(pages: &[ExtractedPage]) -> Vec<Paragraph> {
+pub fn segment(pages: &[ExtractedPage]) -> Segmented {
     let lines: Vec<&Line> = pages.iter().flat_map(|p| p.lines.iter()).collect();
     if lines.is_empty() {
-        return Vec::new();
+        return Segmented::default();
     }
     let typo = Typography::measure(pages);
     let mut vocabulary = Vocabulary::default();
@@ -32,7 +47,11 @@ pub fn segment(pages: &[ExtractedPage]) -> Vec<Paragraph> {
         follows_hyphen = l.text.ends_with('-') || l.text.ends_with('\u{AD}');
     }
     let roles = assign_roles(&lines, &typo);
-    Assembler::new(&typo, &vocabulary).run(&lines, &roles)
+    let (headings, paragraphs) = Assembler::new(&typo, &vocabulary).run(&lines, &roles);
+    Segmented {
+        headings,
+        paragraphs,
+    }
 }
 
 #[cfg(test)]
@@ -101,11 +120,12 @@ mod tests {
         for line in &mut p.lines[1..3] {
             line.bold = true;
         }
-        let paragraphs = segment(&[p]);
+        let seg = segment(&[p]);
+        let paragraphs = &seg.paragraphs;
         assert!(
             paragraphs
                 .iter()
-                .all(|p| p.heading.as_deref() == Some("1. Couleurs")),
+                .all(|p| seg.heading(p.heading) == Some("1. Couleurs")),
             "{:?}",
             paragraphs.iter().map(|p| &p.heading).collect::<Vec<_>>()
         );
@@ -140,10 +160,11 @@ mod tests {
                 Some((72.0, 10.0, body)),
             ],
         );
-        let paragraphs = segment(&[p]);
+        let seg = segment(&[p]);
+        let paragraphs = &seg.paragraphs;
         let placed: Vec<(Option<&str>, Option<&str>)> = paragraphs
             .iter()
-            .map(|p| (p.heading.as_deref(), p.section.as_deref()))
+            .map(|p| (seg.heading(p.heading), seg.heading(p.section)))
             .collect();
         assert_eq!(
             placed,
@@ -173,7 +194,8 @@ mod tests {
                 Some((72.0, 10.0, "• des conflits internes.")),
             ],
         );
-        let paragraphs = segment(&[p]);
+        let seg = segment(&[p]);
+        let paragraphs = &seg.paragraphs;
         let texts: Vec<(&str, &str)> = paragraphs
             .iter()
             .map(|p| (p.kind.as_str(), p.text.as_str()))
@@ -189,7 +211,7 @@ mod tests {
         );
         assert!(paragraphs
             .iter()
-            .all(|p| p.heading.as_deref() == Some("4. Le conseil citoyen") && p.page == 3));
+            .all(|p| seg.heading(p.heading) == Some("4. Le conseil citoyen") && p.page == 3));
     }
 
     #[test]
@@ -214,7 +236,8 @@ mod tests {
                 Some((72.0, 10.0, "Un autre paragraphe.")),
             ],
         );
-        let paragraphs = segment(&[p1, p2]);
+        let seg = segment(&[p1, p2]);
+        let paragraphs = &seg.paragraphs;
         assert_eq!(paragraphs.len(), 2, "{paragraphs:?}");
         assert_eq!(paragraphs[0].page, 4);
         assert!(paragraphs[0].text.ends_with("annuelle des actions."));
@@ -240,10 +263,11 @@ mod tests {
         for i in [0, 2, 3] {
             p.lines[i].bold = true;
         }
-        let paragraphs = segment(&[p]);
+        let seg = segment(&[p]);
+        let paragraphs = &seg.paragraphs;
         assert_eq!(paragraphs.len(), 2, "{paragraphs:?}");
         assert_eq!(
-            paragraphs[0].heading.as_deref(),
+            seg.heading(paragraphs[0].heading),
             Some("Les difficultés rencontrées")
         );
         assert!(paragraphs[1].text.starts_with("Un encadré en gras"));
@@ -270,7 +294,8 @@ mod tests {
             starts_with_marker: true,
             bold: false,
         });
-        let paragraphs = segment(&[p]);
+        let seg = segment(&[p]);
+        let paragraphs = &seg.paragraphs;
         let last = paragraphs.last().unwrap();
         assert_eq!(
             (last.kind, last.text.as_str()),

@@ -89,7 +89,7 @@ fn oracle_paragraphs_come_out_exactly_on_their_page() {
                 produced
                     .entry(normalise(&p.text))
                     .or_default()
-                    .push((p.page, p.heading.as_deref().map(normalise)));
+                    .push((p.page, doc.heading(p.heading).map(normalise)));
             }
             let (mut exact, mut with_heading) = (0, 0);
             let mut misses = Vec::new();

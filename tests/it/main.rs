@@ -60,6 +60,7 @@ pub fn read_document(doc_id: &str, path: &Path) -> Document {
         content_hash: String::new(),
         bytes: 0,
         read: extracted.read,
+        headings: extracted.headings,
         paragraphs: extracted.paragraphs,
     }
 }

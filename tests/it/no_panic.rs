@@ -61,7 +61,7 @@ fn no_text_stage_panics_on_arbitrary_unicode() {
             nearest: Some(&text),
             section: Some(&text),
         };
-        let labels = classifier.classify(&text, headings);
+        let labels = classifier.classify_one(&text, headings);
         assert_eq!(
             labels.theme_scores.len(),
             classifier.codebook().themes.len()
