@@ -44,7 +44,7 @@ impl Default for CacheConfig {
 }
 
 /// The cache of one run.
-pub struct Cache {
+pub(crate) struct Cache {
     dir: PathBuf,
     settings: String,
     read: bool,
@@ -87,14 +87,18 @@ impl Cache {
     /// The classifier's scores of a list of paragraphs, stored under the
     /// hash of their texts and headings (see `pipeline::label_paragraphs`)
     /// and the scoring key of the models that computed them.
-    pub fn get_scores(&self, paragraphs_hash: &str, scoring_key: &str) -> Option<Vec<Scored>> {
+    pub(crate) fn get_scores(
+        &self,
+        paragraphs_hash: &str,
+        scoring_key: &str,
+    ) -> Option<Vec<Scored>> {
         self.read(
             paragraphs_hash,
             self.scores_path(paragraphs_hash, scoring_key),
         )
     }
 
-    pub fn put_scores(&self, paragraphs_hash: &str, scoring_key: &str, scores: &[Scored]) {
+    pub(crate) fn put_scores(&self, paragraphs_hash: &str, scoring_key: &str, scores: &[Scored]) {
         let path = self.scores_path(paragraphs_hash, scoring_key);
         self.write(paragraphs_hash, path, &scores);
     }

@@ -4,17 +4,17 @@
 use sha2::{Digest, Sha256};
 
 /// The full hex digest of some bytes.
-pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
+pub(crate) fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
     hex(Sha256::digest(bytes))
 }
 
 /// The hex of a finished digest (`Sha256::finalize`).
-pub fn hex(digest: impl std::fmt::LowerHex) -> String {
+pub(crate) fn hex(digest: impl std::fmt::LowerHex) -> String {
     format!("{digest:x}")
 }
 
 /// The first 8 bytes (16 hex digits): enough to tell settings or model
 /// files apart, short enough for file names and table metadata.
-pub fn short(hex: &str) -> String {
+pub(crate) fn short(hex: &str) -> String {
     hex.chars().take(16).collect()
 }

@@ -10,7 +10,7 @@ use crate::record::{DocStatus, Extracted, Paragraph, ParagraphKind};
 use crate::segment;
 
 /// Reads a file within `extract.max_file_mb`; a problem becomes a status.
-pub fn read_input(path: &Path, config: &ExtractConfig) -> Result<Vec<u8>, Extraction> {
+pub(crate) fn read_input(path: &Path, config: &ExtractConfig) -> Result<Vec<u8>, Extraction> {
     let limit = config.max_file_mb.saturating_mul(1024 * 1024);
     match std::fs::metadata(path) {
         Ok(meta) if meta.len() > limit => Err(Extraction::failed(
@@ -54,7 +54,7 @@ pub fn ingest_file(
 }
 
 /// Extraction and segmentation of a file's bytes.
-pub fn ingest_bytes(
+pub(crate) fn ingest_bytes(
     bytes: &[u8],
     config: &ExtractConfig,
     options: &ReadOptions,

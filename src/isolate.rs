@@ -43,7 +43,7 @@ const MAX_SKIPPED_PAGES: usize = 3;
 const STDERR_TAIL: usize = 4096;
 
 /// The workers of one run.
-pub struct WorkerPool {
+pub(crate) struct WorkerPool {
     program: PathBuf,
     /// Sent with each request rather than on the command line, where other
     /// users of the machine could read them.
@@ -56,7 +56,7 @@ pub struct WorkerPool {
 }
 
 /// What the pool gave for one document.
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub extracted: Extracted,
     /// False when the worker died or ran out of time: another run with other
     /// limits may do better, so the result is not cached.

@@ -36,7 +36,7 @@ pub struct InputFile {
 
 /// Every `*.pdf` (extension in any case) under `dir`, recursively, sorted by
 /// doc_id. Symbolic links to folders are not followed.
-pub fn discover(dir: &Path) -> Result<Vec<InputFile>> {
+pub(crate) fn discover(dir: &Path) -> Result<Vec<InputFile>> {
     let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(dir) {
         let entry = entry.map_err(|e| {

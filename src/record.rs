@@ -60,7 +60,7 @@ impl ParagraphKind {
 
     /// Body paragraphs and list items are classified; footnotes and table
     /// rows are not.
-    pub fn is_classified(self) -> bool {
+    pub(crate) fn is_classified(self) -> bool {
         matches!(self, ParagraphKind::Body | ParagraphKind::ListItem)
     }
 }
@@ -81,7 +81,7 @@ pub enum Polarity {
 }
 
 impl Polarity {
-    pub const ALL: [Polarity; 4] = [
+    pub(crate) const ALL: [Polarity; 4] = [
         Polarity::Reussite,
         Polarity::Difficulte,
         Polarity::Preconisation,
@@ -93,15 +93,15 @@ impl Polarity {
     }
 
     /// Position among the codebook's polarities (and the model's classes).
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 
-    pub fn from_index(index: usize) -> Polarity {
+    pub(crate) fn from_index(index: usize) -> Polarity {
         Polarity::ALL[index]
     }
 
-    pub fn from_id(id: &str) -> Option<Polarity> {
+    pub(crate) fn from_id(id: &str) -> Option<Polarity> {
         Polarity::ALL.into_iter().find(|p| p.id() == id)
     }
 }
@@ -118,7 +118,7 @@ pub enum Level {
 
 impl Level {
     /// From none to in depth.
-    pub const ALL: [Level; 4] = [
+    pub(crate) const ALL: [Level; 4] = [
         Level::NonEvoquee,
         Level::Evoquee,
         Level::Traitee,
@@ -130,7 +130,7 @@ impl Level {
         self.into()
     }
 
-    pub fn from_id(id: &str) -> Option<Level> {
+    pub(crate) fn from_id(id: &str) -> Option<Level> {
         Level::ALL.into_iter().find(|l| l.id() == id)
     }
 }
@@ -297,7 +297,7 @@ impl Extracted {
 pub struct HeadingId(pub u32);
 
 impl HeadingId {
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self.0 as usize
     }
 }
@@ -309,7 +309,7 @@ impl From<usize> for HeadingId {
 }
 
 /// The text of a heading in a document's list of headings.
-pub fn heading_text(headings: &[String], id: Option<HeadingId>) -> Option<&str> {
+pub(crate) fn heading_text(headings: &[String], id: Option<HeadingId>) -> Option<&str> {
     id.and_then(|id| headings.get(id.index()))
         .map(String::as_str)
 }
@@ -337,7 +337,7 @@ pub struct Paragraph {
 pub struct ThemeId(pub u16);
 
 impl ThemeId {
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self.0 as usize
     }
 }

@@ -36,11 +36,11 @@ pub struct CoverageConfig {
 }
 
 /// Default of `on_topic_min_terms`.
-pub const ON_TOPIC_MIN_TERMS: u32 = 5;
+pub(crate) const ON_TOPIC_MIN_TERMS: u32 = 5;
 
 impl CoverageConfig {
     /// The levels must nest: `approfondie` needs at least what `traitee` needs.
-    pub fn validate(&self) -> Result<(), crate::error::BadValue> {
+    pub(crate) fn validate(&self) -> Result<(), crate::error::BadValue> {
         use crate::error::BadValue;
         let cov = self;
         if cov.traitee_min_paragraphs == 0

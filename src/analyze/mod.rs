@@ -42,7 +42,7 @@ pub struct Token {
 
 impl Token {
     /// Whether the token carries meaning for classification.
-    pub fn is_content(&self) -> bool {
+    pub(crate) fn is_content(&self) -> bool {
         !self.elision && !self.stop && !self.stem.is_empty()
     }
 }
@@ -119,7 +119,7 @@ impl Analyzer {
     }
 
     /// Stem of one lowercase word, overrides first.
-    pub fn stem(&self, lower: &str) -> String {
+    pub(crate) fn stem(&self, lower: &str) -> String {
         if let Some(stem) = self.stem_overrides.get(lower) {
             return stem.clone();
         }

@@ -61,7 +61,7 @@ impl FeatureExtractor {
 
     /// A heading's words, evidence and the themes it names, analysed once
     /// for all the paragraphs under it; none for a blank heading.
-    pub fn analyse_heading(&self, heading: &str) -> Option<AnalysedHeading> {
+    pub(crate) fn analyse_heading(&self, heading: &str) -> Option<AnalysedHeading> {
         if heading.trim().is_empty() {
             return None;
         }
@@ -77,7 +77,7 @@ impl FeatureExtractor {
 
     /// Each distinct heading of a batch of paragraphs, analysed once (blank
     /// headings are left out: they count as none).
-    pub fn analyse_headings<'t>(
+    pub(crate) fn analyse_headings<'t>(
         &self,
         headings: impl IntoIterator<Item = &'t str>,
     ) -> HashMap<&'t str, AnalysedHeading> {
@@ -93,7 +93,7 @@ impl FeatureExtractor {
     }
 
     /// A paragraph's evidence and features, with the heading it sits under.
-    pub fn analyse(&self, text: &str, heading: Option<&AnalysedHeading>) -> Analysed {
+    pub(crate) fn analyse(&self, text: &str, heading: Option<&AnalysedHeading>) -> Analysed {
         let tokens = self.analyzer.tokens(text);
         let evidence = find_evidence(&tokens, &self.lexicon, &self.cues);
         let features = features::features(

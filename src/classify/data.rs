@@ -60,20 +60,20 @@ impl Codebook {
     }
 
     /// The id of a theme ("egalite_fh"), as the tables write it.
-    pub fn theme_id(&self, theme: ThemeId) -> &str {
+    pub(crate) fn theme_id(&self, theme: ThemeId) -> &str {
         &self.themes[theme.index()].id
     }
 
-    pub fn theme_index(&self, id: &str) -> Option<usize> {
+    pub(crate) fn theme_index(&self, id: &str) -> Option<usize> {
         self.themes.iter().position(|t| t.id == id)
     }
 
-    pub fn polarity_index(&self, id: &str) -> Option<usize> {
+    pub(crate) fn polarity_index(&self, id: &str) -> Option<usize> {
         self.polarities.iter().position(|p| p == id)
     }
 
     /// The stance-free polarity ("neutre").
-    pub fn neutral(&self) -> usize {
+    pub(crate) fn neutral(&self) -> usize {
         Polarity::Neutre.index()
     }
 }
@@ -241,7 +241,7 @@ struct PolarityCuesFile {
     cues: HashMap<String, f64>,
 }
 
-pub type Negators = rustc_hash::FxHashSet<String>;
+pub(crate) type Negators = rustc_hash::FxHashSet<String>;
 
 /// Polarity cues with negation scope.
 #[derive(Debug)]
@@ -299,7 +299,7 @@ impl Cues {
 }
 
 /// Stems of the content words of a text (lexicon terms are matched on these).
-pub fn content_stems(analyzer: &Analyzer, text: &str) -> Vec<String> {
+pub(crate) fn content_stems(analyzer: &Analyzer, text: &str) -> Vec<String> {
     analyzer
         .tokens(text)
         .into_iter()
@@ -312,11 +312,15 @@ pub fn content_stems(analyzer: &Analyzer, text: &str) -> Vec<String> {
 /// ("d'" -> "de"): polarity cues are phrases ("il est proposé de", "manque
 /// de") whose small words matter, while a negation inside one ("n'a pas
 /// permis de") must not stop the match. Returns (token index, stem).
-pub fn phrase_stems(analyzer: &Analyzer, text: &str, negators: &Negators) -> Vec<(usize, String)> {
+pub(crate) fn phrase_stems(
+    analyzer: &Analyzer,
+    text: &str,
+    negators: &Negators,
+) -> Vec<(usize, String)> {
     phrase_stems_of(&analyzer.tokens(text), negators)
 }
 
-pub fn phrase_stems_of(
+pub(crate) fn phrase_stems_of(
     tokens: &[crate::analyze::Token],
     negators: &Negators,
 ) -> Vec<(usize, String)> {
@@ -461,7 +465,7 @@ impl Codes {
     /// The code of this theme and polarity whose cues the stems match most
     /// often (the first listed on a tie), if any matches, with the number
     /// of cue matches.
-    pub fn best_with_hits(
+    pub(crate) fn best_with_hits(
         &self,
         theme: usize,
         polarity: usize,

@@ -34,17 +34,17 @@ const CONTRAST: &[&str] = &[
 ];
 
 impl Evidence {
-    pub fn theme_score(&self, theme: usize) -> f64 {
+    pub(crate) fn theme_score(&self, theme: usize) -> f64 {
         self.theme_terms[theme].iter().map(|(_, w)| w).sum()
     }
 
-    pub fn has_theme_evidence(&self) -> bool {
+    pub(crate) fn has_theme_evidence(&self) -> bool {
         self.theme_terms.iter().any(|t| !t.is_empty())
     }
 
     /// Cue weight per polarity after negation: a negated success counts as a
     /// difficulty and a negated difficulty as a success ("sans difficulté").
-    pub fn polarity_scores(&self, codebook: &Codebook) -> Vec<f64> {
+    pub(crate) fn polarity_scores(&self, codebook: &Codebook) -> Vec<f64> {
         let mut scores = vec![0.0; codebook.polarities.len()];
         let (success, difficulty) = (
             Some(Polarity::Reussite.index()),
@@ -65,7 +65,7 @@ impl Evidence {
 }
 
 /// Finds lexicon terms and cues in analysed tokens.
-pub fn find_evidence(tokens: &[Token], lexicon: &Lexicon, cues: &Cues) -> Evidence {
+pub(crate) fn find_evidence(tokens: &[Token], lexicon: &Lexicon, cues: &Cues) -> Evidence {
     let content: Vec<usize> = (0..tokens.len())
         .filter(|&i| tokens[i].is_content())
         .collect();
@@ -107,7 +107,7 @@ pub fn find_evidence(tokens: &[Token], lexicon: &Lexicon, cues: &Cues) -> Eviden
 }
 
 /// Prefix of the features of a paragraph's first words.
-pub const OPENING: &str = "open:";
+pub(crate) const OPENING: &str = "open:";
 
 /// A feature name from its parts (called for every word of every
 /// paragraph: one allocation, no formatting machinery).
@@ -258,7 +258,7 @@ pub fn features(
 
 /// A recommendation item starts with an infinitive: "Renforcer le pilotage",
 /// "2. Clarifier le rôle", "- Mettre en place".
-pub fn verb_led(text: &str) -> bool {
+pub(crate) fn verb_led(text: &str) -> bool {
     let rest = text.trim_start_matches(|c: char| {
         c.is_ascii_digit() || matches!(c, '.' | ')' | '-' | '–' | '•' | ' ' | '(')
     });

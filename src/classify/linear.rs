@@ -73,7 +73,7 @@ pub struct LinearModel {
 }
 
 /// Raw scores of one paragraph: per theme a logit, per polarity a logit.
-pub struct Scores {
+pub(crate) struct Scores {
     pub themes: Vec<f64>,
     pub polarities: Vec<f64>,
 }
@@ -103,7 +103,7 @@ fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
-pub fn softmax(z: &[f64]) -> Vec<f64> {
+pub(crate) fn softmax(z: &[f64]) -> Vec<f64> {
     let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let exp: Vec<f64> = z.iter().map(|v| (v - max).exp()).collect();
     let sum: f64 = exp.iter().sum();
@@ -237,7 +237,7 @@ impl LinearModel {
     }
 
     /// Logits of a paragraph's features.
-    pub fn score(&self, features: &[(String, f64)]) -> Scores {
+    pub(crate) fn score(&self, features: &[(String, f64)]) -> Scores {
         let n_themes = self.themes.len();
         let mut out = vec![0.0f64; n_themes + self.polarities.len()];
         for (name, value) in features {
@@ -260,7 +260,7 @@ impl LinearModel {
     }
 
     /// The features that pushed output `output` most, with their contribution.
-    pub fn top_contributions(
+    pub(crate) fn top_contributions(
         &self,
         features: &[(String, f64)],
         output: usize,
@@ -286,7 +286,7 @@ impl LinearModel {
             .collect()
     }
 
-    pub fn theme_probability(logit: f64) -> f64 {
+    pub(crate) fn theme_probability(logit: f64) -> f64 {
         sigmoid(logit)
     }
 

@@ -52,7 +52,7 @@ fn score(label: &str, tp: usize, fp: usize, fn_: usize) -> LabelScore {
 }
 
 /// `gold` and `predicted` pair up paragraph by paragraph: (theme flags, polarity index).
-pub fn evaluate(
+pub(crate) fn evaluate(
     themes: &[String],
     polarities: &[String],
     gold: &[(Vec<bool>, usize)],

@@ -58,7 +58,7 @@ pub struct ThemeMaterial {
 impl Classifier {
     /// Everything about a paragraph that does not depend on the decision
     /// settings.
-    pub fn score(&self, text: &str, headings: HeadingContext) -> Scored {
+    pub(crate) fn score(&self, text: &str, headings: HeadingContext) -> Scored {
         self.score_with(text, headings, true)
     }
 

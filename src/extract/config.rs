@@ -84,7 +84,7 @@ impl Default for ExtractConfig {
 
 impl ExtractConfig {
     /// Checks the values the types allow but extraction does not.
-    pub fn validate(&self) -> Result<(), BadValue> {
+    pub(crate) fn validate(&self) -> Result<(), BadValue> {
         let e = self;
         for (key, value) in [
             ("extract.header_band", e.header_band),

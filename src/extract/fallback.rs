@@ -14,10 +14,10 @@ use pdf_oxide::PdfDocument;
 use super::glyphs::{Glyph, PageGlyphs};
 
 /// Name recorded in `documents.extractor` for pages read this way.
-pub const NAME: &str = "pdf_oxide";
+pub(crate) const NAME: &str = "pdf_oxide";
 
 /// A document opened by pdf_oxide.
-pub struct Fallback {
+pub(crate) struct Fallback {
     doc: PdfDocument,
 }
 
@@ -28,7 +28,7 @@ impl Fallback {
             .map(|doc| Fallback { doc })
     }
 
-    pub fn page_count(&self) -> usize {
+    pub(crate) fn page_count(&self) -> usize {
         self.doc.page_count().unwrap_or(0)
     }
 

@@ -40,7 +40,7 @@ static TOC_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 static TRAILING_PAGE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[0-9]{1,4}$").expect("valid"));
 
-pub fn is_page_number(text: &str) -> bool {
+pub(crate) fn is_page_number(text: &str) -> bool {
     PAGE_NUMBER.is_match(text.trim())
 }
 
@@ -62,7 +62,7 @@ fn furniture_key(text: &str) -> String {
 }
 
 /// Takes headers, footers, page numbers and tables of contents out of the pages.
-pub fn remove_furniture(pages: &mut [ExtractedPage], config: &ExtractConfig) {
+pub(crate) fn remove_furniture(pages: &mut [ExtractedPage], config: &ExtractConfig) {
     let in_top = |l: &Line, p: &ExtractedPage| l.y < config.header_band * p.height;
     let in_bottom = |l: &Line, p: &ExtractedPage| l.y > (1.0 - config.footer_band) * p.height;
 

@@ -8,7 +8,7 @@ use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 
 /// One character drawn on a page.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Glyph {
+pub(crate) struct Glyph {
     /// Left edge, in points from the page's left edge.
     pub x: f64,
     /// Baseline, in points from the page's top edge.
@@ -30,14 +30,14 @@ impl Glyph {
     pub fn right(&self) -> f64 {
         self.x + self.advance
     }
-    pub fn is_space(&self) -> bool {
+    pub(crate) fn is_space(&self) -> bool {
         self.text.chars().all(char::is_whitespace)
     }
 }
 
 /// The glyphs of one page and its size.
 #[derive(Debug, Clone, Default)]
-pub struct PageGlyphs {
+pub(crate) struct PageGlyphs {
     pub number: u32,
     pub width: f64,
     pub height: f64,
@@ -46,7 +46,7 @@ pub struct PageGlyphs {
 
 /// An `OutputDev` that records the glyphs of the page being processed.
 #[derive(Default)]
-pub struct GlyphCollector {
+pub(crate) struct GlyphCollector {
     page: PageGlyphs,
     origin_x: f64,
     top: f64,
@@ -54,7 +54,7 @@ pub struct GlyphCollector {
 
 impl GlyphCollector {
     /// Hands over the page collected so far and starts empty.
-    pub fn take_page(&mut self) -> PageGlyphs {
+    pub(crate) fn take_page(&mut self) -> PageGlyphs {
         std::mem::take(&mut self.page)
     }
 }

@@ -17,7 +17,7 @@ const FRAGMENT_GAP: f64 = 1.5;
 const WORD_GAP: f64 = 0.15;
 
 /// Builds the page's lines in reading order.
-pub fn page_lines(page: &PageGlyphs, apostrophe: char) -> (Vec<Line>, u8) {
+pub(crate) fn page_lines(page: &PageGlyphs, apostrophe: char) -> (Vec<Line>, u8) {
     // Text is read in the page's main direction; sideways margin notes and
     // rotated labels in charts would otherwise scatter letters into lines.
     let mut per_direction = [0usize; 4];

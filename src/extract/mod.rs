@@ -74,7 +74,7 @@ pub struct SkippedPage {
 
 /// As `extract_pdf`, with the options of this read, calling `starting` with
 /// each page number before reading it.
-pub fn extract_pdf_with(
+pub(crate) fn extract_pdf_with(
     bytes: &[u8],
     config: &ExtractConfig,
     options: &ReadOptions,

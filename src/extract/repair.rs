@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 /// The repaired bytes and the number of objects found, or `None` when the
 /// scan finds no object or no catalog (nothing to rebuild from).
-pub fn reconstruct(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
+pub(crate) fn reconstruct(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
     static OBJ: OnceLock<Regex> = OnceLock::new();
     static ROOT: OnceLock<Regex> = OnceLock::new();
     static CATALOG: OnceLock<Regex> = OnceLock::new();

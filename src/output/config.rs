@@ -36,7 +36,7 @@ impl Default for OutputConfig {
 
 impl OutputConfig {
     /// Checks the values the types allow but the writers do not.
-    pub fn validate(&self) -> Result<(), BadValue> {
+    pub(crate) fn validate(&self) -> Result<(), BadValue> {
         let o = self;
         if o.formats.is_empty() {
             return Err(BadValue::new(

@@ -5,7 +5,7 @@
 use crate::record::{Level, Polarity};
 
 /// "1 rapport", "3 rapports".
-pub fn plural(k: u32, word: &str) -> String {
+pub(crate) fn plural(k: u32, word: &str) -> String {
     if k > 1 {
         format!("{k} {word}s")
     } else {
@@ -15,7 +15,7 @@ pub fn plural(k: u32, word: &str) -> String {
 
 /// Reports per level of one theme.
 #[derive(Debug, Clone, Copy)]
-pub struct ThemeCounts {
+pub(crate) struct ThemeCounts {
     pub approfondie: u32,
     pub traitee: u32,
     pub evoquee: u32,
@@ -26,7 +26,7 @@ pub struct ThemeCounts {
 /// "6 rapports sur 8 traitent ou évoquent le thème (approfondie 3, traitée
 /// 2, évoquée 1) ; 2 ne l'évoquent pas": the analyst's sentence for a theme,
 /// without its final full stop.
-pub fn theme_sentence(c: ThemeCounts) -> String {
+pub(crate) fn theme_sentence(c: ThemeCounts) -> String {
     let (a, tr, e, total) = (c.approfondie, c.traitee, c.evoquee, c.total);
     let any = a + tr + e;
     let verb = if any > 1 {
@@ -46,7 +46,7 @@ pub fn theme_sentence(c: ThemeCounts) -> String {
 }
 
 /// "approfondie", "traitée", "évoquée", "non évoquée".
-pub fn level_name(level: Level) -> &'static str {
+pub(crate) fn level_name(level: Level) -> &'static str {
     match level {
         Level::Approfondie => "approfondie",
         Level::Traitee => "traitée",
@@ -56,7 +56,7 @@ pub fn level_name(level: Level) -> &'static str {
 }
 
 /// "réussite", "difficulté", "préconisation", "neutre".
-pub fn polarity_name(polarity: Polarity) -> &'static str {
+pub(crate) fn polarity_name(polarity: Polarity) -> &'static str {
     match polarity {
         Polarity::Reussite => "réussite",
         Polarity::Difficulte => "difficulté",
@@ -66,7 +66,7 @@ pub fn polarity_name(polarity: Polarity) -> &'static str {
 }
 
 /// The title of a polarity's list of quotes in the report.
-pub fn polarity_title(polarity: Polarity) -> &'static str {
+pub(crate) fn polarity_title(polarity: Polarity) -> &'static str {
     match polarity {
         Polarity::Reussite => "Réussites",
         Polarity::Difficulte => "Difficultés",

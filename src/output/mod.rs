@@ -33,14 +33,14 @@ use crate::record::Document;
 
 /// What a table says about how it was made.
 #[derive(Debug, Clone)]
-pub struct Provenance {
+pub(crate) struct Provenance {
     pub program_version: String,
     pub config_hash: String,
     pub model_version: String,
 }
 
 /// Everything one run writes.
-pub struct RunTables<'a> {
+pub(crate) struct RunTables<'a> {
     pub documents: &'a [Document],
     pub synthesis: &'a Synthesis,
     /// Theme ids for the tables.
@@ -54,7 +54,7 @@ pub struct RunTables<'a> {
 /// Writes the tables of a run in every configured format: `documents`,
 /// `paragraphs`, `findings`, `coverage`, `synthesis`, `codes` (and
 /// `synthesis_by` with `--by`). Returns the files written.
-pub fn write_run(
+pub(crate) fn write_run(
     tables: &RunTables,
     config: &OutputConfig,
     provenance: &Provenance,

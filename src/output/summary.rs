@@ -30,7 +30,7 @@ pub fn summary_fr(
 
 /// A warning line naming the readable documents that hardly use the
 /// field's vocabulary (empty when there is none).
-pub fn off_topic_fr(docs: &[Document], min_terms: u32) -> String {
+pub(crate) fn off_topic_fr(docs: &[Document], min_terms: u32) -> String {
     let off: Vec<&str> = docs
         .iter()
         .filter(|d| d.on_topic(min_terms) == Some(false))
@@ -57,7 +57,7 @@ pub fn off_topic_fr(docs: &[Document], min_terms: u32) -> String {
 }
 
 /// The synthesis per theme and the most frequent codes.
-pub fn synthesis_fr(s: &Synthesis, codebook: &Codebook) -> PolarsResult<String> {
+pub(crate) fn synthesis_fr(s: &Synthesis, codebook: &Codebook) -> PolarsResult<String> {
     let theme = s.synthesis.column("theme")?.str()?.clone();
     let level = s.synthesis.column("level")?.str()?.clone();
     let n = s.synthesis.column("n_documents")?.u32()?.clone();

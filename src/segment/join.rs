@@ -7,14 +7,14 @@ use std::collections::HashSet;
 /// Words of the document, lowercased, as written inside lines (never across
 /// a line break): the best evidence of whether a word is a compound.
 #[derive(Debug, Default)]
-pub struct Vocabulary {
+pub(crate) struct Vocabulary {
     words: HashSet<String>,
 }
 
 impl Vocabulary {
     /// Adds the words of a line. After a line ending in a hyphen, the first
     /// word is the tail of a cut word ("cises" of "pré-cises"), not a word.
-    pub fn add_line(&mut self, line: &str, follows_hyphen: bool) {
+    pub(crate) fn add_line(&mut self, line: &str, follows_hyphen: bool) {
         for token in line.split_whitespace().skip(follows_hyphen as usize) {
             let token = token.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
             if token.len() < 2 || token.ends_with('-') {
@@ -60,7 +60,7 @@ const PLACE_LINKS: &[&str] = &[
 ];
 
 /// Appends `next` (the following line) to `text`.
-pub fn join_line(text: &mut String, next: &str, vocabulary: &Vocabulary) {
+pub(crate) fn join_line(text: &mut String, next: &str, vocabulary: &Vocabulary) {
     if text.is_empty() {
         text.push_str(next);
         return;

@@ -17,7 +17,7 @@ pub(super) struct Typography {
 }
 
 impl Typography {
-    pub fn measure(pages: &[ExtractedPage]) -> Typography {
+    pub(crate) fn measure(pages: &[ExtractedPage]) -> Typography {
         let lines = || pages.iter().flat_map(|p| p.lines.iter());
         let mut size_weight: HashMap<i64, usize> = HashMap::new();
         for l in lines() {
@@ -80,7 +80,7 @@ impl Typography {
     }
 
     /// The line reaches (nearly) the right edge of its column.
-    pub fn is_full(&self, l: &Line) -> bool {
+    pub(crate) fn is_full(&self, l: &Line) -> bool {
         let (left, right) = self.edges(l);
         let slack = if self.justified {
             2.0 * l.size

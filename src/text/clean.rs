@@ -5,7 +5,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Expands a typographic ligature to its letters (pdf-extract leaves U+FB01
 /// and friends as they are in the font's Unicode map).
-pub fn expand_ligature(c: char) -> Option<&'static str> {
+pub(crate) fn expand_ligature(c: char) -> Option<&'static str> {
     Some(match c {
         '\u{FB00}' => "ff",
         '\u{FB01}' => "fi",
@@ -47,7 +47,7 @@ pub fn clean_text(raw: &str, apostrophe: char) -> String {
 }
 
 /// Collapses runs of spaces (justified text, tab stops) into one and trims.
-pub fn collapse_spaces(text: &str) -> String {
+pub(crate) fn collapse_spaces(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split(' ').filter(|w| !w.is_empty()) {
         if !out.is_empty() {
@@ -58,7 +58,7 @@ pub fn collapse_spaces(text: &str) -> String {
     out
 }
 
-pub fn strip_soft_hyphens(text: &str) -> String {
+pub(crate) fn strip_soft_hyphens(text: &str) -> String {
     text.replace('\u{00AD}', "")
 }
 

@@ -39,7 +39,7 @@ fn is_bullet_char(c: char) -> bool {
 }
 
 /// A fragment that is only a bullet (drawn apart from its text).
-pub fn is_bullet_only(text: &str) -> bool {
+pub(crate) fn is_bullet_only(text: &str) -> bool {
     let mut chars = text.chars();
     matches!((chars.next(), chars.next()), (Some(c), None) if is_bullet_char(c))
 }
@@ -48,17 +48,17 @@ static NUMBERED_ITEM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([0-9]{1,2}[.)]|[a-z][.)]|[ivx]{1,4}[.)]|\([0-9]{1,2}\)|\([a-z]\))\x20")
         .expect("valid")
 });
-pub static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     // The title after the number starts with a capital: "29 % des jeunes"
     // or "12 associations" at the start of a line are prose.
     Regex::new(r"^([0-9]{1,2}(\.[0-9]{1,2}){1,3}\.?|[0-9]{1,2}[.)]?|[IVX]{1,5}[.)]|[A-H][.)]|(Partie|Chapitre|Axe|Pilier|Annexe|Orientation)\x20+[0-9]{1,2}\x20*[.:–-]?)\x20+[«\x22]?\x20?[A-ZÀ-ÖØ-ÞŒ]")
         .expect("valid")
 });
-pub static MULTI_LEVEL_NUMBER: LazyLock<Regex> =
+pub(crate) static MULTI_LEVEL_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[0-9]{1,2}(\.[0-9]{1,2}){1,3}\.?\x20").expect("valid"));
 
 /// A heading or item number ("5.", "4.2.8", "b)") set apart by a tab stop.
-pub static LONE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static LONE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^([0-9]{1,2}(\.[0-9]{1,2}){0,4}[.)]|[0-9]{1,2}(\.[0-9]{1,2}){1,4}|[IVXLC]{1,5}[.)]|[A-Za-z][.)])$",
     )
@@ -74,12 +74,12 @@ pub fn ends_sentence(text: &str) -> bool {
 }
 
 /// The line opens a list item: a bullet and a space, or an item number ("1.", "a)", "iv.", "(2)").
-pub fn starts_item(text: &str) -> bool {
+pub(crate) fn starts_item(text: &str) -> bool {
     starts_with_bullet(text) || NUMBERED_ITEM.is_match(text)
 }
 
 /// The item's text without its bullet; numbers and letters are kept.
-pub fn strip_bullet(text: &str) -> &str {
+pub(crate) fn strip_bullet(text: &str) -> &str {
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
         (Some(c), Some(s)) if is_bullet_char(c) && s.is_whitespace() => chars.as_str().trim_start(),
@@ -88,7 +88,7 @@ pub fn strip_bullet(text: &str) -> &str {
 }
 
 /// The line opens with a bullet and a space.
-pub fn starts_with_bullet(text: &str) -> bool {
+pub(crate) fn starts_with_bullet(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(is_bullet_char) && chars.next().is_some_and(char::is_whitespace)
 }

@@ -5,8 +5,9 @@
 mod clean;
 mod marks;
 
-pub use clean::{clean_text, collapse_spaces, strip_soft_hyphens};
-pub use marks::{
+pub use clean::clean_text;
+pub(crate) use clean::{collapse_spaces, strip_soft_hyphens};
+pub(crate) use marks::{
     ends_sentence, is_bullet_only, starts_item, starts_with_bullet, strip_bullet, LONE_NUMBER,
     MULTI_LEVEL_NUMBER, NUMBERED_HEADING,
 };

@@ -73,7 +73,7 @@ fn quote(q: &Quote) -> Markup {
 }
 
 impl Page {
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         html! {
             (DOCTYPE)
             html lang="fr" {
