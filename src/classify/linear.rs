@@ -88,7 +88,7 @@ fn is_theme_only(feature: &str) -> bool {
 /// How a paragraph opens says how it judges, not what it is about: the
 /// theme models do not see it (leave-one-writer-out: themes lose with it).
 fn is_polarity_only(feature: &str) -> bool {
-    feature.starts_with(super::features::OPENING)
+    feature.starts_with(super::features::OPENING) || feature.starts_with(super::features::STANCE)
 }
 
 fn sorted<S: serde::Serializer>(

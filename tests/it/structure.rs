@@ -1,4 +1,4 @@
-//! The shape of the source tree (issue #8): the top-level modules of src/
+//! The shape of the source tree (issue 12 of the tracker): the top-level modules of src/
 //! depend on each other without cycles, so data flows one way through
 //! `pipeline.rs`, and no source file grows past what a newcomer can read.
 
