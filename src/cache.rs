@@ -128,7 +128,7 @@ impl Cache {
         let Ok(bytes) = serde_json::to_vec(value) else {
             return;
         };
-        let Ok(mut tmp) = tempfile::NamedTempFile::new_in(&self.dir) else {
+        let Ok(mut tmp) = crate::atomic::readable_temp_file(&self.dir) else {
             return;
         };
         if tmp.write_all(&bytes).is_ok() {

@@ -21,6 +21,7 @@
 
 pub mod aggregate;
 pub mod analyze;
+mod atomic;
 mod cache;
 pub mod classify;
 pub mod config;

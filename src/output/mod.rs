@@ -159,7 +159,7 @@ fn write_atomically(path: &Path, write: impl FnOnce(File) -> PolarsResult<()>) -
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(e.into()))?;
+    let tmp = crate::atomic::readable_temp_file(dir).map_err(|e| fail(e.into()))?;
     let file = tmp.reopen().map_err(|e| fail(e.into()))?;
     write(file).map_err(|e| fail(e.into()))?;
     tmp.persist(path).map_err(|e| fail(e.error.into()))?;
@@ -169,6 +169,22 @@ fn write_atomically(path: &Path, write: impl FnOnce(File) -> PolarsResult<()>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_get_the_permissions_of_a_plain_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let table = dir.path().join("t.csv");
+        write_atomically(&table, |_| Ok(())).unwrap();
+        let plain = dir.path().join("plain");
+        File::create(&plain).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode(&table),
+            mode(&plain),
+            "a table is as readable as any file the user creates"
+        );
+    }
 
     #[test]
     fn failed_write_leaves_the_old_table() {
