@@ -2,6 +2,7 @@
 //!
 //! - `corpus`: the sample corpus against its oracle (page-exact paragraphs);
 //! - `real_pdfs`: real French PDFs written by others (../shared/pdfs/french);
+//! - `real_pages`: paragraph starts on 64 real pages against their oracle (tests/real_pages);
 //! - `cli`: the `evalmine` binary end to end (tables, statuses, exit codes);
 //! - `hostile`: generated hostile and broken PDFs, worker time and memory limits;
 //! - `no_panic`: text stages on arbitrary Unicode;
@@ -11,6 +12,7 @@ mod cli;
 mod corpus;
 mod hostile;
 mod no_panic;
+mod real_pages;
 mod real_pdfs;
 mod structure;
 

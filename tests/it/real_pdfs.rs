@@ -9,7 +9,13 @@ use rayon::prelude::*;
 
 use crate::{ends_sentence, normalise, shared_dir};
 
-fn real_documents() -> Option<Vec<Document>> {
+/// The 34 documents, read once for every test of the binary that needs them.
+pub(crate) fn real_documents() -> Option<&'static [Document]> {
+    static DOCS: std::sync::OnceLock<Option<Vec<Document>>> = std::sync::OnceLock::new();
+    DOCS.get_or_init(read_real_documents).as_deref()
+}
+
+fn read_real_documents() -> Option<Vec<Document>> {
     let dir = shared_dir()?.join("pdfs/french");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .ok()?
@@ -41,7 +47,7 @@ fn real_french_pdfs_come_out_clean() {
     );
     let mut problems = Vec::new();
     let (mut breaks, mut cut_breaks) = (0usize, 0usize);
-    for doc in &docs {
+    for doc in docs {
         // Every file gets a status; the ones with text must give paragraphs.
         if doc.read.status == DocStatus::Ok && doc.paragraphs.is_empty() {
             problems.push(format!("{}: status ok but no paragraph", doc.doc_id));
