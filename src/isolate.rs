@@ -18,6 +18,7 @@
 //! is replaced on the next request; the parent records the cause.
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -169,11 +170,15 @@ impl WorkerPool {
                 }
             },
         };
-        let request = serde_json::json!({
-            "path": path,
-            "options": ReadOptions { skip: skip.to_vec(), passwords: self.passwords.clone() },
-        })
-        .to_string();
+        let request = Request {
+            path: path.as_os_str().as_bytes().to_vec(),
+            options: ReadOptions {
+                skip: skip.to_vec(),
+                passwords: self.passwords.clone(),
+            },
+        };
+        // A request is plain data (bytes, numbers, strings): it serialises.
+        let request = serde_json::to_string(&request).unwrap_or_default();
         let sent = writeln!(worker.stdin, "{request}").and_then(|_| worker.stdin.flush());
         if sent.is_err() {
             // It had died while idle: a fresh one takes the document.
@@ -346,9 +351,11 @@ fn failed(status: DocStatus, message: String) -> Extracted {
     Extracted::failed(ReadSummary::failed(status, message, None))
 }
 
-#[derive(serde::Deserialize)]
+/// One file to read. The path goes as its bytes: a file name need not be
+/// UTF-8 (archives made on older Windows systems hold Latin-1 names).
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Request {
-    path: PathBuf,
+    path: Vec<u8>,
     #[serde(default)]
     options: ReadOptions,
 }
@@ -380,7 +387,8 @@ pub fn worker_main(settings: &str) -> std::io::Result<()> {
                     let _ = writeln!(stdout, "{PAGE}{page}");
                     let _ = stdout.flush();
                 };
-                ingest_file(&request.path, &config, &request.options, &mut starting)
+                let path = PathBuf::from(std::ffi::OsString::from_vec(request.path));
+                ingest_file(&path, &config, &request.options, &mut starting)
             }
             Err(e) => failed(DocStatus::Error, format!("bad request to the worker: {e}")),
         };

@@ -73,8 +73,10 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 passwords,
             };
             let outcome = Pipeline::build(&config, options)?.run()?;
+            // Names and text from the files are shown escaped: a control
+            // character in a file name must not act on the terminal.
             for w in &outcome.warnings {
-                eprintln!("evalmine: warning: {w}");
+                eprintln!("evalmine: warning: {}", output::terminal_safe(w));
             }
             for d in outcome
                 .documents
@@ -83,10 +85,14 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             {
                 eprintln!(
                     "evalmine: {}: {}: {}",
-                    d.doc_id, d.read.status, d.read.message
+                    output::terminal_safe(&d.doc_id),
+                    d.read.status,
+                    output::terminal_safe(&d.read.message)
                 );
             }
-            print!("{}", outcome.summary_fr);
+            for line in outcome.summary_fr.lines() {
+                println!("{}", output::terminal_safe(line));
+            }
             println!("{} -> {}", outcome.summary(), config.output.dir.display());
             Ok(if outcome.any_failed() {
                 ExitCode::from(1)

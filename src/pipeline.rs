@@ -57,7 +57,7 @@ pub(crate) fn discover(dir: &Path) -> Result<Vec<InputFile>> {
         let relative = path.strip_prefix(dir).unwrap_or(path).with_extension("");
         let doc_id = relative
             .components()
-            .map(|c| c.as_os_str().to_string_lossy())
+            .map(|c| escape_name(c.as_os_str()))
             .collect::<Vec<_>>()
             .join("/");
         found.push(InputFile {
@@ -67,6 +67,21 @@ pub(crate) fn discover(dir: &Path) -> Result<Vec<InputFile>> {
     }
     found.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
     Ok(found)
+}
+
+/// A file name as text, losslessly: valid UTF-8 is kept as it is, and each
+/// byte of an invalid sequence is written `%XX` (a Latin-1 "latin\xE9.pdf"
+/// gives "latin%E9"), so every file gets a distinct, printable doc_id.
+pub fn escape_name(name: &std::ffi::OsStr) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in name.as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// What a run adds to the configuration.
@@ -150,7 +165,7 @@ impl Pipeline {
         self.label(&extracted.headings, &mut paragraphs);
         Document {
             doc_id: input.doc_id.clone(),
-            path: input.path.to_string_lossy().into_owned(),
+            path: escape_name(input.path.as_os_str()),
             content_hash,
             bytes: bytes_len,
             read: extracted.read,

@@ -22,6 +22,12 @@ pub struct OutputConfig {
     pub formats: Vec<TableFormat>,
     /// CSV field separator. ";" is what French Excel expects.
     pub csv_separator: String,
+    /// In CSV files, a text cell starting with `=`, `+`, `-`, `@`, a tab or
+    /// a carriage return gets a leading `'` so that a spreadsheet shows it
+    /// as text instead of running it as a formula (a PDF anyone can write
+    /// reaches the tables). Parquet keeps the exact text. `false` for tools
+    /// that want the raw text in CSV.
+    pub csv_formula_guard: bool,
 }
 
 impl Default for OutputConfig {
@@ -30,6 +36,7 @@ impl Default for OutputConfig {
             dir: PathBuf::from("out"),
             formats: vec![TableFormat::Parquet, TableFormat::Csv],
             csv_separator: ";".to_string(),
+            csv_formula_guard: true,
         }
     }
 }

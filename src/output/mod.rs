@@ -79,7 +79,7 @@ pub(crate) fn write_run(
         };
         write_atomically(&path, |file| match format {
             TableFormat::Parquet => write_parquet(file, frame, provenance),
-            TableFormat::Csv => write_csv(file, frame, config.csv_separator.as_bytes()[0]),
+            TableFormat::Csv => write_csv(file, frame, config),
         })?;
         written.push(path);
         Ok(())
@@ -140,11 +140,68 @@ fn write_parquet(file: File, frame: &mut DataFrame, provenance: &Provenance) -> 
         .map(|_| ())
 }
 
-fn write_csv(file: File, frame: &mut DataFrame, separator: u8) -> PolarsResult<()> {
+fn write_csv(file: File, frame: &mut DataFrame, config: &OutputConfig) -> PolarsResult<()> {
+    let mut guarded;
+    let frame = if config.csv_formula_guard {
+        guarded = guard_formulas(frame)?;
+        &mut guarded
+    } else {
+        frame
+    };
     CsvWriter::new(file)
         .include_bom(true)
-        .with_separator(separator)
+        .with_separator(config.csv_separator.as_bytes()[0])
         .finish(frame)
+}
+
+/// A text cell a spreadsheet would run as a formula (OWASP's CSV injection
+/// guidance: a leading `=`, `+`, `-`, `@`, tab or carriage return) gets a
+/// leading `'`, which Excel and LibreOffice show as text. Numbers stay
+/// numbers: only text columns are touched.
+fn guard_formulas(frame: &DataFrame) -> PolarsResult<DataFrame> {
+    let mut out = frame.clone();
+    for name in frame.get_column_names_owned() {
+        let column = frame.column(&name)?;
+        if column.dtype() != &DataType::String {
+            continue;
+        }
+        let guarded: StringChunked = column
+            .str()?
+            .iter()
+            .map(|cell| cell.map(guard_cell))
+            .collect();
+        out.replace(&name, guarded.with_name(name.clone()).into_series().into())?;
+    }
+    Ok(out)
+}
+
+fn guard_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// Text for the terminal: control characters (escape sequences, a newline
+/// that would forge a summary line) and bidirectional controls are shown
+/// escaped, never sent.
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || is_bidi_control(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Unicode's directional formatting characters (embeddings, overrides,
+/// isolates, marks).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// Writes through a temporary file in the same folder, then persists it
@@ -184,6 +241,52 @@ mod tests {
             mode(&plain),
             "a table is as readable as any file the user creates"
         );
+    }
+
+    #[test]
+    fn csv_cells_cannot_start_a_formula() {
+        let frame = df!(
+            "text" => ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=2+5", "\r=1", "texte", "- item"],
+            "n" => [-1i32, 2, 3, 4, 5, 6, 7, 8],
+        )
+        .unwrap();
+        let guarded = guard_formulas(&frame).unwrap();
+        let text: Vec<&str> = guarded
+            .column("text")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert_eq!(
+            text,
+            [
+                "'=HYPERLINK(\"http://x\")",
+                "'+1+1",
+                "'-2+3",
+                "'@SUM(A1)",
+                "'\t=2+5",
+                "'\r=1",
+                "texte",
+                "'- item"
+            ]
+        );
+        assert_eq!(
+            guarded.column("n").unwrap().dtype(),
+            &DataType::Int32,
+            "numbers stay numbers"
+        );
+        assert_eq!(guarded.column("n").unwrap().i32().unwrap().get(0), Some(-1));
+    }
+
+    #[test]
+    fn the_terminal_gets_no_control_character() {
+        assert_eq!(
+            terminal_safe("r01\n\u{1b}[31m\u{202E}x"),
+            "r01\\u{a}\\u{1b}[31m\\u{202e}x"
+        );
+        assert_eq!(terminal_safe("rapport été 2022"), "rapport été 2022");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use crate::repo_root;
 
-fn evalmine(args: &[&str], cwd: &Path) -> std::process::Output {
+pub(crate) fn evalmine(args: &[&str], cwd: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_evalmine"))
         .args(args)
         .current_dir(cwd)
@@ -36,7 +36,7 @@ fn write_config(dir: &Path, formats: &str, more: &str) {
 
 /// A temporary project: `reports/` holding sample corpus PDFs under new
 /// names (corpus file, path under reports/), and a default pipeline.toml.
-fn project(reports: &[(&str, &str)]) -> tempfile::TempDir {
+pub(crate) fn project(reports: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (corpus_file, name) in reports {
         let to = dir.path().join("reports").join(name);

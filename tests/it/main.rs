@@ -5,12 +5,14 @@
 //! - `real_pages`: paragraph starts on 64 real pages against their oracle (tests/real_pages);
 //! - `cli`: the `evalmine` binary end to end (tables, statuses, exit codes);
 //! - `hostile`: generated hostile and broken PDFs, worker time and memory limits;
+//! - `names`: file names that are not UTF-8 or hold control characters;
 //! - `no_panic`: text stages on arbitrary Unicode;
 //! - `structure`: no import cycle between the modules of src/, no file over 600 lines.
 
 mod cli;
 mod corpus;
 mod hostile;
+mod names;
 mod no_panic;
 mod real_pages;
 mod real_pdfs;
