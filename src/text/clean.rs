@@ -38,6 +38,10 @@ pub fn clean_text(raw: &str, apostrophe: char) -> String {
             '≫' => out.push('»'),
             // Zero-width characters and byte-order marks carry nothing.
             '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
+            // Directional controls order glyphs for display; the extracted
+            // text is in reading order already, and an unterminated override
+            // would reverse whatever follows it in a table or the report.
+            c if is_bidi_control(c) => {}
             c if c.is_control() => {}
             c => out.push(c),
         }
@@ -58,6 +62,12 @@ pub(crate) fn collapse_spaces(text: &str) -> String {
     out
 }
 
+/// Unicode's directional formatting characters (embeddings, overrides,
+/// isolates, marks).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
 pub(crate) fn strip_soft_hyphens(text: &str) -> String {
     text.replace('\u{00AD}', "")
 }
@@ -74,6 +84,14 @@ mod tests {
                 '\''
             ),
             "efficacité, financement, réflexion, affluence"
+        );
+    }
+
+    #[test]
+    fn directional_controls_are_dropped() {
+        assert_eq!(
+            clean_text("abc\u{202E}def\u{2066}g\u{2069}", '\''),
+            "abcdefg"
         );
     }
 

@@ -5,7 +5,7 @@
 mod clean;
 mod marks;
 
-pub use clean::clean_text;
+pub use clean::{clean_text, is_bidi_control};
 pub(crate) use clean::{collapse_spaces, strip_soft_hyphens};
 pub(crate) use marks::{
     ends_sentence, is_bullet_only, starts_item, starts_with_bullet, strip_bullet, LONE_NUMBER,

@@ -428,7 +428,7 @@ fn report_writes_the_synthesis_as_html_from_the_tables() {
     let html = std::fs::read_to_string(dir.path().join("tables/report.html")).unwrap();
     assert!(html.contains("2 rapports lus sur 3 fichiers"), "{html}");
     assert!(
-        html.contains("Fichiers à vérifier (1)") && html.contains("<tr><td>notes</td>"),
+        html.contains("Fichiers à vérifier (1)") && html.contains("<tr><td><bdi>notes</bdi></td>"),
         "readable files off the field are listed"
     );
     assert!(html.contains("<h3>Conseils citoyens / participation des habitants</h3>"));
@@ -437,11 +437,11 @@ fn report_writes_the_synthesis_as_html_from_the_tables() {
         "{html}"
     );
     assert!(
-        html.contains("<cite>r02, p. "),
+        html.contains("<cite><bdi>r02</bdi>, p. "),
         "quotes carry their report and page"
     );
     assert!(
-        html.contains("<td>broken</td><td>invalid</td>"),
+        html.contains("<td><bdi>broken</bdi></td><td>invalid</td>"),
         "unread files are listed"
     );
     assert!(html.contains("model_version evalmine-linear-1+"));

@@ -68,8 +68,10 @@ pub(super) struct Page {
     pub off_topic: Vec<OffTopicFile>,
 }
 
+/// A quote and its citation, each isolated (`bdi`): text from a PDF cannot
+/// run its direction over what follows.
 fn quote(q: &Quote) -> Markup {
-    html! { q { (q.text) } " " cite { (q.doc_id) ", p. " (q.page) } }
+    html! { q { bdi { (q.text) } } " " cite { bdi { (q.doc_id) } ", p. " (q.page) } }
 }
 
 impl Page {
@@ -96,7 +98,7 @@ impl Page {
                         table {
                             tr { th { "Fichier" } th { "Statut" } th { "Cause" } }
                             @for f in &self.failed {
-                                tr { td { (f.doc_id) } td { (f.status) } td { (f.message) } }
+                                tr { td { bdi { (f.doc_id) } } td { (f.status) } td { bdi { (f.message) } } }
                             }
                         }
                     }
@@ -106,7 +108,7 @@ impl Page {
                         table {
                             tr { th { "Fichier" } th { "Termes du domaine" } }
                             @for f in &self.off_topic {
-                                tr { td { (f.doc_id) } td.n { (f.terms) } }
+                                tr { td { bdi { (f.doc_id) } } td.n { (f.terms) } }
                             }
                         }
                     }
@@ -123,7 +125,7 @@ impl Page {
                 tr { th { "Rapport" } @for name in &self.theme_names { th { (name) } } }
                 @for (doc, cells) in &self.coverage {
                     tr {
-                        td { (doc) }
+                        td { bdi { (doc) } }
                         @for cell in cells {
                             @match cell {
                                 Some(c) => {
