@@ -25,6 +25,9 @@ pub enum Error {
         key: String,
         message: String,
     },
+    /// The input folder holds no PDF: nothing to do (exit code 2).
+    #[error("no PDF file (*.pdf) under {path}: nothing to process")]
+    NoInput { path: PathBuf },
     #[error("cannot read input folder {path}")]
     InputFolder {
         path: PathBuf,

@@ -17,6 +17,17 @@ use cli::{Cli, Command};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Writes to standard output; a reader that has gone (`evalmine inspect
+/// ... | head`) ends the output quietly instead of a panic.
+fn write_stdout(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli.command) {
@@ -115,11 +126,14 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             let config = load_config(&config)?;
             let classifier = Classifier::load(&config.classify)?;
             let rows = labels::read(&gold, classifier.codebook(), true)?;
+            if rows.is_empty() {
+                anyhow::bail!("{}: no labelled paragraph to evaluate", gold.display());
+            }
             let report = classify::evaluate_rows(&classifier, &rows);
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                print!("{}", report.to_text(&classifier.codebook().polarities));
+                write_stdout(&report.to_text(&classifier.codebook().polarities))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -182,10 +196,9 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             let extraction = ingest::extract_file(&file, &config.extract);
             let segmented = segment::segment(&extraction.pages);
             let paragraphs = ingest::keep_configured_kinds(segmented.paragraphs, &config.extract);
-            print!(
-                "{}",
-                output::inspect_report(&extraction, &segmented.headings, &paragraphs, lines)
-            );
+            let report =
+                output::inspect_report(&extraction, &segmented.headings, &paragraphs, lines);
+            write_stdout(&report)?;
             Ok(if extraction.read.status.is_failure() {
                 ExitCode::from(1)
             } else {

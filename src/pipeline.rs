@@ -259,6 +259,11 @@ impl Pipeline {
         let start = Instant::now();
         let config = &self.config;
         let inputs = discover(&config.input.dir)?;
+        if inputs.is_empty() {
+            return Err(Error::NoInput {
+                path: config.input.dir.clone(),
+            });
+        }
         let threads = match config.input.threads {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
             n => n,

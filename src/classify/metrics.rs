@@ -11,6 +11,8 @@ pub struct LabelScore {
     pub f1: f64,
     /// Gold paragraphs carrying the label.
     pub support: usize,
+    /// Paragraphs predicted with the label.
+    pub predicted: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -48,6 +50,7 @@ fn score(label: &str, tp: usize, fp: usize, fn_: usize) -> LabelScore {
         recall,
         f1,
         support: tp + fn_,
+        predicted: tp + fp,
     }
 }
 
@@ -110,11 +113,19 @@ pub(crate) fn evaluate(
     } else {
         (accuracy - expected) / (1.0 - expected)
     };
+    // Over the labels that occur in the gold labels or the predictions: a
+    // label that occurs in neither was not tested, and counting it as 0
+    // would punish a right answer.
     let macro_f1 = |s: &[LabelScore]| {
-        if s.is_empty() {
+        let seen: Vec<f64> = s
+            .iter()
+            .filter(|l| l.support > 0 || l.predicted > 0)
+            .map(|l| l.f1)
+            .collect();
+        if seen.is_empty() {
             0.0
         } else {
-            s.iter().map(|l| l.f1).sum::<f64>() / s.len() as f64
+            seen.iter().sum::<f64>() / seen.len() as f64
         }
     };
     Report {
@@ -189,5 +200,19 @@ mod tests {
         assert_eq!(r.theme_macro_f1, 0.0);
         assert!(r.polarity_kappa < 0.0);
         assert_eq!(r.polarity_confusion, vec![vec![0, 1], vec![1, 0]]);
+    }
+
+    #[test]
+    fn labels_absent_from_gold_and_predictions_do_not_count() {
+        let themes = vec!["a".to_string(), "b".to_string()];
+        let pol: Vec<String> = ["x", "y", "z", "w"].iter().map(|s| s.to_string()).collect();
+        let gold = vec![(vec![true, false], 0)];
+        let r = evaluate(&themes, &pol, &gold, &gold);
+        assert_eq!(r.polarity_accuracy, 1.0);
+        assert_eq!(
+            r.polarity_macro_f1, 1.0,
+            "one right answer is a perfect score"
+        );
+        assert_eq!(r.theme_macro_f1, 1.0);
     }
 }

@@ -6,11 +6,13 @@
 //! - `cli`: the `evalmine` binary end to end (tables, statuses, exit codes);
 //! - `hostile`: generated hostile and broken PDFs, worker time and memory limits;
 //! - `names`: file names that are not UTF-8 or hold control characters;
+//! - `edges`: CSV dialects, empty inputs, a closed pipe, report before a run;
 //! - `no_panic`: text stages on arbitrary Unicode;
 //! - `structure`: no import cycle between the modules of src/, no file over 600 lines.
 
 mod cli;
 mod corpus;
+mod edges;
 mod hostile;
 mod names;
 mod no_panic;

@@ -44,9 +44,16 @@ fn read_table(dir: &Path, name: &str) -> Result<(DataFrame, Vec<(String, String)
         source: message.into(),
     };
     let file = File::open(&path).map_err(|e| {
-        fail(format!(
-            "{e} (the report reads the Parquet tables of `evalmine run`; keep \"parquet\" in [output] formats)"
-        ))
+        if e.kind() == std::io::ErrorKind::NotFound && !dir.join("documents.parquet").exists() {
+            fail(format!(
+                "{e}: no tables of a run in {}; run `evalmine run` first (the report reads its Parquet tables)",
+                dir.display()
+            ))
+        } else {
+            fail(format!(
+                "{e} (the report reads the Parquet tables of `evalmine run`; keep \"parquet\" in [output] formats)"
+            ))
+        }
     })?;
     let mut reader = ParquetReader::new(file);
     let provenance = reader
