@@ -319,6 +319,7 @@ impl Pipeline {
             program_version: env!("CARGO_PKG_VERSION").to_string(),
             config_hash: config.hash(),
             model_version: classifier.version().to_string(),
+            run_id: run_id(),
         };
         let tables = RunTables {
             documents: &documents,
@@ -336,6 +337,14 @@ impl Pipeline {
             elapsed: start.elapsed(),
         })
     }
+}
+
+/// An id for this run's tables: the time and the process.
+fn run_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}-{}", std::process::id())
 }
 
 /// What a run did, for the summary line and the exit code.

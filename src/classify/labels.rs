@@ -77,11 +77,13 @@ pub fn read(path: &Path, codebook: &Codebook, require_labels: bool) -> Result<Ve
     };
     let (id, text) = match (column("id"), column("text")) {
         (Some(i), Some(t)) => (i, t),
-        _ => return Err(fail(format!(
+        _ => {
+            return Err(fail(format!(
             "the header must name the columns `id` and `text` (read with the separator {:?}: {:?})",
             separator as char,
             headers.iter().collect::<Vec<_>>()
-        ))),
+        )))
+        }
     };
     let (themes, polarity, context) = (column("themes"), column("polarity"), column("context"));
     let section = column("section");

@@ -37,6 +37,9 @@ pub(crate) struct Provenance {
     pub program_version: String,
     pub config_hash: String,
     pub model_version: String,
+    /// Tells the tables of one run from those of another (`report` refuses
+    /// a mixed set).
+    pub run_id: String,
 }
 
 /// Everything one run writes.
@@ -51,18 +54,101 @@ pub(crate) struct RunTables<'a> {
     pub on_topic_min_terms: u32,
 }
 
+/// Every table a run may write (`synthesis_by` only with `--by`).
+const TABLES: [&str; 7] = [
+    "paragraphs",
+    "findings",
+    "documents",
+    "synthesis_by",
+    "coverage",
+    "synthesis",
+    "codes",
+];
+
+fn table_path(dir: &Path, name: &str, format: TableFormat) -> PathBuf {
+    match format {
+        TableFormat::Parquet => dir.join(format!("{name}.parquet")),
+        TableFormat::Csv => dir.join(format!("{name}.csv")),
+    }
+}
+
 /// Writes the tables of a run in every configured format: `documents`,
 /// `paragraphs`, `findings`, `coverage`, `synthesis`, `codes` (and
 /// `synthesis_by` with `--by`). Returns the files written.
+///
+/// One consistent set per run: every table is first written into a staging
+/// folder inside the output folder; only when all are written, and every
+/// target can be replaced, are they moved into place. A failed run leaves
+/// the previous set as it was and no temporary file. Tables of an earlier
+/// run that this one does not write (`synthesis_by` without `--by`, a format
+/// no longer configured) are removed, so none lingers as if current; every
+/// Parquet table carries the run's id (`evalmine.run_id`), which `report`
+/// checks.
 pub(crate) fn write_run(
     tables: &RunTables,
     config: &OutputConfig,
     provenance: &Provenance,
 ) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(&config.dir).map_err(|e| Error::WriteTable {
-        path: config.dir.clone(),
-        source: e.into(),
-    })?;
+    let io_fail = |path: &Path| {
+        let path = path.to_path_buf();
+        move |e: std::io::Error| Error::WriteTable {
+            path,
+            source: e.into(),
+        }
+    };
+    std::fs::create_dir_all(&config.dir).map_err(io_fail(&config.dir))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".evalmine-staging-")
+        .tempdir_in(&config.dir)
+        .map_err(io_fail(&config.dir))?;
+    let staged = write_tables(tables, config, provenance, staging.path())?;
+    // Check every target before moving any: a blocked path (a folder where
+    // a table goes) must not leave half of the new set beside the old.
+    for (name, format) in &staged {
+        let target = table_path(&config.dir, name, *format);
+        if target.is_dir() {
+            return Err(Error::WriteTable {
+                path: target,
+                source: "a folder stands where the table goes; the previous tables are left as they were".into(),
+            });
+        }
+    }
+    let mut written = Vec::new();
+    for (name, format) in &staged {
+        let (from, to) = (
+            table_path(staging.path(), name, *format),
+            table_path(&config.dir, name, *format),
+        );
+        std::fs::rename(&from, &to).map_err(io_fail(&to))?;
+        written.push(to);
+    }
+    for name in TABLES {
+        for format in [TableFormat::Parquet, TableFormat::Csv] {
+            let stale = table_path(&config.dir, name, format);
+            if !written.contains(&stale) && stale.is_file() {
+                std::fs::remove_file(&stale).map_err(io_fail(&stale))?;
+            }
+        }
+    }
+    // A report of the previous run would now describe other tables.
+    let report = config.dir.join("report.html");
+    if report.is_file() {
+        if config.formats.contains(&TableFormat::Parquet) {
+            written.push(write_report(&config.dir, tables.codebook)?);
+        } else {
+            std::fs::remove_file(&report).map_err(io_fail(&report))?;
+        }
+    }
+    Ok(written)
+}
+
+/// Writes every table into `dir`; returns (table, format) of each file.
+fn write_tables(
+    tables: &RunTables,
+    config: &OutputConfig,
+    provenance: &Provenance,
+    dir: &Path,
+) -> Result<Vec<(&'static str, TableFormat)>> {
     let docs = tables.documents;
     let fail = |name: &str| {
         let path = config.dir.join(name);
@@ -72,25 +158,28 @@ pub(crate) fn write_run(
         }
     };
     let mut written = Vec::new();
-    let mut write = |name: &str, format: TableFormat, frame: &mut DataFrame| -> Result<()> {
-        let path = match format {
-            TableFormat::Parquet => config.dir.join(format!("{name}.parquet")),
-            TableFormat::Csv => config.dir.join(format!("{name}.csv")),
+    let mut write =
+        |name: &'static str, format: TableFormat, frame: &mut DataFrame| -> Result<()> {
+            let path = table_path(dir, name, format);
+            let file = File::create(&path).map_err(|e| Error::WriteTable {
+                path: path.clone(),
+                source: e.into(),
+            })?;
+            match format {
+                TableFormat::Parquet => write_parquet(file, frame, provenance),
+                TableFormat::Csv => write_csv(file, frame, config),
+            }
+            .map_err(fail(name))?;
+            written.push((name, format));
+            Ok(())
         };
-        write_atomically(&path, |file| match format {
-            TableFormat::Parquet => write_parquet(file, frame, provenance),
-            TableFormat::Csv => write_csv(file, frame, config),
-        })?;
-        written.push(path);
-        Ok(())
-    };
     // CSV cannot hold lists: there `paragraphs.themes` is the ids joined by `|`.
     for &format in &config.formats {
         let mut frame = frames::paragraphs_frame(docs, tables.codebook, format == TableFormat::Csv)
             .map_err(fail("paragraphs"))?;
         write("paragraphs", format, &mut frame)?;
     }
-    let mut rest: Vec<(&str, DataFrame)> = vec![
+    let mut rest: Vec<(&'static str, DataFrame)> = vec![
         (
             "findings",
             frames::findings_frame(docs, tables.codebook).map_err(fail("findings"))?,
@@ -132,6 +221,7 @@ fn write_parquet(file: File, frame: &mut DataFrame, provenance: &Provenance) -> 
             "evalmine.model_version".to_string(),
             provenance.model_version.clone(),
         ),
+        ("evalmine.run_id".to_string(), provenance.run_id.clone()),
     ]);
     ParquetWriter::new(file)
         .with_compression(ParquetCompression::Zstd(None))

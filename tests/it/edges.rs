@@ -91,3 +91,92 @@ fn inspect_into_a_closed_pipe_ends_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(out.status.code(), Some(101), "{stderr}");
 }
+
+#[test]
+fn a_run_that_fails_while_writing_leaves_the_previous_tables_as_they_were() {
+    let dir = crate::cli::project(&[("r04.pdf", "a.pdf")]);
+    let first = evalmine(
+        &["run", "--by", "modalite", "--metadata", "meta.csv"],
+        dir.path(),
+    );
+    assert!(
+        first.status.code() == Some(2),
+        "the metadata file does not exist yet"
+    );
+    std::fs::write(dir.path().join("meta.csv"), "doc_id;modalite\na;interne\n").unwrap();
+    let first = evalmine(
+        &["run", "--by", "modalite", "--metadata", "meta.csv"],
+        dir.path(),
+    );
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let report = evalmine(&["report"], dir.path());
+    assert!(report.status.success());
+    let tables = dir.path().join("tables");
+    assert!(tables.join("synthesis_by.csv").exists());
+    // Block one table's path, change the input, run again.
+    std::fs::remove_file(tables.join("findings.csv")).unwrap();
+    std::fs::create_dir(tables.join("findings.csv")).unwrap();
+    let snapshot = |dir: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .map(|p| {
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = snapshot(&tables);
+    std::fs::copy(
+        repo_root().join("corpus/r08.pdf"),
+        dir.path().join("reports/b.pdf"),
+    )
+    .unwrap();
+    let second = evalmine(&["run"], dir.path());
+    assert_eq!(
+        second.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert_eq!(
+        snapshot(&tables),
+        before,
+        "the previous tables are byte-identical"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(&tables)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary file is left: {leftovers:?}"
+    );
+    // Unblocked, the run replaces the whole set: synthesis_by (no --by this
+    // time) is gone, and the report is refreshed.
+    std::fs::remove_dir(tables.join("findings.csv")).unwrap();
+    let third = evalmine(&["run"], dir.path());
+    assert!(
+        third.status.success(),
+        "{}",
+        String::from_utf8_lossy(&third.stderr)
+    );
+    assert!(
+        !tables.join("synthesis_by.csv").exists() && !tables.join("synthesis_by.parquet").exists()
+    );
+    let html = std::fs::read_to_string(tables.join("report.html")).unwrap();
+    assert!(
+        html.contains("2 rapports lus sur 2 fichiers"),
+        "report.html is refreshed by run"
+    );
+}

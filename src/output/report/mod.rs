@@ -70,12 +70,36 @@ fn read_table(dir: &Path, name: &str) -> Result<(DataFrame, Vec<(String, String)
 
 fn read_tables(dir: &Path) -> Result<Tables> {
     let (documents, provenance) = read_table(dir, "documents")?;
+    let run_of = |p: &[(String, String)]| {
+        p.iter()
+            .find(|(k, _)| k == "evalmine.run_id")
+            .map(|(_, v)| v.clone())
+    };
+    let run = run_of(&provenance);
+    let mut others = Vec::new();
+    for name in ["coverage", "synthesis", "codes", "findings"] {
+        let (frame, p) = read_table(dir, name)?;
+        if run_of(&p) != run {
+            return Err(Error::ReadTable {
+                path: dir.join(format!("{name}.parquet")),
+                source: format!(
+                    "{name} and documents come from different runs ({:?} and {:?}): run `evalmine run` again",
+                    run_of(&p),
+                    run
+                )
+                .into(),
+            });
+        }
+        others.push(frame);
+    }
+    let [coverage, synthesis, codes, findings]: [DataFrame; 4] =
+        others.try_into().expect("four tables were read");
     Ok(Tables {
         documents,
-        coverage: read_table(dir, "coverage")?.0,
-        synthesis: read_table(dir, "synthesis")?.0,
-        codes: read_table(dir, "codes")?.0,
-        findings: read_table(dir, "findings")?.0,
+        coverage,
+        synthesis,
+        codes,
+        findings,
         provenance,
     })
 }
