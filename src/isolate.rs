@@ -374,6 +374,11 @@ pub fn worker_main(settings: &str) -> std::io::Result<()> {
         .build_global();
     limit_memory(config.worker_memory_mb);
     die_with_parent();
+    // A fault injected by the tests of page skipping: abort when starting
+    // this page, as a crash inside the parser would.
+    let abort_on_page: Option<u32> = std::env::var("EVALMINE_WORKER_ABORT_ON_PAGE")
+        .ok()
+        .and_then(|p| p.parse().ok());
     let stdin = std::io::stdin();
     let mut stdout = std::io::stdout();
     for line in stdin.lock().lines() {
@@ -381,11 +386,15 @@ pub fn worker_main(settings: &str) -> std::io::Result<()> {
         let request = serde_json::from_str::<Request>(&line);
         let extracted = match request {
             Ok(request) => {
+                let skipped: Vec<u32> = request.options.skip.iter().map(|s| s.page).collect();
                 let mut starting = |page: u32| {
                     // Said before the page is read, so it reaches the parent
                     // even if reading the page kills this process.
                     let _ = writeln!(stdout, "{PAGE}{page}");
                     let _ = stdout.flush();
+                    if abort_on_page == Some(page) && !skipped.contains(&page) {
+                        std::process::abort();
+                    }
                 };
                 let path = PathBuf::from(std::ffi::OsString::from_vec(request.path));
                 ingest_file(&path, &config, &request.options, &mut starting)

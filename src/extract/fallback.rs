@@ -59,6 +59,7 @@ impl Fallback {
             width: (urx - llx).abs() as f64,
             height: (ury - lly).abs() as f64,
             glyphs,
+            skipped: Vec::new(),
         })
     }
 }

@@ -42,6 +42,8 @@ pub(crate) struct PageGlyphs {
     pub width: f64,
     pub height: f64,
     pub glyphs: Vec<Glyph>,
+    /// Parts of the page the parser left out, and why (nesting limits).
+    pub skipped: Vec<String>,
 }
 
 /// An `OutputDev` that records the glyphs of the page being processed.
@@ -60,6 +62,12 @@ impl GlyphCollector {
 }
 
 impl OutputDev for GlyphCollector {
+    fn skipped(&mut self, reason: &str) {
+        if !self.page.skipped.iter().any(|r| r == reason) {
+            self.page.skipped.push(reason.to_string());
+        }
+    }
+
     fn begin_page(
         &mut self,
         page_num: u32,
@@ -71,6 +79,7 @@ impl OutputDev for GlyphCollector {
             width: (media_box.urx - media_box.llx).abs(),
             height: (media_box.ury - media_box.lly).abs(),
             glyphs: Vec::new(),
+            skipped: Vec::new(),
         };
         self.origin_x = media_box.llx.min(media_box.urx);
         self.top = media_box.ury.max(media_box.lly);

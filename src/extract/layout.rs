@@ -427,6 +427,7 @@ mod tests {
             width: 595.0,
             height: 842.0,
             glyphs,
+            skipped: Vec::new(),
         }
     }
 

@@ -130,6 +130,8 @@ pub(crate) fn extract_pdf_with(
     let mut by_fallback: Vec<u32> = Vec::new();
     let mut pages = Vec::with_capacity(page_ids.len());
     let mut failures: Vec<String> = Vec::new();
+    // Parts of pages the parser left out (nesting limits), for the message.
+    let mut skipped_parts: Vec<String> = Vec::new();
     for (index, &number) in page_ids.iter().enumerate().take(config.max_pages as usize) {
         let mut collector = glyphs::GlyphCollector::default();
         starting(number);
@@ -154,6 +156,9 @@ pub(crate) fn extract_pdf_with(
             Err(panic) => Some(format!("page {number}: parser panicked: {panic}")),
         };
         let page = collector.take_page();
+        for reason in &page.skipped {
+            skipped_parts.push(format!("page {number}: {reason}"));
+        }
         // A page pdf-extract fails on goes to the second extractor; not a
         // page that stopped a worker or was too large.
         if problem.is_some() && oversized.is_none() {
@@ -185,6 +190,7 @@ pub(crate) fn extract_pdf_with(
         }
     }
     let mut notes: Vec<String> = repaired.into_iter().collect();
+    notes.extend(skipped_parts);
     if !by_fallback.is_empty() {
         notes.push(format!(
             "{} read by {} ({})",

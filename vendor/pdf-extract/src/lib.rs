@@ -1595,14 +1595,21 @@ fn make_colorspace<'a>(doc: &'a Document, name: &[u8], resources: &'a Dictionary
     }
 }
 
+/// evalmine patch: form XObjects drawn inside form XObjects deeper than this
+/// are skipped (the rest of the page is read), so a form that draws itself,
+/// or any deep nesting, cannot overflow the stack.
+pub const MAX_XOBJECT_DEPTH: usize = 32;
+
 struct Processor<'a> {
     font_table: HashMap<usize, Rc<dyn PdfFont + 'a>>,
     _none: PhantomData<&'a ()>,
+    /// evalmine patch: form XObjects being drawn, one inside the other.
+    xobject_depth: usize,
 }
 
 impl<'a> Processor<'a> {
     fn new() -> Processor<'a> {
-        Processor { font_table: HashMap::new(), _none: PhantomData }
+        Processor { font_table: HashMap::new(), _none: PhantomData, xobject_depth: 0 }
     }
 
     fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
@@ -1899,7 +1906,17 @@ impl<'a> Processor<'a> {
                     let xf: &Stream = get(&doc, xobject, name);
                     let resources = maybe_get_obj(&doc, &xf.dict, b"Resources").and_then(|n| n.as_dict().ok()).unwrap_or(resources);
                     let contents = get_contents(xf);
-                    self.process_stream(&doc, contents, resources, &media_box, output, page_num)?;
+                    // evalmine patch: bounded nesting (see MAX_XOBJECT_DEPTH).
+                    if self.xobject_depth >= MAX_XOBJECT_DEPTH {
+                        output.skipped(&format!(
+                            "form XObjects nested deeper than {MAX_XOBJECT_DEPTH} levels were not read"
+                        ));
+                        continue;
+                    }
+                    self.xobject_depth += 1;
+                    let drawn = self.process_stream(&doc, contents, resources, &media_box, output, page_num);
+                    self.xobject_depth -= 1;
+                    drawn?;
                 }
                 _ => { dlog!("unknown operation {:?}", operation); }
 
@@ -1919,6 +1936,11 @@ pub trait OutputDev {
     fn output_styled_character(&mut self, trm: &Transform, width: f64, spacing: f64, font_size: f64, char: &str, bold: bool) -> Result<(), OutputError> {
         let _ = bold;
         self.output_character(trm, width, spacing, font_size, char)
+    }
+    /// evalmine patch: part of the page was not read, and why (defaults to
+    /// nothing).
+    fn skipped(&mut self, reason: &str) {
+        let _ = reason;
     }
     fn begin_word(&mut self)-> Result<(), OutputError>;
     fn end_word(&mut self)-> Result<(), OutputError>;
