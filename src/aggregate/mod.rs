@@ -223,8 +223,8 @@ pub(crate) mod tests {
             .any(|(_, t, l)| t == "emploi" && l == "traitee"));
     }
 
-    #[test]
-    fn synthesis_counts_reports_per_level_and_unreadable_ones_are_left_out() {
+    /// Two readable reports mentioning employment, and an unreadable scan.
+    pub(crate) fn two_reports_and_a_scan() -> Synthesis {
         let mut unreadable = doc("scan", vec![]);
         unreadable.read.status = DocStatus::NoText;
         let docs = vec![
@@ -232,14 +232,19 @@ pub(crate) mod tests {
             doc("b", vec![para("emploi", "difficulte", true)]),
             unreadable,
         ];
-        let s = synthesise(
+        synthesise(
             &docs,
             &codebook(),
             &Codes::default(),
             &CoverageConfig::default(),
             None,
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn synthesis_counts_reports_per_level_and_unreadable_ones_are_left_out() {
+        let s = two_reports_and_a_scan();
         assert_eq!(s.n_reports, 2);
         assert_eq!(s.synthesis.height(), 5 * Level::ALL.len());
     }

@@ -147,28 +147,12 @@ fn summary_by_fr(by: &DataFrame, column: &str, codebook: &Codebook) -> PolarsRes
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::tests::{codebook, doc, para};
-    use crate::aggregate::{synthesise, CoverageConfig};
-    use crate::classify::Codes;
+    use crate::aggregate::tests::{codebook, doc, para, two_reports_and_a_scan};
     use crate::record::DocStatus;
 
     #[test]
     fn the_summary_says_how_many_reports_treat_each_theme() {
-        let mut unreadable = doc("scan", vec![]);
-        unreadable.read.status = DocStatus::NoText;
-        let docs = vec![
-            doc("a", vec![para("emploi", "neutre", false)]),
-            doc("b", vec![para("emploi", "difficulte", true)]),
-            unreadable,
-        ];
-        let s = synthesise(
-            &docs,
-            &codebook(),
-            &Codes::default(),
-            &CoverageConfig::default(),
-            None,
-        )
-        .unwrap();
+        let s = two_reports_and_a_scan();
         let text = synthesis_fr(&s, &codebook()).unwrap();
         assert!(text.contains("Emploi, insertion, développement économique : 2 rapports sur 2 traitent ou évoquent le thème (approfondie 0, traitée 1, évoquée 1)"), "{text}");
         assert!(text.contains("Mobilisation du droit commun : 0 rapport sur 2 traite ou évoque le thème (approfondie 0, traitée 0, évoquée 0) ; 2 ne l'évoquent pas."), "{text}");
