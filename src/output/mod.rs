@@ -65,6 +65,9 @@ const TABLES: [&str; 7] = [
     "codes",
 ];
 
+/// Prefix of the folder a run writes its tables into before moving them.
+const STAGING: &str = ".evalmine-staging-";
+
 fn table_path(dir: &Path, name: &str, format: TableFormat) -> PathBuf {
     match format {
         TableFormat::Parquet => dir.join(format!("{name}.parquet")),
@@ -97,8 +100,18 @@ pub(crate) fn write_run(
         }
     };
     std::fs::create_dir_all(&config.dir).map_err(io_fail(&config.dir))?;
+    // A run killed while writing (kill -9) leaves its staging folder: the
+    // next run clears it (two runs writing one output folder at once would
+    // mix their tables anyway).
+    if let Ok(entries) = std::fs::read_dir(&config.dir) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(STAGING) && entry.path().is_dir() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
     let staging = tempfile::Builder::new()
-        .prefix(".evalmine-staging-")
+        .prefix(STAGING)
         .tempdir_in(&config.dir)
         .map_err(io_fail(&config.dir))?;
     let staged = write_tables(tables, config, provenance, staging.path())?;
