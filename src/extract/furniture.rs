@@ -93,11 +93,37 @@ pub(crate) fn remove_furniture(pages: &mut [ExtractedPage], config: &ExtractConf
 
     let page_total = pages.len();
     for page in pages.iter_mut() {
+        // Numbers beside text that is no furniture, two or more on one row,
+        // are a table's cells (its first row reaching into the top band:
+        // "Élus ... | 4 | 1 | 9"), not page numbers; one number beside a
+        // title is still the page number of a book-style header ("7   1.2
+        // Espaces métriques").
+        let mut numbers_per_row: HashMap<usize, usize> = HashMap::new();
+        let mut text_rows: HashSet<usize> = HashSet::new();
+        for l in &page.lines {
+            if is_page_number(&l.text) {
+                *numbers_per_row.entry(l.row).or_default() += 1;
+            } else {
+                let running_header = in_top(l, page) && recurring(true, l);
+                let running_footer = in_bottom(l, page) && recurring(false, l);
+                if !running_header && !running_footer {
+                    text_rows.insert(l.row);
+                }
+            }
+        }
+        let table_rows: HashSet<usize> = text_rows
+            .into_iter()
+            .filter(|row| numbers_per_row.get(row).is_some_and(|&n| n >= 2))
+            .collect();
         let mut kept = Vec::with_capacity(page.lines.len());
         for line in std::mem::take(&mut page.lines) {
             let top = in_top(&line, page);
             let bottom = in_bottom(&line, page);
-            let reason = if (top || bottom) && is_page_number(&line.text) {
+            let number = is_page_number(&line.text);
+            let reason = if number && table_rows.contains(&line.row) {
+                // A cell: recurring or not, it stays.
+                None
+            } else if (top || bottom) && number {
                 Some(DropReason::PageNumber)
             } else if top && recurring(true, &line) {
                 Some(DropReason::RunningHeader)
@@ -270,6 +296,55 @@ mod tests {
             dropped: Vec::new(),
             failed: false,
         }
+    }
+
+    #[test]
+    fn numbers_beside_text_in_the_top_band_are_table_cells() {
+        // A table's first row reaches into the top band: its numbers are
+        // cells, not page numbers; a number alone on its row still is.
+        let mut pages: Vec<ExtractedPage> = (1..=3)
+            .map(|n| {
+                page_with(
+                    n,
+                    vec![
+                        line(n, 0, 40.0, &n.to_string()),
+                        // A different first row on each page: no running header.
+                        line(
+                            n,
+                            1,
+                            90.0,
+                            ["Élus et direction générale", "Partenaires", "Associations"]
+                                [n as usize - 1],
+                        ),
+                        Line {
+                            x0: 320.0,
+                            ..line(n, 1, 90.0, "4")
+                        },
+                        Line {
+                            x0: 420.0,
+                            ..line(n, 1, 90.0, "1")
+                        },
+                        line(n, 5, 400.0, "Le corps du texte de la page."),
+                    ],
+                )
+            })
+            .collect();
+        remove_furniture(&mut pages, &ExtractConfig::default());
+        let kept: Vec<&str> = pages[0].lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            kept,
+            [
+                "Élus et direction générale",
+                "4",
+                "1",
+                "Le corps du texte de la page."
+            ]
+        );
+        assert_eq!(
+            pages[0].dropped.len(),
+            1,
+            "the page number alone on its row is dropped"
+        );
     }
 
     #[test]
