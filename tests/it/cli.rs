@@ -21,7 +21,7 @@ fn shipped_models() -> String {
 /// Writes `dir/pipeline.toml`: read `reports/`, write `tables/` (as
 /// `formats`, or the default formats when empty), classify with the shipped
 /// models; `more` is appended under `[classify]` (keys, then any sections).
-fn write_config(dir: &Path, formats: &str, more: &str) {
+pub(crate) fn write_config(dir: &Path, formats: &str, more: &str) {
     let formats = if formats.is_empty() {
         String::new()
     } else {

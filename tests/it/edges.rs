@@ -8,12 +8,9 @@ use std::process::{Command, Stdio};
 use crate::cli::evalmine;
 use crate::repo_root;
 
+/// A pipeline.toml reading `reports/`, writing `tables/`, with the shipped models.
 fn config_in(dir: &std::path::Path) {
-    let models = format!("{:?}", repo_root().join("models").display().to_string());
-    let text = format!(
-        "[input]\ndir = \"reports\"\n[output]\ndir = \"tables\"\n[classify]\nmodels = {models}\n"
-    );
-    std::fs::write(dir.join("pipeline.toml"), text).unwrap();
+    crate::cli::write_config(dir, "", "");
 }
 
 #[test]
