@@ -86,6 +86,10 @@ pub enum Command {
         /// L2 regularisation of the polarity model.
         #[arg(long, default_value_t = TrainSettings::default().polarity_l2.unwrap_or_default())]
         polarity_l2: f64,
+        /// L2 regularisation of the polarity model on the evaluative lexicon
+        /// (cues and sentence stances); default: the polarity L2.
+        #[arg(long)]
+        stance_l2: Option<f64>,
         /// Features seen in fewer training paragraphs are dropped.
         #[arg(long, default_value_t = TrainSettings::default().min_count)]
         min_count: usize,

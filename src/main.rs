@@ -145,6 +145,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             learning_rate,
             l2,
             polarity_l2,
+            stance_l2,
             min_count,
             seed,
         } => {
@@ -156,6 +157,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 learning_rate,
                 l2,
                 polarity_l2: Some(polarity_l2),
+                stance_l2,
                 min_count,
             };
             let model = classify::train(&files, &labels, settings)?;

@@ -111,7 +111,7 @@ impl FeatureExtractor {
                 .filter(|t| t.is_content())
                 .map(|t| t.stem.clone())
                 .collect(),
-            question: text.trim_end().ends_with('?'),
+            question: features::is_evaluation_question(text, &tokens, &evidence),
             verb_led: features::verb_led(text),
             evidence,
             heading_evidence: heading.map(|h| h.evidence.clone()),

@@ -300,8 +300,7 @@ pub fn features(
     if text.chars().any(|c| c.is_ascii_digit()) {
         out.push(("f:digits".into(), 1.0));
     }
-    let trimmed = text.trim_end();
-    if trimmed.ends_with('?') {
+    if is_evaluation_question(text, tokens, evidence) {
         out.push(("f:question".into(), 1.0));
     }
     if verb_led(text) {
@@ -345,6 +344,22 @@ pub fn features(
     }
     out.push(("bias".into(), 1.0));
     out
+}
+
+/// A paragraph that asks a question and takes no stance before it ("Quelle
+/// valeur ajoutée du conseil citoyen ?"). One that states a difficulty or a
+/// success and then asks what will be done about it, as in a hearing or a
+/// parliamentary question, is judged on what it states.
+pub(crate) fn is_evaluation_question(text: &str, tokens: &[Token], evidence: &Evidence) -> bool {
+    let trimmed = text.trim_end();
+    let Some(asked) = trimmed.strip_suffix('?') else {
+        return false;
+    };
+    let question_starts = asked.rfind(['.', '!', '?']).map_or(0, |i| i + 1);
+    let stance = [Polarity::Reussite.index(), Polarity::Difficulte.index()];
+    !evidence.cue_at.iter().any(|&(at, p, _)| {
+        stance.contains(&p) && tokens.get(at).is_some_and(|t| t.start < question_starts)
+    })
 }
 
 /// A recommendation item starts with an infinitive: "Renforcer le pilotage",

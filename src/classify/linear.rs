@@ -29,6 +29,13 @@ pub struct TrainSettings {
     /// before it existed, which used `l2` for both).
     #[serde(default)]
     pub polarity_l2: Option<f64>,
+    /// L2 regularisation of the polarity model's weights on the evaluative
+    /// lexicon (cue, negated cue, cue after a contrast, sentence stance).
+    /// Lighter than `polarity_l2`, so the model leans on the lexicon, which
+    /// carries over to writers it has not read, more than on the words of
+    /// its own writers (absent: `polarity_l2`).
+    #[serde(default)]
+    pub stance_l2: Option<f64>,
     /// Features seen in fewer training paragraphs are ignored.
     pub min_count: usize,
 }
@@ -48,6 +55,7 @@ impl Default for TrainSettings {
             // flat, but long paragraphs lose their themes at 0.04).
             l2: 1e-5,
             polarity_l2: Some(0.04),
+            stance_l2: None,
             min_count: 2,
         }
     }
@@ -83,6 +91,11 @@ pub(crate) struct Scores {
 /// reports on a theme tend to praise or deplore it).
 fn is_theme_only(feature: &str) -> bool {
     feature.starts_with("lex:") || feature.starts_with("hlex")
+}
+
+/// Features read from the evaluative lexicon rather than from the words.
+fn is_evaluative(feature: &str) -> bool {
+    feature.starts_with("cue") || feature.starts_with(super::features::STANCE)
 }
 
 /// How a paragraph opens says how it judges, not what it is about: the
@@ -168,6 +181,11 @@ impl LinearModel {
         let polarity_only: Vec<bool> = names.iter().map(|n| is_polarity_only(n)).collect();
 
         let polarity_l2 = settings.polarity_l2.unwrap_or(settings.l2);
+        let stance_l2 = settings.stance_l2.unwrap_or(polarity_l2);
+        let l2_of: Vec<f64> = names
+            .iter()
+            .map(|n| if is_evaluative(n) { stance_l2 } else { polarity_l2 })
+            .collect();
         let mut w = vec![vec![0.0f64; names.len()]; outputs];
         let mut avg = vec![vec![0.0f64; names.len()]; outputs];
         let mut order: Vec<usize> = (0..examples.len()).collect();
@@ -201,7 +219,7 @@ impl LinearModel {
                 for p in 0..n_pol {
                     let g = probs[p] - if e.polarity == p { 1.0 } else { 0.0 };
                     for &(i, v) in x.iter().filter(|&&(i, _)| !theme_only[i]) {
-                        w[n_themes + p][i] -= lr * (g * v + polarity_l2 * w[n_themes + p][i]);
+                        w[n_themes + p][i] -= lr * (g * v + l2_of[i] * w[n_themes + p][i]);
                     }
                 }
             }
