@@ -136,6 +136,19 @@ fn a_paragraph_without_theme_words_takes_its_heading_theme() {
         Headings::default(),
     );
     assert_eq!(question.polarity.id(), "neutre");
+    // A hearing states a difficulty, then asks what will be done: it is
+    // judged on what it states, not read as an evaluation question.
+    let stated = classifier.classify_one(
+        "Le conseil citoyen peine à mobiliser les habitants et manque de moyens. \
+         Comment comptez-vous y remédier ?",
+        Headings::default(),
+    );
+    assert!(
+        !stated.evidence.contains("an evaluation question"),
+        "{}",
+        stated.evidence
+    );
+    assert_eq!(stated.polarity.id(), "difficulte", "{}", stated.evidence);
 }
 
 #[test]
