@@ -21,11 +21,23 @@ pub(crate) struct Fallback {
     doc: PdfDocument,
 }
 
+/// Deepest nesting of direct objects (dictionaries and arrays written inside
+/// one another) that pdf_oxide is given. Its object parser recurses once per
+/// level without a limit: 20,000 levels overflow an 8 MB stack and abort the
+/// process. Real files stay under a few dozen levels.
+pub(crate) const MAX_NESTING: usize = 100;
+
 impl Fallback {
-    pub fn open(bytes: &[u8]) -> Option<Fallback> {
+    /// Opens the document; `Err` says why pdf_oxide was not used.
+    pub fn open(bytes: &[u8]) -> Result<Fallback, String> {
+        if nesting_exceeds(bytes, MAX_NESTING) {
+            return Err(format!(
+                "{NAME} not tried: objects nested deeper than {MAX_NESTING} levels"
+            ));
+        }
         PdfDocument::from_bytes(bytes.to_vec())
-            .ok()
             .map(|doc| Fallback { doc })
+            .map_err(|e| format!("{NAME} cannot open it: {e}"))
     }
 
     pub(crate) fn page_count(&self) -> usize {
@@ -64,6 +76,73 @@ impl Fallback {
     }
 }
 
+/// Whether dictionaries and arrays are written more than `limit` levels
+/// inside one another anywhere in the file, read lexically: comments,
+/// literal and hex strings and stream data are skipped.
+pub(crate) fn nesting_exceeds(bytes: &[u8], limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                while i < bytes.len() && !matches!(bytes[i], b'\r' | b'\n') {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                let mut open = 0usize;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 1,
+                        b'(' => open += 1,
+                        b')' => {
+                            open -= 1;
+                            if open == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                depth += 1;
+                i += 1;
+            }
+            b'<' => {
+                while i < bytes.len() && bytes[i] != b'>' {
+                    i += 1;
+                }
+            }
+            b'>' if bytes.get(i + 1) == Some(&b'>') => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'[' => depth += 1,
+            b']' => depth = depth.saturating_sub(1),
+            b's' if bytes[i..].starts_with(b"stream")
+                && (i == 0 || !bytes[i - 1].is_ascii_alphabetic())
+                && matches!(bytes.get(i + 6), Some(b'\r' | b'\n')) =>
+            {
+                // Stream data may hold anything: on to its end.
+                let rest = &bytes[i + 6..];
+                i += 6 + rest
+                    .windows(9)
+                    .position(|w| w == b"endstream")
+                    .map_or(rest.len(), |p| p + 9);
+                continue;
+            }
+            _ => {}
+        }
+        if depth > limit {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 /// 0 left to right, 1 bottom to top, 2 upside down, 3 top to bottom.
 fn quarter_turns(degrees: f32) -> u8 {
     ((degrees.rem_euclid(360.0) / 90.0).round() as u8) % 4
@@ -72,6 +151,31 @@ fn quarter_turns(degrees: f32) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_is_read_outside_strings_comments_and_streams() {
+        let deep = format!(
+            "1 0 obj {}{} endobj",
+            "<< /A ".repeat(150),
+            ">>".repeat(150)
+        );
+        assert!(nesting_exceeds(deep.as_bytes(), MAX_NESTING));
+        let arrays = format!("{}{}", "[".repeat(101), "]".repeat(101));
+        assert!(nesting_exceeds(arrays.as_bytes(), MAX_NESTING));
+        let hidden = format!(
+            "({}) % {}\n<< /Length 300 >>\nstream\n{}\nendstream\n<48656c6c6f> [ [ ] ]",
+            "[".repeat(150),
+            "<<".repeat(150),
+            "<<".repeat(150)
+        );
+        assert!(!nesting_exceeds(hidden.as_bytes(), MAX_NESTING));
+        // "endstream" is not the start of a stream.
+        let after = format!("stream\nxx\nendstream\n{}", "[".repeat(101));
+        assert!(nesting_exceeds(after.as_bytes(), MAX_NESTING));
+        // Unbalanced closers do not hide a later deep run.
+        let closers = format!("]]]>> >> {}", "[".repeat(101));
+        assert!(nesting_exceeds(closers.as_bytes(), MAX_NESTING));
+    }
 
     #[test]
     fn rotations_map_to_quarter_turns() {

@@ -226,7 +226,7 @@ fn read_page(
     number: u32,
 ) -> Option<glyphs::PageGlyphs> {
     fallback
-        .get_or_insert_with(|| contain(|| Fallback::open(bytes)).ok().flatten())
+        .get_or_insert_with(|| contain(|| Fallback::open(bytes).ok()).ok().flatten())
         .as_ref()
         .and_then(|f| contain(|| f.page(index, number)).ok().flatten())
         .filter(|page| page.glyphs.iter().any(|g| !g.is_space()))
@@ -269,7 +269,15 @@ fn read_with_fallback_only(
     starting: &mut dyn FnMut(u32),
     first: &Extraction,
 ) -> Option<Extraction> {
-    let doc = contain(|| Fallback::open(bytes)).ok().flatten()?;
+    let doc = match contain(|| Fallback::open(bytes)) {
+        Ok(Ok(doc)) => doc,
+        Ok(Err(reason)) if reason.contains("nested deeper") => {
+            let mut failed = first.clone();
+            failed.read.message = format!("{}; {reason}", first.read.message);
+            return Some(failed);
+        }
+        _ => return None,
+    };
     let page_count = contain(|| doc.page_count()).unwrap_or(0);
     if page_count == 0 {
         return None;

@@ -129,6 +129,22 @@ fn self_drawing_form() -> Vec<u8> {
     })
 }
 
+/// A file without pages holding one object of 200,000 nested dictionaries
+/// (a page-less file goes to the second extractor, whose parser recurses
+/// once per level).
+fn deeply_nested_object() -> Vec<u8> {
+    let mut pdf = Pdf::default();
+    let catalog = pdf.reserve();
+    let tree = pdf.add("<< /Type /Pages /Kids [] /Count 0 >>");
+    pdf.add(format!(
+        "{}{}",
+        "<< /A ".repeat(200_000),
+        " >>".repeat(200_000)
+    ));
+    pdf.set(catalog, format!("<< /Type /Catalog /Pages {tree} 0 R >>"));
+    pdf.finish(catalog)
+}
+
 fn deflated_spaces(mib: usize) -> Vec<u8> {
     let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     let chunk = vec![b' '; 1 << 20];
@@ -235,18 +251,9 @@ fn hostile_files() -> Vec<(&'static str, Vec<u8>, &'static [&'static str])> {
         Some(format!("/Contents {c} 0 R /Resources << >>"))
     });
     files.push(("deep_nesting_content", deep, &["ok", "error", "no_text"]));
-    let mut pdf = Pdf::default();
-    let catalog = pdf.reserve();
-    let tree = pdf.add("<< /Type /Pages /Kids [] /Count 0 >>");
-    pdf.add(format!(
-        "{}{}",
-        "<< /A ".repeat(200_000),
-        " >>".repeat(200_000)
-    ));
-    pdf.set(catalog, format!("<< /Type /Catalog /Pages {tree} 0 R >>"));
     files.push((
         "deep_nesting_object",
-        pdf.finish(catalog),
+        deeply_nested_object(),
         &["invalid", "error"],
     ));
     files.push(("inflate_bomb", inflate_bomb(), &["ok"]));
@@ -586,4 +593,28 @@ fn a_self_drawing_form_is_read_in_process_with_its_limit_reported() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Deeply nested objects do not reach a parser that would recurse on them
+/// in process (`inspect`, `isolation = "none"`): the document gets its
+/// status and the message says why the second extractor was not tried.
+#[test]
+fn deeply_nested_objects_are_refused_in_process_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deep.pdf");
+    std::fs::write(&path, deeply_nested_object()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_evalmine"))
+        .args(["inspect", path.to_str().unwrap()])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("status: invalid"), "{stdout}");
+    assert!(stdout.contains("nested deeper than 100 levels"), "{stdout}");
 }
