@@ -119,7 +119,12 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 .iter()
                 .zip(classify::classify_rows(&classifier, &rows))
                 .collect();
-            output::write_labels(&labelled, classifier.codebook(), out.as_deref())?;
+            output::write_labels(
+                &labelled,
+                classifier.codebook(),
+                out.as_deref(),
+                &config.output,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Evaluate { gold, config, json } => {

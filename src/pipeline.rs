@@ -72,11 +72,23 @@ pub(crate) fn discover(dir: &Path) -> Result<Vec<InputFile>> {
 /// A file name as text, losslessly: valid UTF-8 is kept as it is, and each
 /// byte of an invalid sequence is written `%XX` (a Latin-1 "latin\xE9.pdf"
 /// gives "latin%E9"), so every file gets a distinct, printable doc_id.
+/// Control characters and directional controls, which would act on a
+/// terminal or reverse the text of a table cell ("rtl\u{202E}fdp"), are
+/// written as the `%XX` of their UTF-8 bytes too ("rtl%E2%80%AEfdp").
 pub fn escape_name(name: &std::ffi::OsStr) -> String {
     use std::os::unix::ffi::OsStrExt;
     let mut out = String::new();
     for chunk in name.as_bytes().utf8_chunks() {
-        out.push_str(chunk.valid());
+        for c in chunk.valid().chars() {
+            if c.is_control() || crate::text::is_bidi_control(c) {
+                let mut buf = [0u8; 4];
+                for byte in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{byte:02X}"));
+                }
+            } else {
+                out.push(c);
+            }
+        }
         for byte in chunk.invalid() {
             out.push_str(&format!("%{byte:02X}"));
         }
@@ -391,5 +403,21 @@ impl RunOutcome {
             self.documents.len(),
             self.elapsed.as_secs_f64()
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    use super::escape_name;
+
+    #[test]
+    fn names_are_escaped_byte_for_byte_where_they_are_not_printable_text() {
+        assert_eq!(escape_name(OsStr::new("r01 bilan é")), "r01 bilan é");
+        assert_eq!(escape_name(OsStr::from_bytes(b"latin\xe9")), "latin%E9");
+        assert_eq!(escape_name(OsStr::new("rtl\u{202E}fdp")), "rtl%E2%80%AEfdp");
+        assert_eq!(escape_name(OsStr::new("a\nb\u{1b}[2J")), "a%0Ab%1B[2J");
     }
 }

@@ -184,7 +184,13 @@ impl LinearModel {
         let stance_l2 = settings.stance_l2.unwrap_or(polarity_l2);
         let l2_of: Vec<f64> = names
             .iter()
-            .map(|n| if is_evaluative(n) { stance_l2 } else { polarity_l2 })
+            .map(|n| {
+                if is_evaluative(n) {
+                    stance_l2
+                } else {
+                    polarity_l2
+                }
+            })
             .collect();
         let mut w = vec![vec![0.0f64; names.len()]; outputs];
         let mut avg = vec![vec![0.0f64; names.len()]; outputs];

@@ -5,12 +5,15 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Writes `label` results: CSV (`;`-free standard CSV with a header) or
-/// JSON lines, to a file or standard output.
+/// Writes `label` results: JSON lines, or CSV in the dialect of `run`'s
+/// tables (the `[output]` separator, text cells guarded against formulas
+/// when `csv_formula_guard` is on, and a BOM in a file, so French Excel
+/// opens it as it opens the tables), to a file or standard output.
 pub fn write_labels(
     labelled: &[(&crate::classify::labels::Row, crate::record::Labels)],
     codebook: &crate::classify::Codebook,
     out: Option<&Path>,
+    dialect: &super::OutputConfig,
 ) -> Result<()> {
     use std::io::Write;
     let fail = |path: &Path, e: String| Error::WriteTable {
@@ -56,7 +59,20 @@ pub fn write_labels(
             writeln!(sink, "{value}").map_err(|e| fail(&target, e.to_string()))?;
         }
     } else {
-        let mut w = csv::Writer::from_writer(sink);
+        if out.is_some() {
+            sink.write_all("\u{feff}".as_bytes())
+                .map_err(|e| fail(&target, e.to_string()))?;
+        }
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(dialect.csv_separator.as_bytes()[0])
+            .from_writer(sink);
+        let text = |cell: &str| -> String {
+            if dialect.csv_formula_guard {
+                super::guard_cell(cell).into_owned()
+            } else {
+                cell.to_string()
+            }
+        };
         w.write_record([
             "id",
             "themes",
@@ -68,12 +84,12 @@ pub fn write_labels(
         .map_err(|e| fail(&target, e.to_string()))?;
         for (row, l) in labelled {
             w.write_record([
-                row.id.as_str(),
+                text(&row.id).as_str(),
                 &themes_of(l),
                 l.polarity.id(),
                 &scores_of(l),
                 &format!("{:.3}", l.polarity_score),
-                &l.evidence,
+                &text(&l.evidence),
             ])
             .map_err(|e| fail(&target, e.to_string()))?;
         }

@@ -278,7 +278,7 @@ fn guard_formulas(frame: &DataFrame) -> PolarsResult<DataFrame> {
     Ok(out)
 }
 
-fn guard_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn guard_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}").into()
     } else {

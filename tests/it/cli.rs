@@ -402,7 +402,7 @@ fn report_writes_the_synthesis_as_html_from_the_tables() {
     // Readable, but two sentences do not make a report of the field.
     std::fs::write(
         dir.path().join("reports/notes.pdf"),
-        crate::hostile::simple(2),
+        crate::pdf_writer::simple(2),
     )
     .unwrap();
 

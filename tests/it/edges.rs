@@ -33,8 +33,42 @@ fn label_reads_french_excel_csv_with_any_header_case() {
         stdout
             .lines()
             .nth(1)
-            .is_some_and(|l| l.starts_with("p1,conseils_citoyens,")),
+            .is_some_and(|l| l.starts_with("p1;conseils_citoyens;")),
         "{stdout}"
+    );
+}
+
+/// `label --out x.csv` writes the dialect of run's tables: BOM, `;`, and a
+/// formula in an id kept as text.
+#[test]
+fn label_writes_the_csv_dialect_of_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    config_in(dir.path());
+    std::fs::write(
+        dir.path().join("in.csv"),
+        "id,text\n=1+2,Le conseil citoyen ne se réunit plus.\n",
+    )
+    .unwrap();
+    let out = evalmine(
+        &["label", "--input", "in.csv", "--out", "out.csv"],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_to_string(dir.path().join("out.csv")).unwrap();
+    assert!(
+        written.starts_with("\u{feff}id;themes;polarity;"),
+        "{written}"
+    );
+    assert!(
+        written
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("'=1+2;")),
+        "{written}"
     );
 }
 

@@ -6,6 +6,8 @@
 //! - `cli`: the `evalmine` binary end to end (tables, statuses, exit codes);
 //! - `hostile`: generated hostile and broken PDFs, worker time and memory limits;
 //! - `names`: file names that are not UTF-8 or hold control characters;
+//! - `payloads`: one batch of files whose text, titles and names carry formulas, markup and bidi controls;
+//! - `pdf_writer`: the small PDF writer the generated files are made with;
 //! - `edges`: CSV dialects, empty inputs, a closed pipe, report before a run;
 //! - `no_panic`: text stages on arbitrary Unicode;
 //! - `structure`: no import cycle between the modules of src/, no file over 600 lines.
@@ -16,6 +18,8 @@ mod edges;
 mod hostile;
 mod names;
 mod no_panic;
+mod payloads;
+mod pdf_writer;
 mod real_pages;
 mod real_pdfs;
 mod structure;
