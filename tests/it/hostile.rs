@@ -519,3 +519,25 @@ fn deeply_nested_objects_are_refused_in_process_with_a_message() {
     assert!(stdout.contains("status: invalid"), "{stdout}");
     assert!(stdout.contains("nested deeper than 100 levels"), "{stdout}");
 }
+
+/// What the fuzz target does with its seeds, on every hostile file: bytes to
+/// paragraphs in this process (no worker), on a thread with the main
+/// thread's 8 MB stack, as `inspect` and `isolation = "none"` run. A stack
+/// overflow would abort the whole test binary.
+#[test]
+fn every_hostile_file_is_read_in_process_without_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = hostile_files();
+    files.push(("inflate_bomb_alone", inflate_bomb_alone(), &["ok"]));
+    files.push(("deeply_nested_object", deeply_nested_object(), &["invalid"]));
+    for (name, bytes, _) in files {
+        let path = dir.path().join(format!("{name}.pdf"));
+        std::fs::write(&path, bytes).unwrap();
+        let status = std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(move || crate::read_document(name, &path).read.status)
+            .unwrap()
+            .join();
+        assert!(status.is_ok(), "{name}: the extraction panicked");
+    }
+}
