@@ -20,9 +20,13 @@ pub struct Cli {
 pub enum Command {
     /// Extract every PDF under the input folder and write the tables.
     Run {
-        /// Configuration file.
-        #[arg(long, default_value = "pipeline.toml")]
-        config: PathBuf,
+        /// Input folder (overrides input.dir); the same as --input.
+        #[arg(value_name = "DIR", conflicts_with = "input")]
+        dir: Option<PathBuf>,
+        /// Configuration file (default: pipeline.toml in the working folder
+        /// when there is one, else the built-in defaults).
+        #[arg(long)]
+        config: Option<PathBuf>,
         /// Input folder (overrides input.dir).
         #[arg(long)]
         input: Option<PathBuf>,
@@ -48,8 +52,8 @@ pub enum Command {
         /// CSV with columns id, text and optionally context (the heading above).
         #[arg(long)]
         input: PathBuf,
-        #[arg(long, default_value = "pipeline.toml")]
-        config: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
         /// Output file, .csv or .jsonl (standard output as CSV when absent).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -58,8 +62,8 @@ pub enum Command {
     Evaluate {
         #[arg(long)]
         gold: PathBuf,
-        #[arg(long, default_value = "pipeline.toml")]
-        config: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
         /// Print the report as one JSON object.
         #[arg(long)]
         json: bool,
@@ -69,8 +73,8 @@ pub enum Command {
         /// Labelled CSV (`id,text,themes,polarity[,context]`); repeat for several files.
         #[arg(long, required = true)]
         labels: Vec<PathBuf>,
-        #[arg(long, default_value = "pipeline.toml")]
-        config: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
         /// Where to write the model (default: linear.json in the models folder).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -97,6 +101,15 @@ pub enum Command {
         #[arg(long, default_value_t = TrainSettings::default().seed)]
         seed: u64,
     },
+    /// Write an editable pipeline.toml and models/ folder (the built-in ones)
+    /// into DIR, which later runs from DIR then use.
+    Init {
+        /// Folder to write into (default: the working folder).
+        dir: Option<PathBuf>,
+        /// Replace files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
     /// Worker process of `run` (internal): extracts the files named on stdin.
     #[command(hide = true)]
     Worker {
@@ -110,8 +123,8 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Configuration file (for the output folder and the codebook's theme names).
-        #[arg(long, default_value = "pipeline.toml")]
-        config: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Show pages, dropped lines, headings and paragraphs of one PDF as the pipeline sees them.
     Inspect {
@@ -121,7 +134,7 @@ pub enum Command {
         #[arg(long)]
         lines: bool,
         /// Configuration file (its extraction settings are used when it exists).
-        #[arg(long, default_value = "pipeline.toml")]
-        config: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
 }

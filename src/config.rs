@@ -57,7 +57,12 @@ impl PipelineConfig {
         let base = path.parent().unwrap_or(Path::new(""));
         config.input.dir = base.join(&config.input.dir);
         config.output.dir = base.join(&config.output.dir);
-        config.classify.models = base.join(&config.classify.models);
+        // No `models` key: the models/ folder beside the file when there is
+        // one (as `evalmine init` writes it), else the built-in models.
+        config.classify.models = match config.classify.models {
+            Some(models) => Some(base.join(models)),
+            None => Some(base.join("models")).filter(|m| m.is_dir()),
+        };
         config.cache.dir = base.join(&config.cache.dir);
         Ok(config)
     }

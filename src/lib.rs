@@ -31,6 +31,7 @@ mod hash;
 pub mod ingest;
 pub mod isolate;
 pub mod metadata;
+pub mod models;
 pub mod output;
 pub mod pipeline;
 pub mod record;

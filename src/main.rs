@@ -3,6 +3,7 @@
 
 mod cli;
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
 fn execute(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run {
+            dir,
             config,
             input,
             out,
@@ -50,7 +52,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             no_cache,
             password_file,
         } => {
-            let mut config = load_config(&config)?;
+            let (mut config, config_source) = load_config(config.as_deref())?;
             // A bad metadata file or an unknown --by column stops the run before any work.
             let metadata = metadata.map(|m| Metadata::load(&m)).transpose()?;
             if let (Some(meta), Some(column)) = (&metadata, &by) {
@@ -70,8 +72,14 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                     .collect(),
                 None => Vec::new(),
             };
-            if let Some(input) = input {
-                config.input.dir = input;
+            match dir.or(input) {
+                Some(input) => config.input.dir = input,
+                None if !config.input.dir.is_dir() => anyhow::bail!(
+                    "no input folder: {} (from {config_source}) does not exist; give the folder \
+                     of PDFs as `evalmine run DIR`",
+                    output::terminal_safe(&config.input.dir.display().to_string())
+                ),
+                None => {}
             }
             if let Some(out) = out {
                 config.output.dir = out;
@@ -83,6 +91,13 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 worker_program: std::env::current_exe().ok(),
                 passwords,
             };
+            eprintln!(
+                "evalmine: configuration: {}; {}",
+                output::terminal_safe(&config_source),
+                output::terminal_safe(
+                    &ModelFiles::configured(config.classify.models.as_deref()).describe()
+                )
+            );
             let outcome = Pipeline::build(&config, options)?.run()?;
             // Names and text from the files are shown escaped: a control
             // character in a file name must not act on the terminal.
@@ -112,7 +127,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Label { input, config, out } => {
-            let config = load_config(&config)?;
+            let (config, _) = load_config(config.as_deref())?;
             let classifier = Classifier::load(&config.classify)?;
             let rows = labels::read(&input, classifier.codebook(), false)?;
             let labelled: Vec<_> = rows
@@ -128,7 +143,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Evaluate { gold, config, json } => {
-            let config = load_config(&config)?;
+            let (config, _) = load_config(config.as_deref())?;
             let classifier = Classifier::load(&config.classify)?;
             let rows = labels::read(&gold, classifier.codebook(), true)?;
             if rows.is_empty() {
@@ -154,8 +169,8 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             min_count,
             seed,
         } => {
-            let config = load_config(&config)?;
-            let files = ModelFiles::in_dir(&config.classify.models);
+            let (config, _) = load_config(config.as_deref())?;
+            let files = ModelFiles::configured(config.classify.models.as_deref());
             let settings = TrainSettings {
                 seed,
                 epochs,
@@ -166,7 +181,14 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 min_count,
             };
             let model = classify::train(&files, &labels, settings)?;
-            let out = out.unwrap_or(files.linear);
+            let out = match (out, &files.dir) {
+                (Some(out), _) => out,
+                (None, Some(dir)) => dir.join("linear.json"),
+                (None, None) => anyhow::bail!(
+                    "train: the built-in models are in use, so there is no models folder to write \
+                     linear.json into: give --out FILE, or write an editable models/ with `evalmine init`"
+                ),
+            };
             model.save(&out)?;
             println!(
                 "evalmine: trained on {} paragraphs ({} features kept) -> {} (data sha256 {})",
@@ -177,14 +199,19 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Init { dir, force } => {
+            init(dir.as_deref().unwrap_or(Path::new(".")), force)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Worker { settings } => {
             evalmine::isolate::worker_main(&settings)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { out, config } => {
-            let config = load_config(&config)?;
-            let codebook =
-                classify::Codebook::load(&ModelFiles::in_dir(&config.classify.models).codebook)?;
+            let (config, _) = load_config(config.as_deref())?;
+            let codebook = classify::Codebook::load(
+                &ModelFiles::configured(config.classify.models.as_deref()).codebook,
+            )?;
             let dir = out.unwrap_or(config.output.dir);
             let path = output::write_report(&dir, &codebook)?;
             println!("evalmine: report -> {}", path.display());
@@ -195,11 +222,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             lines,
             config,
         } => {
-            let config = if config.exists() {
-                PipelineConfig::load(&config)?
-            } else {
-                PipelineConfig::default()
-            };
+            let (config, _) = load_config(config.as_deref())?;
             let extraction = ingest::extract_file(&file, &config.extract);
             let segmented = segment::segment(&extraction.pages);
             let paragraphs = ingest::keep_configured_kinds(segmented.paragraphs, &config.extract);
@@ -215,6 +238,45 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn load_config(path: &std::path::Path) -> anyhow::Result<PipelineConfig> {
-    Ok(PipelineConfig::load(path)?)
+/// The configuration file in use, and how to name it: the one given with
+/// `--config`; else pipeline.toml in the working folder when there is one;
+/// else the built-in defaults (with the built-in models).
+fn load_config(given: Option<&Path>) -> anyhow::Result<(PipelineConfig, String)> {
+    let local = Path::new("pipeline.toml");
+    match given {
+        Some(path) => Ok((PipelineConfig::load(path)?, path.display().to_string())),
+        None if local.is_file() => Ok((PipelineConfig::load(local)?, "pipeline.toml".into())),
+        None => Ok((PipelineConfig::default(), "built-in defaults".into())),
+    }
+}
+
+/// `evalmine init`: pipeline.toml and models/ written out for editing.
+fn init(dir: &Path, force: bool) -> anyhow::Result<()> {
+    let config = include_str!("../pipeline.toml").replace("dir = \"corpus\"", "dir = \"reports\"");
+    let mut files = vec![(dir.join("pipeline.toml"), config)];
+    for (name, text) in evalmine::models::BUILT_IN {
+        files.push((dir.join("models").join(name), text.to_string()));
+    }
+    if !force {
+        if let Some((path, _)) = files.iter().find(|(path, _)| path.exists()) {
+            anyhow::bail!(
+                "init: {} already exists (nothing written; --force replaces the files)",
+                path.display()
+            );
+        }
+    }
+    std::fs::create_dir_all(dir.join("models")).map_err(|e| {
+        anyhow::anyhow!("init: cannot create {}: {e}", dir.join("models").display())
+    })?;
+    for (path, text) in &files {
+        std::fs::write(path, text)
+            .map_err(|e| anyhow::anyhow!("init: cannot write {}: {e}", path.display()))?;
+    }
+    println!(
+        "evalmine: wrote {} and {} ({} files); runs from this folder now use them",
+        dir.join("pipeline.toml").display(),
+        dir.join("models").display(),
+        files.len() - 1
+    );
+    Ok(())
 }

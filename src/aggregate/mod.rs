@@ -120,7 +120,10 @@ pub(crate) mod tests {
     use std::path::Path;
 
     pub(crate) fn codebook() -> Codebook {
-        Codebook::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/codebook.toml")).unwrap()
+        Codebook::load(&crate::models::ModelFile::at(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("models/codebook.toml"),
+        ))
+        .unwrap()
     }
 
     pub(crate) fn para(theme: &str, polarity: &str, section: bool) -> Paragraph {

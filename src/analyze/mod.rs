@@ -11,6 +11,8 @@ mod sentences;
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::models::ModelFile;
+
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Deserialize;
 use tokenizers::normalizers::NFC;
@@ -77,12 +79,9 @@ thread_local! {
 const WORD_PATTERN: &str = r"[\p{L}\p{N}\p{M}]+['’]?";
 
 impl Analyzer {
-    pub fn load(path: &Path) -> Result<Analyzer> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let data: AnalysisData = toml::from_str(&text).map_err(|e| Error::ModelData {
+    pub fn load(from: &ModelFile) -> Result<Analyzer> {
+        let path = from.path.as_path();
+        let data: AnalysisData = toml::from_str(&from.read()?).map_err(|e| Error::ModelData {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
@@ -192,7 +191,10 @@ mod tests {
     use super::*;
 
     fn analyzer() -> Analyzer {
-        Analyzer::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/analysis.toml")).unwrap()
+        Analyzer::load(&ModelFile::at(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("models/analysis.toml"),
+        ))
+        .unwrap()
     }
 
     #[test]

@@ -3,21 +3,17 @@
 //! on content stems whatever the inflection.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use serde::Deserialize;
 
 use crate::analyze::Analyzer;
 use crate::error::{Error, Result};
+use crate::models::ModelFile;
 use crate::record::{Polarity, ThemeId};
 
-fn read_toml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    toml::from_str(&text).map_err(|e| Error::ModelData {
-        path: path.to_path_buf(),
+fn read_toml<T: for<'de> Deserialize<'de>>(file: &ModelFile) -> Result<T> {
+    toml::from_str(&file.read()?).map_err(|e| Error::ModelData {
+        path: file.path.clone(),
         message: e.to_string(),
     })
 }
@@ -39,11 +35,11 @@ pub struct Codebook {
 }
 
 impl Codebook {
-    pub fn load(path: &Path) -> Result<Codebook> {
-        let codebook: Codebook = read_toml(path)?;
+    pub fn load(from: &ModelFile) -> Result<Codebook> {
+        let codebook: Codebook = read_toml(from)?;
         if codebook.themes.is_empty() {
             return Err(Error::ModelData {
-                path: path.to_path_buf(),
+                path: from.path.clone(),
                 message: "needs at least one theme".into(),
             });
         }
@@ -52,7 +48,7 @@ impl Codebook {
         let expected: Vec<&str> = Polarity::ALL.iter().map(|p| p.id()).collect();
         if codebook.polarities != expected {
             return Err(Error::ModelData {
-                path: path.to_path_buf(),
+                path: from.path.clone(),
                 message: format!("polarities must be {expected:?}, in this order"),
             });
         }
@@ -173,12 +169,12 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
-    pub fn load(path: &Path, codebook: &Codebook, analyzer: &Analyzer) -> Result<Lexicon> {
-        let mut file: LexiconFile = read_toml(path)?;
+    pub fn load(from: &ModelFile, codebook: &Codebook, analyzer: &Analyzer) -> Result<Lexicon> {
+        let mut file: LexiconFile = read_toml(from)?;
         for id in file.themes.keys() {
             if codebook.theme_index(id).is_none() {
                 return Err(Error::ModelData {
-                    path: path.to_path_buf(),
+                    path: from.path.clone(),
                     message: format!("theme `{id}` is not in the codebook"),
                 });
             }
@@ -255,12 +251,12 @@ pub struct Cues {
 }
 
 impl Cues {
-    pub fn load(path: &Path, codebook: &Codebook, analyzer: &Analyzer) -> Result<Cues> {
-        let mut file: CuesFile = read_toml(path)?;
+    pub fn load(from: &ModelFile, codebook: &Codebook, analyzer: &Analyzer) -> Result<Cues> {
+        let mut file: CuesFile = read_toml(from)?;
         for id in file.polarity.keys() {
             if codebook.polarity_index(id).is_none() {
                 return Err(Error::ModelData {
-                    path: path.to_path_buf(),
+                    path: from.path.clone(),
                     message: format!("polarity `{id}` is not in the codebook"),
                 });
             }
@@ -399,8 +395,8 @@ struct DomainFile {
 }
 
 impl Domain {
-    pub fn load(path: &Path, analyzer: &Analyzer) -> Result<Domain> {
-        let file: DomainFile = read_toml(path)?;
+    pub fn load(from: &ModelFile, analyzer: &Analyzer) -> Result<Domain> {
+        let file: DomainFile = read_toml(from)?;
         // Terms that analyse alike ("contrat de ville", "contrats de
         // ville") are one term: each occurrence counts once.
         let mut seen = std::collections::HashSet::new();
@@ -428,10 +424,10 @@ pub struct Codes {
 }
 
 impl Codes {
-    pub fn load(path: &Path, codebook: &Codebook, analyzer: &Analyzer) -> Result<Codes> {
-        let file: CodesFile = read_toml(path)?;
+    pub fn load(from: &ModelFile, codebook: &Codebook, analyzer: &Analyzer) -> Result<Codes> {
+        let file: CodesFile = read_toml(from)?;
         let fail = |message: String| Error::ModelData {
-            path: path.to_path_buf(),
+            path: from.path.clone(),
             message,
         };
         let mut codes = Vec::new();

@@ -314,15 +314,13 @@ impl LinearModel {
         sigmoid(logit)
     }
 
-    pub fn load(path: &Path) -> Result<LinearModel> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let model: LinearModel = serde_json::from_str(&text).map_err(|e| Error::ModelData {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+    pub fn load(from: &crate::models::ModelFile) -> Result<LinearModel> {
+        let path = from.path.as_path();
+        let model: LinearModel =
+            serde_json::from_str(&from.read()?).map_err(|e| Error::ModelData {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
         let outputs = model.themes.len() + model.polarities.len();
         if let Some((name, _)) = model.weights.iter().find(|(_, w)| w.len() != outputs) {
             return Err(Error::ModelData {

@@ -41,8 +41,10 @@ use crate::record::{heading_text, Finding, Labels, Paragraph, Polarity, ThemeId}
 #[serde(deny_unknown_fields, default)]
 pub struct ClassifyConfig {
     /// Folder holding codebook.toml, analysis.toml, lexicon.toml, cues.toml
-    /// and linear.json. Relative paths are taken from the configuration file.
-    pub models: PathBuf,
+    /// and linear.json (codes.toml and domain.toml optional). Relative paths
+    /// are taken from the configuration file. Absent: the built-in models.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub models: Option<PathBuf>,
     /// A theme is assigned when its probability reaches this.
     pub theme_threshold: f64,
     /// ... and, when no lexicon word names it in the paragraph or its
@@ -79,7 +81,7 @@ impl ClassifyConfig {
 impl Default for ClassifyConfig {
     fn default() -> Self {
         ClassifyConfig {
-            models: PathBuf::from("models"),
+            models: None,
             theme_threshold: 0.35,
             unnamed_theme_threshold: 0.6,
             inherit_heading_theme: true,
@@ -140,7 +142,7 @@ pub struct Classifier {
 
 impl Classifier {
     pub fn load(config: &ClassifyConfig) -> Result<Classifier> {
-        let files = ModelFiles::in_dir(&config.models);
+        let files = ModelFiles::configured(config.models.as_deref());
         let extractor = FeatureExtractor::load(&files)?;
         let model = LinearModel::load(&files.linear)?;
         if model.themes
@@ -153,7 +155,7 @@ impl Classifier {
             || model.polarities != extractor.codebook.polarities
         {
             return Err(Error::ModelData {
-                path: files.linear.clone(),
+                path: files.linear.path.clone(),
                 message: "the model's themes or polarities differ from codebook.toml: retrain it with `evalmine train`".into(),
             });
         }

@@ -12,7 +12,7 @@ fn models() -> ModelFiles {
 /// The classifier of models/ with the default settings.
 fn shipped_classifier() -> Classifier {
     Classifier::load(&ClassifyConfig {
-        models: Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
+        models: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("models")),
         ..ClassifyConfig::default()
     })
     .unwrap()

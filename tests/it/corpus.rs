@@ -210,7 +210,7 @@ fn coverage_levels_agree_with_the_designed_ones() {
     use evalmine::config::PipelineConfig;
     use evalmine::pipeline::{Pipeline, RunOptions};
     let mut config = PipelineConfig::default();
-    config.classify.models = repo_root().join("models");
+    config.classify.models = Some(repo_root().join("models"));
     config.input.dir = repo_root().join("corpus");
     config.cache.enabled = false;
     let pipeline = Pipeline::build(&config, RunOptions::default()).unwrap();

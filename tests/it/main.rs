@@ -4,6 +4,7 @@
 //! - `real_pdfs`: real French PDFs written by others (../shared/pdfs/french);
 //! - `real_pages`: paragraph starts on 64 real pages against their oracle (tests/real_pages);
 //! - `cli`: the `evalmine` binary end to end (tables, statuses, exit codes);
+//! - `anywhere`: the binary in an empty folder (built-in defaults) and after `evalmine init`;
 //! - `hostile`: generated hostile and broken PDFs, worker time and memory limits;
 //! - `names`: file names that are not UTF-8 or hold control characters;
 //! - `payloads`: one batch of files whose text, titles and names carry formulas, markup and bidi controls;
@@ -12,6 +13,7 @@
 //! - `no_panic`: text stages on arbitrary Unicode;
 //! - `structure`: no import cycle between the modules of src/, no file over 600 lines.
 
+mod anywhere;
 mod cli;
 mod corpus;
 mod edges;

@@ -34,9 +34,12 @@ fn awkward_texts(count: usize) -> Vec<String> {
 #[test]
 fn no_text_stage_panics_on_arbitrary_unicode() {
     let models = repo_root().join("models");
-    let analyzer = Analyzer::load(&models.join("analysis.toml")).unwrap();
+    let analyzer = Analyzer::load(&evalmine::models::ModelFile::at(
+        models.join("analysis.toml"),
+    ))
+    .unwrap();
     let classifier = Classifier::load(&ClassifyConfig {
-        models,
+        models: Some(models),
         ..ClassifyConfig::default()
     })
     .unwrap();
