@@ -678,6 +678,18 @@ class Writer:
                 f'<style:master-page style:name="Front" style:page-layout-name="PLFront">{header}{footer}</style:master-page>'
                 f'<style:master-page style:name="Body" style:page-layout-name="PLBody">{header}{footer}</style:master-page>')
 
+    # -- hooks used by build_report (corpus/build/matrix.py overrides them)
+    def render(self, conv: "Converter", fodt: Path) -> Path:
+        """Write the document as a Flat ODT and convert it; return the PDF."""
+        fodt.write_text(self.document(), encoding="utf-8")
+        return conv.convert(fodt)
+
+    def locate(self, pdf: Path, first_page: int):
+        return locate_any(self.rep, pdf, first_page)
+
+    def check_footers(self, pages: list, first: int):
+        check_footers(self.rep, pages, first)
+
     def document(self) -> str:
         self.build_body()
         fonts = {self.font}
@@ -748,11 +760,13 @@ def display_text(b: Block, note_numbers: dict) -> str:
     return t
 
 
-def locate(rep: Report, pages: list, first_page: int):
+def locate(rep: Report, pages: list, first_page: int, fold: bool = False):
     """Return ({block index: start page}, {block index: end page}) for headings and
     paragraphs, in source order.  End pages are known only where the paragraph's
-    last characters were found."""
-    normed = [norm(p) for p in pages]
+    last characters were found.  fold: compare in lower case (headings set in
+    small capitals come out of the PDF in capitals)."""
+    case = str.lower if fold else str
+    normed = [case(norm(p)) for p in pages]
     offsets = []
     acc = 0
     for p in normed:
@@ -770,7 +784,7 @@ def locate(rep: Report, pages: list, first_page: int):
     for i, b in enumerate(rep.blocks):
         if b.kind not in ("heading", "para", "bullet", "numbered"):
             continue
-        full = norm(display_text(b, note_numbers))
+        full = case(norm(display_text(b, note_numbers)))
         hit = -1
         klen = 0
         for n, window in ((40, None), (28, 5000), (18, 3000)):
@@ -800,11 +814,11 @@ def locate(rep: Report, pages: list, first_page: int):
     return found, ends
 
 
-def locate_any(rep: Report, pdf: Path, first_page: int):
+def locate_any(rep: Report, pdf: Path, first_page: int, fold: bool = False):
     errors = []
     for mode in ("-raw", "", "-layout"):
         try:
-            return locate(rep, pdf_pages(pdf, mode), first_page), mode
+            return locate(rep, pdf_pages(pdf, mode), first_page, fold), mode
         except BuildError as e:
             errors.append(f"[pdftotext {mode or 'default'}] {e}")
     raise BuildError("\n  ".join(errors))
@@ -866,26 +880,30 @@ def check_footers(rep: Report, pages: list, first: int):
 # ---------------------------------------------------------------------------
 # One report
 
-def build_report(path: Path, conv: Converter, tmp: Path, out: Path = CORPUS) -> dict:
+def build_report(path: Path, conv: Converter, tmp: Path, out: Path = CORPUS,
+                 writer=None) -> dict:
+    """Build one report into out/rNN.pdf and out/oracle/rNN.json.  `writer`
+    (default Writer) is called as writer(rep, toc_pages) for each attempt."""
+    writer = writer or Writer
     rep = parse(path)
     rid = rep.meta["id"]
-    w0 = Writer(rep, None)
+    w0 = writer(rep, None)
     if not font_available(w0.font):
         raise BuildError(f"{rid}: font '{w0.font}' is not installed (fc-list)")
     fodt = tmp / f"{rid}.fodt"
     toc_pages = None
     mode = ""
     for attempt in range(4):
-        fodt.write_text(Writer(rep, toc_pages).document(), encoding="utf-8")
-        pdf = conv.convert(fodt)
+        w = writer(rep, toc_pages)
+        pdf = w.render(conv, fodt)
         pages = pdf_pages(pdf, "")
         first = first_body_page(rep, pages)
-        (found, ends), mode = locate_any(rep, pdf, first)
+        (found, ends), mode = w.locate(pdf, first)
         if rep.meta["toc"] != "yes":
             break
         want = {rep.blocks[i].line: str(p) for i, p in found.items()
                 if rep.blocks[i].kind == "heading"}
-        entries = {b.line for b in Writer(rep, None).toc_entries()}
+        entries = {b.line for b in writer(rep, None).toc_entries()}
         want = {k: v for k, v in want.items() if k in entries}
         if toc_pages == want:
             break
@@ -893,7 +911,7 @@ def build_report(path: Path, conv: Converter, tmp: Path, out: Path = CORPUS) -> 
     else:
         raise BuildError(f"{rid}: table of contents page numbers do not settle")
 
-    check_footers(rep, pages, 2 if rep.meta["cover"] == "yes" else 1)
+    w.check_footers(pages, 2 if rep.meta["cover"] == "yes" else 1)
     shutil.copyfile(pdf, out / f"{rid}.pdf")
 
     paragraphs = []
