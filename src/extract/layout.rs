@@ -16,6 +16,20 @@ const FRAGMENT_GAP: f64 = 1.5;
 /// Wider gaps than this (in font sizes) are word spaces.
 const WORD_GAP: f64 = 0.15;
 
+/// Below this gap (in font sizes) a hyphen that ends a line belongs to the
+/// word before it.
+const LINE_END_HYPHEN_GAP: f64 = 0.3;
+
+/// Whether glyph `i` is a hyphen with nothing visible after it on its line.
+fn is_line_end_hyphen(glyphs: &[&Glyph], i: usize) -> bool {
+    matches!(glyphs[i].text.as_str(), "-" | "\u{2010}" | "\u{00AD}")
+        && glyphs[i + 1..].iter().all(|g| g.is_space())
+}
+
+fn is_letter(g: &Glyph) -> bool {
+    g.text.chars().last().is_some_and(char::is_alphabetic)
+}
+
 /// Builds the page's lines in reading order.
 pub(crate) fn page_lines(page: &PageGlyphs, apostrophe: char) -> (Vec<Line>, u8) {
     // Text is read in the page's main direction; sideways margin notes and
@@ -243,7 +257,16 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
                 continue;
             }
             let gap = g.x - last_right;
-            if pending_space || gap > WORD_GAP * g.size.max(prev.size) {
+            // Justified text sets a line-end hyphenation hyphen a little apart
+            // from its word (LibreOffice hangs it 1-2 pt away, at the column
+            // edge): "terri -" must stay "terri-" for the line joiner. A dash
+            // set apart on purpose has a word space before it, wider than this.
+            let gap_limit = if is_line_end_hyphen(glyphs, i) && is_letter(prev) {
+                LINE_END_HYPHEN_GAP
+            } else {
+                WORD_GAP
+            };
+            if pending_space || gap > gap_limit * g.size.max(prev.size) {
                 raw.push(' ');
             }
         }
