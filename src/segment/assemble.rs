@@ -216,8 +216,7 @@ impl<'a> Assembler<'a> {
             return !ends_sentence(&prev.text) || self.typo.is_full(prev);
         }
         let step = line.y - prev.y;
-        let usual = self.typo.line_step * line.size / self.typo.body_size;
-        if step > 1.4 * usual {
+        if step > self.typo.break_step() * line.size / self.typo.body_size {
             return false;
         }
         let indent = line.x0 - prev.x0;
