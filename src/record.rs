@@ -158,6 +158,10 @@ pub struct Line {
     pub starts_with_marker: bool,
     /// Most of the line's characters are bold.
     pub bold: bool,
+    /// The bold words that open the line when plain text follows them on
+    /// it ("1.2 Méthode. L'évaluation a été..."): a run-in heading when the
+    /// line starts a paragraph.
+    pub bold_lead: Option<String>,
 }
 
 /// Why a line was taken out of the text (page furniture).

@@ -283,6 +283,7 @@ mod tests {
             row,
             starts_with_marker: false,
             bold: false,
+            bold_lead: None,
         }
     }
 

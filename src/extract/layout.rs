@@ -16,6 +16,16 @@ const FRAGMENT_GAP: f64 = 1.5;
 /// Wider gaps than this (in font sizes) are word spaces.
 const WORD_GAP: f64 = 0.15;
 
+/// Raised digits and note signs below this size (of the text's) are
+/// footnote markers.
+const MARKER_SIZE: f64 = 0.85;
+
+fn is_marker_glyph(g: &Glyph) -> bool {
+    g.text
+        .chars()
+        .all(|c| c.is_ascii_digit() || "*†‡§°".contains(c))
+}
+
 /// Below this gap (in font sizes) a hyphen that ends a line belongs to the
 /// word before it.
 const LINE_END_HYPHEN_GAP: f64 = 0.3;
@@ -73,8 +83,13 @@ fn group_rows<'a>(glyphs: &[&'a Glyph]) -> Vec<Vec<&'a Glyph>> {
     let reference = median(glyphs.iter().filter(|g| !g.is_space()).map(|g| g.size));
     // Spacing accents are placed like small glyphs: over a capital, TeX
     // raises them above the line they belong to.
+    // Footnote numbers are smaller still in most producers; some (reportlab)
+    // set them at 0.8 of the text, raised off its baseline.
     let is_small = |g: &Glyph| {
-        !g.is_space() && (g.size < 0.7 * reference || combining_mark(&g.text).is_some())
+        !g.is_space()
+            && (g.size < 0.7 * reference
+                || (g.size < MARKER_SIZE * reference && is_marker_glyph(g))
+                || combining_mark(&g.text).is_some())
     };
     let mut sorted: Vec<&Glyph> = glyphs.iter().copied().filter(|g| !is_small(g)).collect();
     sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
@@ -201,8 +216,11 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
             .filter(|g| g.size >= 0.85 * size)
             .map(|g| g.y),
     );
-    let is_superscript =
-        |g: &Glyph| g.size < 0.8 * size && g.y < baseline - 0.15 * size && !g.is_space();
+    let is_superscript = |g: &Glyph| {
+        !g.is_space()
+            && g.y < baseline - 0.15 * size
+            && (g.size < 0.8 * size || (g.size < MARKER_SIZE * size && is_marker_glyph(g)))
+    };
 
     let mut raw = String::new();
     let mut last: Option<&Glyph> = None;
@@ -211,6 +229,9 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
     let mut last_right = f64::NEG_INFINITY;
     let mut pending_space = false;
     let mut starts_with_marker = false;
+    // Where the opening bold words end, when plain glyphs follow them.
+    let mut bold_so_far = true;
+    let mut lead_end: Option<usize> = None;
     let mut i = 0;
     while i < glyphs.len() {
         let g = glyphs[i];
@@ -270,6 +291,12 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
                 raw.push(' ');
             }
         }
+        if bold_so_far && !g.bold {
+            bold_so_far = false;
+            if last.is_some() {
+                lead_end = Some(raw.trim_end().len());
+            }
+        }
         raw.push_str(&g.text);
         pending_space = false;
         last = Some(g);
@@ -277,6 +304,11 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
         i += 1;
     }
     let text = clean_text(&raw, apostrophe);
+    let bold_lead = lead_end
+        .map(|end| clean_text(&raw[..end], apostrophe))
+        .filter(|lead| {
+            !lead.is_empty() && text.starts_with(lead.as_str()) && lead.len() < text.len()
+        });
     if text.is_empty() {
         return None;
     }
@@ -296,6 +328,7 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
         row,
         starts_with_marker,
         bold: visible.iter().filter(|g| g.bold).count() * 10 >= visible.len() * 6,
+        bold_lead,
     })
 }
 

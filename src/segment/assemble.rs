@@ -54,6 +54,9 @@ impl<'a> Assembler<'a> {
     pub fn run(mut self, lines: &[&'a Line], roles: &[Role]) -> (Vec<String>, Vec<Paragraph>) {
         for (line, role) in lines.iter().zip(roles) {
             match role {
+                // Bold words then plain text starting a sentence: a run-in
+                // heading that opens a paragraph, not a heading line.
+                Role::Heading if run_in_heading(line).is_some() => self.text_line(line),
                 Role::Heading => self.heading_line(line),
                 Role::Footnote => self.footnote_line(line),
                 Role::TableRow(row) => self.table_line(line, *row),
@@ -82,16 +85,19 @@ impl<'a> Assembler<'a> {
                 &line.text,
                 self.vocabulary,
             ),
-            _ => {
-                let heading = OpenHeading::new(line, HeadingId::from(self.all_headings.len()));
-                self.all_headings.push(line.text.clone());
-                while self.headings.last().is_some_and(|h| !h.outranks(&heading)) {
-                    self.headings.pop();
-                }
-                self.headings.push(heading);
-            }
+            _ => self.open_heading(line),
         }
         self.last_heading_line = Some(line);
+    }
+
+    /// A new heading: it closes the headings it does not sit under.
+    fn open_heading(&mut self, line: &Line) {
+        let heading = OpenHeading::new(line, HeadingId::from(self.all_headings.len()));
+        self.all_headings.push(line.text.clone());
+        while self.headings.last().is_some_and(|h| !h.outranks(&heading)) {
+            self.headings.pop();
+        }
+        self.headings.push(heading);
     }
 
     fn footnote_line(&mut self, line: &'a Line) {
@@ -175,10 +181,25 @@ impl<'a> Assembler<'a> {
                 }
             }
         }
+        // A paragraph that opens with a bold run-in heading ("1.2 Méthode.
+        // L'évaluation a été..."): the heading, then the paragraph.
+        let run_in = if item { None } else { run_in_heading(line) };
+        let line_text = match &run_in {
+            Some((heading, rest)) => {
+                self.open_heading(&Line {
+                    text: heading.clone(),
+                    bold: true,
+                    bold_lead: None,
+                    ..line.clone()
+                });
+                rest.as_str()
+            }
+            None => line.text.as_str(),
+        };
         let (kind, text) = if item {
             (ParagraphKind::ListItem, strip_bullet(&line.text))
         } else {
-            (ParagraphKind::Body, line.text.as_str())
+            (ParagraphKind::Body, line_text)
         };
         self.paragraphs.push(Paragraph {
             page: line.page,
@@ -251,6 +272,26 @@ impl<'a> Assembler<'a> {
     }
 }
 
+/// Most words a run-in heading has.
+const RUN_IN_MAX_WORDS: usize = 12;
+
+/// The run-in heading that opens a line, and the text after it: bold words
+/// ending in a full stop or a colon, followed on the line by plain text that
+/// starts a sentence ("Méthode et sources. L'évaluation..."). Bold words
+/// inside a sentence ("Le **conseil citoyen** a...") do not end that way.
+fn run_in_heading(line: &Line) -> Option<(String, String)> {
+    let lead = line.bold_lead.as_deref()?.trim_end();
+    let heading = lead.strip_suffix(['.', ':'])?.trim_end();
+    let rest = line.text.get(lead.len()..)?.trim_start();
+    let words = heading.split_whitespace().count();
+    let opens_sentence = rest
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '«' | '"' | '“'));
+    (heading.chars().count() >= 3 && words <= RUN_IN_MAX_WORDS && opens_sentence)
+        .then(|| (heading.to_string(), rest.to_string()))
+}
+
 /// A heading in force, with what tells its rank.
 struct OpenHeading {
     /// Its place among the document's headings.
@@ -307,4 +348,53 @@ impl OpenHeading {
 fn starts_with_note_number(text: &str) -> bool {
     let digits = text.chars().take_while(char::is_ascii_digit).count();
     (1..=3).contains(&digits) && text[digits..].starts_with([' ', '.', ')'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str, bold_lead: Option<&str>) -> Line {
+        Line {
+            page: 1,
+            x0: 72.0,
+            x1: 520.0,
+            y: 100.0,
+            size: 11.0,
+            text: text.into(),
+            column: 0,
+            row: 0,
+            starts_with_marker: false,
+            bold: false,
+            bold_lead: bold_lead.map(String::from),
+        }
+    }
+
+    #[test]
+    fn a_bold_lead_ending_a_sentence_is_a_run_in_heading() {
+        let l = line(
+            "1.2 Méthode et sources. L'évaluation a été conduite",
+            Some("1.2 Méthode et sources."),
+        );
+        assert_eq!(
+            run_in_heading(&l),
+            Some((
+                "1.2 Méthode et sources".to_string(),
+                "L'évaluation a été conduite".to_string()
+            ))
+        );
+        // Bold words inside a sentence, or followed by lower case, are not.
+        assert_eq!(
+            run_in_heading(&line(
+                "Le conseil citoyen a siégé",
+                Some("Le conseil citoyen")
+            )),
+            None
+        );
+        assert_eq!(
+            run_in_heading(&line("Note : voir plus bas", Some("Note :"))),
+            None
+        );
+        assert_eq!(run_in_heading(&line("Sans lead. Texte", None)), None);
+    }
 }

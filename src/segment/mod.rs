@@ -82,6 +82,7 @@ mod tests {
                     row,
                     starts_with_marker: false,
                     bold: false,
+                    bold_lead: None,
                 });
             }
             y += 14.0;
@@ -293,6 +294,7 @@ mod tests {
             row: 99,
             starts_with_marker: true,
             bold: false,
+            bold_lead: None,
         });
         let seg = segment(&[p]);
         let paragraphs = &seg.paragraphs;

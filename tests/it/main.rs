@@ -5,6 +5,7 @@
 //! - `real_pages`: paragraph starts on 64 real pages against their oracle (tests/real_pages);
 //! - `cli`: the `evalmine` binary end to end (tables, statuses, exit codes);
 //! - `anywhere`: the binary in an empty folder (built-in defaults) and after `evalmine init`;
+//! - `layout_matrix`: the sample reports in 19 typographic styles (tests/layout_matrix), page-exact paragraphs;
 //! - `hostile`: generated hostile and broken PDFs, worker time and memory limits;
 //! - `names`: file names that are not UTF-8 or hold control characters;
 //! - `payloads`: one batch of files whose text, titles and names carry formulas, markup and bidi controls;
@@ -18,6 +19,7 @@ mod cli;
 mod corpus;
 mod edges;
 mod hostile;
+mod layout_matrix;
 mod names;
 mod no_panic;
 mod payloads;
