@@ -345,7 +345,7 @@ impl OpenHeading {
     }
 }
 
-fn starts_with_note_number(text: &str) -> bool {
+pub(super) fn starts_with_note_number(text: &str) -> bool {
     let digits = text.chars().take_while(char::is_ascii_digit).count();
     (1..=3).contains(&digits) && text[digits..].starts_with([' ', '.', ')'])
 }

@@ -40,6 +40,8 @@ const APART_STEP: f64 = 1.3;
 const CONTINUATION_MAX_STEP: f64 = 1.5;
 /// Two lines whose sizes differ by more than this share are set apart.
 const SIZE_CHANGE: f64 = 0.1;
+/// Most words a heading told only by the space around it has.
+const LABEL_MAX_WORDS: usize = 4;
 
 /// The role of every line, in three passes: footnotes, then tables, then
 /// headings among the remaining lines.
@@ -71,9 +73,32 @@ fn mark_footnotes(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
             (a, b) => a.or(b),
         }
     };
-    for (i, l) in lines.iter().enumerate() {
-        if l.size < FOOTNOTE_MAX_SIZE * body && bottom_of(l).is_some_and(|b| l.y > b) {
-            roles[i] = Role::Footnote;
+    let below: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            let l = lines[i];
+            l.size < FOOTNOTE_MAX_SIZE * body && bottom_of(l).is_some_and(|b| l.y > b)
+        })
+        .collect();
+    // Notes are called: the first small line under the text of a page
+    // starts with its number or sign. Small text that does not, and
+    // outweighs the page's text, is the page's text in a smaller size (a
+    // licence notice on a cover page), not notes.
+    let mut pages: HashMap<u32, Vec<usize>> = HashMap::new();
+    for &i in &below {
+        pages.entry(lines[i].page).or_default().push(i);
+    }
+    for (page, small) in pages {
+        let first = lines[small[0]];
+        let called =
+            first.starts_with_marker || super::assemble::starts_with_note_number(&first.text);
+        let text_lines = lines
+            .iter()
+            .filter(|l| l.page == page && l.size >= TEXT_MIN_SIZE * body)
+            .count();
+        if called || small.len() <= text_lines {
+            for i in small {
+                roles[i] = Role::Footnote;
+            }
         }
     }
 }
@@ -186,7 +211,9 @@ fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
             && !ends_sentence(&l.text)
             && !l.text.ends_with(',')
             && (MULTI_LEVEL_NUMBER.is_match(&l.text) || apart_after);
+        let alphanumeric = l.text.chars().filter(|c| c.is_alphanumeric()).count();
         let capitals = letters >= 4
+            && letters * 10 >= alphanumeric * 6
             && words <= 12
             && l.text
                 .chars()
@@ -201,7 +228,24 @@ fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
             && words <= 15
             && !l.text.trim_end().ends_with(['.', ';', ',', '…'])
             && (apart_after || lines.get(i + 1).is_some_and(|n| !n.bold));
-        if bigger || numbered || capitals || bold {
+        // A short label at body size, set apart above and below and closed
+        // by no punctuation ("Références", "Cas particuliers"): a heading
+        // whose style is not in its size or weight (colour, spacing).
+        let apart_before = i == 0 || {
+            let p = lines[i - 1];
+            p.page != l.page || p.column != l.column || l.y - p.y > APART_STEP * typo.line_step
+        };
+        let label = words <= LABEL_MAX_WORDS
+            && letters >= 4
+            && l.text.chars().next().is_some_and(char::is_uppercase)
+            && !l
+                .text
+                .trim_end()
+                .ends_with(|c: char| c.is_ascii_punctuation() || c == '…')
+            && apart_before
+            && apart_after
+            && lines.get(i + 1).is_some_and(|n| n.page == l.page);
+        if bigger || numbered || capitals || bold || label {
             roles[i] = Role::Heading;
         }
     }
