@@ -54,6 +54,15 @@ const COMPOUND_FIRST: &[&str] = &[
 /// "inter", "socio") are welded in current French spelling, so they are not
 /// listed: a break after them is taken as hyphenation.
 const COMPOUND_PREFIXES: &[&str] = &["co", "non"];
+/// First halves of welded words that are words themselves, so that a line
+/// end after them leaves two words ("pour-suivre", "entre-prise",
+/// "contre-partie", "par-tenaire").
+const CUT_LEAVES_WORD: &[&str] = &[
+    "pour", "sur", "par", "entre", "contre", "sou", "con", "com", "pré", "dés", "mal", "bien",
+    "tout", "mais", "pas", "per", "pro", "porte", "main", "bon", "mon", "ton", "son", "les", "des",
+    "ces", "mes", "tes", "car", "dont", "est", "ont", "vers", "lui", "peu", "plus", "fin", "sans",
+];
+
 /// Linking words of place names ("Villeneuve-sur-Orne", "Saint-Denis-de-la-Réunion").
 const PLACE_LINKS: &[&str] = &[
     "de", "du", "des", "la", "le", "les", "sur", "sous", "en", "lès", "lez", "aux", "et",
@@ -125,6 +134,18 @@ fn keeps_hyphen(text: &str, next: &str, vocabulary: &Vocabulary) -> bool {
         return true;
     }
     if COMPOUND_PREFIXES.contains(&l1.as_str()) && vocabulary.contains(&l2) {
+        return true;
+    }
+    // Both halves are words the document writes on their own ("centre" and
+    // "ville", "sous" and "préfet", "vivre" and "ensemble") and never
+    // welded: a compound. Words that hyphenation often leaves whole at a
+    // line end ("pour-suivre", "sur-tout", "entre-prise") are left out.
+    if l1.chars().count() >= 3
+        && l2.chars().count() >= 3
+        && !CUT_LEAVES_WORD.contains(&l1.as_str())
+        && vocabulary.contains(&l1)
+        && vocabulary.contains(&l2)
+    {
         return true;
     }
     COMPOUND_SECOND.contains(&l2.as_str()) || COMPOUND_FIRST.contains(&l1.as_str())
