@@ -53,14 +53,10 @@ pub(crate) struct Cache {
 impl Cache {
     /// `read: false` re-extracts everything but still refreshes the entries.
     pub fn new(dir: &Path, extract: &ExtractConfig, read: bool) -> Cache {
-        // The OCR engine found (its version, or none) is part of the key: a
-        // scan read as `no_text` before Tesseract was installed is read
-        // again after, and a new Tesseract reads scans again.
         let key = format!(
-            "{EXTRACTION_FORMAT}\n{}\n{}\n{}",
+            "{EXTRACTION_FORMAT}\n{}\n{}",
             env!("CARGO_PKG_VERSION"),
-            toml::to_string(extract).unwrap_or_default(),
-            crate::extract::ocr_engine(&extract.ocr)
+            toml::to_string(extract).unwrap_or_default()
         );
         let settings = short(&sha256_hex(key));
         Cache {
