@@ -126,6 +126,23 @@ pub enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Export the coding of a run for ATLAS.ti, MAXQDA or NVivo (REFI-QDA):
+    /// a project (.qdpx) and/or the codebook alone (.qdc).
+    #[command(group(clap::ArgGroup::new("target").required(true).multiple(true).args(["qdpx", "qdc"])))]
+    Export {
+        /// Write the project: codes, documents as text sources, findings as coded segments.
+        #[arg(long, value_name = "FILE")]
+        qdpx: Option<PathBuf>,
+        /// Write the codebook alone (themes and their polarities).
+        #[arg(long, value_name = "FILE")]
+        qdc: Option<PathBuf>,
+        /// Folder of the tables (default: the output folder of the configuration).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Configuration file (for the output folder and the codebook's theme names).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Show pages, dropped lines, headings and paragraphs of one PDF as the pipeline sees them.
     Inspect {
         /// The PDF to inspect.

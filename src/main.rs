@@ -217,6 +217,52 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             println!("evalmine: report -> {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Export {
+            qdpx,
+            qdc,
+            out,
+            config,
+        } => {
+            let (config, _) = load_config(config.as_deref())?;
+            let codebook = classify::Codebook::load(
+                &ModelFiles::configured(config.classify.models.as_deref()).codebook,
+            )?;
+            if let Some(path) = qdpx {
+                let dir = out.unwrap_or(config.output.dir);
+                let e = output::write_qdpx(&dir, &codebook, &path)?;
+                if e.left_out > 0 {
+                    eprintln!(
+                        "evalmine: warning: {} findings left out: their paragraph is not in {}",
+                        e.left_out,
+                        dir.join("paragraphs.parquet").display()
+                    );
+                }
+                if e.astral > 0 {
+                    eprintln!(
+                        "evalmine: warning: the sources hold {} characters outside the Basic \
+                         Multilingual Plane (emoji...): programs counting UTF-16 units may place \
+                         the segments after them one character off each",
+                        e.astral
+                    );
+                }
+                println!(
+                    "evalmine: REFI-QDA project -> {} ({} codes, {} text sources, {} coded segments)",
+                    e.path.display(),
+                    e.codes,
+                    e.sources,
+                    e.segments
+                );
+            }
+            if let Some(path) = qdc {
+                let e = output::write_qdc(&codebook, &path)?;
+                println!(
+                    "evalmine: REFI-QDA codebook -> {} ({} codes)",
+                    e.path.display(),
+                    e.codes
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Inspect {
             file,
             lines,

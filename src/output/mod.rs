@@ -1,7 +1,7 @@
 //! Output stage: documents, paragraphs and the synthesis -> polars tables
 //! written as Parquet (zstd, with provenance in the key-value metadata) and
-//! CSV (UTF-8 with BOM and ";" so French Excel opens it); the French summary
-//! and the HTML report. Every file is written to a temporary file and
+//! CSV (UTF-8 with BOM and ";" so French Excel opens it); the French summary,
+//! the HTML report and the REFI-QDA export. Every file is written to a temporary file and
 //! persisted over the old one, so a reader never sees half a table.
 //!
 //! All polars calls live here and in `aggregate`: its API moves between versions.
@@ -11,12 +11,15 @@ mod frames;
 mod french;
 mod inspect;
 mod labels;
+mod qda;
+mod readback;
 mod report;
 mod summary;
 
 pub use config::{OutputConfig, TableFormat};
 pub use inspect::inspect_report;
 pub use labels::write_labels;
+pub use qda::{write_qdc, write_qdpx, QdaExport};
 pub use report::write_report;
 pub use summary::summary_fr;
 

@@ -10,6 +10,7 @@
 //! - `names`: file names that are not UTF-8 or hold control characters;
 //! - `payloads`: one batch of files whose text, titles and names carry formulas, markup and bidi controls;
 //! - `pdf_writer`: the small PDF writer the generated files are made with;
+//! - `qda`: `evalmine export`, the REFI-QDA project and codebook validated against the standard's schemas;
 //! - `edges`: CSV dialects, empty inputs, a closed pipe, report before a run;
 //! - `no_panic`: text stages on arbitrary Unicode;
 //! - `structure`: no import cycle between the modules of src/, no file over 600 lines.
@@ -24,6 +25,7 @@ mod names;
 mod no_panic;
 mod payloads;
 mod pdf_writer;
+mod qda;
 mod real_pages;
 mod real_pdfs;
 mod structure;

@@ -8,7 +8,6 @@
 //! page. Then the coverage matrix (report × theme) and the files that could
 //! not be read.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -16,6 +15,7 @@ use polars::prelude::*;
 mod page;
 
 use super::french::{level_name, polarity_name, polarity_title, theme_sentence, ThemeCounts};
+use super::readback::{f64_col, read_run, str_col, u32_col};
 use crate::classify::Codebook;
 use crate::error::{Error, Result};
 use crate::record::{Level, Polarity};
@@ -37,63 +37,10 @@ struct Tables {
     provenance: Vec<(String, String)>,
 }
 
-fn read_table(dir: &Path, name: &str) -> Result<(DataFrame, Vec<(String, String)>)> {
-    let path = dir.join(format!("{name}.parquet"));
-    let fail = |message: String| Error::ReadTable {
-        path: path.clone(),
-        source: message.into(),
-    };
-    let file = File::open(&path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound && !dir.join("documents.parquet").exists() {
-            fail(format!(
-                "{e}: no tables of a run in {}; run `evalmine run` first (the report reads its Parquet tables)",
-                dir.display()
-            ))
-        } else {
-            fail(format!(
-                "{e} (the report reads the Parquet tables of `evalmine run`; keep \"parquet\" in [output] formats)"
-            ))
-        }
-    })?;
-    let mut reader = ParquetReader::new(file);
-    let provenance = reader
-        .get_metadata()
-        .map_err(|e| fail(e.to_string()))?
-        .key_value_metadata
-        .iter()
-        .flatten()
-        .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
-        .collect();
-    let frame = reader.finish().map_err(|e| fail(e.to_string()))?;
-    Ok((frame, provenance))
-}
-
 fn read_tables(dir: &Path) -> Result<Tables> {
-    let (documents, provenance) = read_table(dir, "documents")?;
-    let run_of = |p: &[(String, String)]| {
-        p.iter()
-            .find(|(k, _)| k == "evalmine.run_id")
-            .map(|(_, v)| v.clone())
-    };
-    let run = run_of(&provenance);
-    let mut others = Vec::new();
-    for name in ["coverage", "synthesis", "codes", "findings"] {
-        let (frame, p) = read_table(dir, name)?;
-        if run_of(&p) != run {
-            return Err(Error::ReadTable {
-                path: dir.join(format!("{name}.parquet")),
-                source: format!(
-                    "{name} and documents come from different runs ({:?} and {:?}): run `evalmine run` again",
-                    run_of(&p),
-                    run
-                )
-                .into(),
-            });
-        }
-        others.push(frame);
-    }
-    let [coverage, synthesis, codes, findings]: [DataFrame; 4] =
-        others.try_into().expect("four tables were read");
+    let (frames, provenance) = read_run(dir, &["coverage", "synthesis", "codes", "findings"])?;
+    let [documents, coverage, synthesis, codes, findings]: [DataFrame; 5] =
+        frames.try_into().expect("five tables were read");
     Ok(Tables {
         documents,
         coverage,
@@ -123,18 +70,6 @@ pub fn write_report(dir: &Path, codebook: &Codebook) -> Result<PathBuf> {
             })
     })?;
     Ok(path)
-}
-
-fn str_col(frame: &DataFrame, name: &str) -> PolarsResult<StringChunked> {
-    Ok(frame.column(name)?.cast(&DataType::String)?.str()?.clone())
-}
-
-fn u32_col(frame: &DataFrame, name: &str) -> PolarsResult<UInt32Chunked> {
-    Ok(frame.column(name)?.cast(&DataType::UInt32)?.u32()?.clone())
-}
-
-fn f64_col(frame: &DataFrame, name: &str) -> PolarsResult<Float64Chunked> {
-    Ok(frame.column(name)?.cast(&DataType::Float64)?.f64()?.clone())
 }
 
 /// Levels as the bars show them, in depth first.
