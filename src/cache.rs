@@ -22,7 +22,7 @@ use crate::record::Extracted;
 
 /// Bump when extraction or segmentation changes what they produce, so old
 /// entries are not reused (the program version is part of the key too).
-const EXTRACTION_FORMAT: &str = "extract-11";
+const EXTRACTION_FORMAT: &str = "extract-12";
 
 /// Settings of the cache (pipeline.toml `[cache]`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -53,10 +53,14 @@ pub(crate) struct Cache {
 impl Cache {
     /// `read: false` re-extracts everything but still refreshes the entries.
     pub fn new(dir: &Path, extract: &ExtractConfig, read: bool) -> Cache {
+        // The OCR engine found (its version, or none) is part of the key: a
+        // scan read as `no_text` before Tesseract was installed is read
+        // again after, and a new Tesseract reads scans again.
         let key = format!(
-            "{EXTRACTION_FORMAT}\n{}\n{}",
+            "{EXTRACTION_FORMAT}\n{}\n{}\n{}",
             env!("CARGO_PKG_VERSION"),
-            toml::to_string(extract).unwrap_or_default()
+            toml::to_string(extract).unwrap_or_default(),
+            crate::extract::ocr_engine(&extract.ocr)
         );
         let settings = short(&sha256_hex(key));
         Cache {

@@ -25,7 +25,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::extract::{ExtractConfig, ReadOptions, SkippedPage};
+use crate::extract::{announced_page, ExtractConfig, ReadOptions, SkippedPage};
 use crate::ingest::ingest_file;
 use crate::record::{DocStatus, Extracted, ReadSummary};
 
@@ -36,6 +36,15 @@ const REPLY: &str = "evalmine-extracted ";
 /// Before each page the worker says which, so that the page it dies on can
 /// be skipped when the document is read again.
 const PAGE: &str = "evalmine-page ";
+
+/// ... and before it reads a page by OCR, which is given
+/// `ocr.page_timeout_s` (and a little) beyond `timeout_s`.
+const OCR_PAGE: &str = "evalmine-ocr-page ";
+
+/// Time given to a worker beyond `ocr.page_timeout_s` for each OCR'd page
+/// (rendering and starting programs), so that the worker's own per-page
+/// limit ends a stuck page first.
+const OCR_SLACK: Duration = Duration::from_secs(5);
 
 /// Pages skipped in one document before giving it up.
 const MAX_SKIPPED_PAGES: usize = 3;
@@ -52,6 +61,8 @@ pub(crate) struct WorkerPool {
     settings: String,
     timeout: Duration,
     timeout_s: u64,
+    /// More time for each page read by OCR.
+    ocr_page: Duration,
     memory_mb: u64,
     idle: Mutex<Vec<Worker>>,
 }
@@ -68,6 +79,8 @@ pub(crate) struct Outcome {
 enum Line {
     /// It starts reading this page.
     Page(u32),
+    /// It starts reading this page by OCR.
+    OcrPage(u32),
     /// Its reply, a JSON `Extracted`.
     Reply(String),
 }
@@ -98,6 +111,7 @@ impl WorkerPool {
             settings: serde_json::to_string(config).unwrap_or_default(),
             timeout: Duration::from_secs(config.timeout_s),
             timeout_s: config.timeout_s,
+            ocr_page: Duration::from_secs(config.ocr.page_timeout_s) + OCR_SLACK,
             memory_mb: config.worker_memory_mb,
             idle: Mutex::new(Vec::new()),
         }
@@ -185,12 +199,19 @@ impl WorkerPool {
             drop(worker);
             return self.attempt(path, skip);
         }
-        let deadline = Instant::now() + self.timeout;
+        let mut deadline = Instant::now() + self.timeout;
         let mut page = None;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match worker.replies.recv_timeout(left) {
                 Ok(Line::Page(n)) => page = Some(n),
+                Ok(Line::OcrPage(n)) => {
+                    // OCR is slow: each page read that way adds its own
+                    // limit, so a long scan is not cut short while every
+                    // page stays bounded.
+                    page = Some(n);
+                    deadline += self.ocr_page;
+                }
                 Ok(Line::Reply(line)) => {
                     return match serde_json::from_str::<Extracted>(&line) {
                         Ok(extracted) => {
@@ -248,6 +269,9 @@ impl WorkerPool {
                     Line::Reply(reply.to_string())
                 } else if let Some(page) = line.strip_prefix(PAGE).and_then(|n| n.parse().ok()) {
                     Line::Page(page)
+                } else if let Some(page) = line.strip_prefix(OCR_PAGE).and_then(|n| n.parse().ok())
+                {
+                    Line::OcrPage(page)
                 } else {
                     continue;
                 };
@@ -387,10 +411,12 @@ pub fn worker_main(settings: &str) -> std::io::Result<()> {
         let extracted = match request {
             Ok(request) => {
                 let skipped: Vec<u32> = request.options.skip.iter().map(|s| s.page).collect();
-                let mut starting = |page: u32| {
+                let mut starting = |announcement: u32| {
                     // Said before the page is read, so it reaches the parent
                     // even if reading the page kills this process.
-                    let _ = writeln!(stdout, "{PAGE}{page}");
+                    let (page, by_ocr) = announced_page(announcement);
+                    let prefix = if by_ocr { OCR_PAGE } else { PAGE };
+                    let _ = writeln!(stdout, "{prefix}{page}");
                     let _ = stdout.flush();
                     if abort_on_page == Some(page) && !skipped.contains(&page) {
                         std::process::abort();

@@ -229,6 +229,15 @@ pub enum Extractor {
     #[serde(rename = "pdf-extract+pdf_oxide")]
     #[strum(serialize = "pdf-extract+pdf_oxide")]
     Both,
+    /// Tesseract read every page that has text: a scan.
+    #[serde(rename = "ocr")]
+    #[strum(serialize = "ocr")]
+    Ocr,
+    /// The text layer (pdf-extract, or pdf_oxide where it failed) for some
+    /// pages, Tesseract for the scanned ones.
+    #[serde(rename = "pdf-extract+ocr")]
+    #[strum(serialize = "pdf-extract+ocr")]
+    TextAndOcr,
 }
 
 impl Extractor {
@@ -253,6 +262,10 @@ pub struct ReadSummary {
     /// Which extractor produced the text; none when no extractor finished
     /// (its worker process died).
     pub extractor: Option<Extractor>,
+    /// Mean confidence (0 to 100) Tesseract gave the words it read, when
+    /// pages were read by OCR.
+    #[serde(default)]
+    pub ocr_confidence: Option<f64>,
 }
 
 impl ReadSummary {
@@ -269,6 +282,7 @@ impl ReadSummary {
             pages_failed: 0,
             title: None,
             extractor,
+            ocr_confidence: None,
         }
     }
 }

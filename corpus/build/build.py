@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Build the sample corpus of evalmine.
 
-    python3 corpus/build/build.py            # every corpus/src/rNN.txt, then the scan
+    python3 corpus/build/build.py            # every corpus/src/rNN.txt, then the scans
     python3 corpus/build/build.py r01 r03    # only these reports
-    python3 corpus/build/build.py scan       # only the image-only scan (r09)
+    python3 corpus/build/build.py scan       # only the image-only scans (r09, r10: scans.py)
 
 For each source corpus/src/rNN.txt (format: corpus/FORMAT.md) this writes a
 Flat ODT into a temporary folder, converts it with LibreOffice headless to
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import random
 import re
 import shutil
 import subprocess
@@ -54,10 +53,8 @@ FONT_CYCLE = ["Linux Libertine O", "Liberation Sans", "Carlito", "Liberation Ser
               "DejaVu Sans", "Caladea", "Linux Biolinum O", "Liberation Serif"]
 SLIDES_FONTS = ["Carlito", "Liberation Sans", "DejaVu Sans", "Linux Biolinum O"]
 
-SCAN_ID = "r09"
-SCAN_FROM = "r01"          # the built report the scan is made from
-SCAN_PAGES = [1, 3, 4, 5]  # its pages that make the scan
-SCAN_MAX_BYTES = 1_500_000
+# The scans (r09 from r01, r10 from r03) are defined in scans.py.
+SCAN_IDS = ("r09", "r10")
 
 
 class SourceError(Exception):
@@ -989,51 +986,15 @@ def default_level(c: dict) -> str:
 
 
 # ---------------------------------------------------------------------------
-# The image-only scan
+# The image-only scans (r09, r10): corpus/build/scans.py
 
-def build_scan(tmp: Path) -> dict:
-    from PIL import Image, ImageFilter
-    src = CORPUS / f"{SCAN_FROM}.pdf"
-    if not src.exists():
-        raise BuildError(f"scan: {src.name} must be built first")
-    images = []
-    rng = random.Random(2023)
-    for k, p in enumerate(SCAN_PAGES):
-        stem = tmp / f"scan{k}"
-        run(["pdftoppm", "-gray", "-r", "100", "-f", str(p), "-l", str(p), "-singlefile",
-             str(src), str(stem)])
-        im = Image.open(f"{stem}.pgm").convert("L")
-        im = im.filter(ImageFilter.GaussianBlur(0.6))
-        angle = rng.uniform(-0.9, 0.9) or 0.4
-        im = im.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=248)
-        w, h = im.size
-        noise = Image.frombytes("L", (w, h), rng.randbytes(w * h))
-        im = Image.blend(im, noise, 0.07)
-        px = im.load()
-        for _ in range(400):  # dust
-            x, y = rng.randrange(w), rng.randrange(h)
-            v = rng.randrange(40, 140)
-            for dx in range(rng.choice((1, 1, 2))):
-                for dy in range(rng.choice((1, 1, 2))):
-                    if x + dx < w and y + dy < h:
-                        px[x + dx, y + dy] = v
-        im = im.point(lambda v: min(255, int(v * 1.04)))  # paper a bit lighter
-        images.append(im)
-    out = CORPUS / f"{SCAN_ID}.pdf"
-    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=100.0,
-                   quality=50, title="Numérisation")
-    size = out.stat().st_size
-    if size > SCAN_MAX_BYTES:
-        raise BuildError(f"scan: {out.name} is {size} bytes, over {SCAN_MAX_BYTES}")
-    text = run(["pdftotext", str(out), "-"]).decode()
-    if text.strip():
-        raise BuildError("scan: the scan PDF has a text layer")
-    ORACLE.mkdir(exist_ok=True)
-    (ORACLE / f"{SCAN_ID}.json").write_text(json.dumps(
-        {"id": SCAN_ID, "status": "no_text", "pages": len(images), "paragraphs": []},
-        ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return {"id": SCAN_ID, "pages": len(images), "bytes": size,
-            "from": f"{SCAN_FROM} pages {SCAN_PAGES}"}
+def build_scans(tmp: Path) -> list:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import scans
+    try:
+        return scans.build_scans(tmp)
+    except scans.ScanError as e:
+        raise BuildError(str(e)) from e
 
 
 # ---------------------------------------------------------------------------
@@ -1053,8 +1014,8 @@ def main(argv):
         out = Path(wanted[k + 1]).resolve()
         out.mkdir(parents=True, exist_ok=True)
         del wanted[k:k + 2]
-    do_scan = not wanted or "scan" in wanted or SCAN_ID in wanted
-    ids = [w for w in wanted if w not in ("scan", SCAN_ID)]
+    do_scan = not wanted or "scan" in wanted or any(i in wanted for i in SCAN_IDS)
+    ids = [w for w in wanted if w != "scan" and w not in SCAN_IDS]
     if not wanted:
         paths = sorted(SRC.glob("r*.txt"))
     else:
@@ -1078,10 +1039,11 @@ def main(argv):
                 print(f"FAILED {p.stem}: {e}", file=sys.stderr)
         if do_scan and out == CORPUS:
             try:
-                print(json.dumps(build_scan(tmp), ensure_ascii=False))
+                for info in build_scans(tmp):
+                    print(json.dumps(info, ensure_ascii=False))
             except (BuildError, ImportError) as e:
-                failed.append(SCAN_ID)
-                print(f"FAILED {SCAN_ID}: {e}", file=sys.stderr)
+                failed.append("scans")
+                print(f"FAILED scans: {e}", file=sys.stderr)
     if failed:
         print(f"failed: {' '.join(failed)}", file=sys.stderr)
         return 1

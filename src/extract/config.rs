@@ -60,6 +60,78 @@ pub struct ExtractConfig {
     pub footnotes: KeepOrDrop,
     /// Table rows: kept as paragraphs of kind `table_row`, or dropped.
     pub tables: KeepOrDrop,
+    /// OCR of scanned pages (pipeline.toml `[extract.ocr]`).
+    pub ocr: OcrConfig,
+}
+
+/// OCR of pages without a text layer (pipeline.toml `[extract.ocr]`): a
+/// part of extraction, so its settings go to the worker processes and into
+/// the cache key with the rest of `[extract]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OcrConfig {
+    /// Pages with no text layer (or almost none) that show an image are
+    /// read by Tesseract; off, they stay without text (status `no_text`).
+    pub enabled: bool,
+    /// Tesseract languages, `+`-separated ("fra", "fra+eng"); each needs
+    /// its traineddata (Debian: tesseract-ocr-fra).
+    pub languages: String,
+    /// Resolution pages are rendered at for OCR (dots per inch); a page that
+    /// is one embedded image at least this fine is read from that image.
+    pub dpi: u32,
+    /// Seconds allowed for one page (rendering and recognition); past it the
+    /// page fails and the others are read. Each OCR'd page also extends the
+    /// document's `timeout_s` by this much.
+    pub page_timeout_s: u64,
+    /// The Tesseract program: a command found on the PATH, or a path.
+    pub tesseract: String,
+}
+
+impl Default for OcrConfig {
+    fn default() -> Self {
+        OcrConfig {
+            enabled: true,
+            languages: "fra".to_string(),
+            dpi: 300,
+            page_timeout_s: 60,
+            tesseract: "tesseract".to_string(),
+        }
+    }
+}
+
+impl OcrConfig {
+    fn validate(&self) -> Result<(), BadValue> {
+        let valid_language =
+            |l: &str| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !self.languages.split('+').all(valid_language) {
+            return Err(BadValue::new(
+                "extract.ocr.languages",
+                format!(
+                    "{:?} is not a list of Tesseract languages such as \"fra\" or \"fra+eng\"",
+                    self.languages
+                ),
+            ));
+        }
+        if !(70..=1200).contains(&self.dpi) {
+            return Err(BadValue::new(
+                "extract.ocr.dpi",
+                format!("{} is not a resolution between 70 and 1200 dpi", self.dpi),
+            ));
+        }
+        if self.page_timeout_s == 0 {
+            return Err(BadValue::new(
+                "extract.ocr.page_timeout_s",
+                "must be at least 1".to_string(),
+            ));
+        }
+        if self.tesseract.trim().is_empty() {
+            return Err(BadValue::new(
+                "extract.ocr.tesseract",
+                "names no program".to_string(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Default for ExtractConfig {
@@ -78,6 +150,7 @@ impl Default for ExtractConfig {
             repeated_min_pages: 6,
             footnotes: KeepOrDrop::Keep,
             tables: KeepOrDrop::Keep,
+            ocr: OcrConfig::default(),
         }
     }
 }
@@ -137,6 +210,36 @@ impl ExtractConfig {
                 ),
             ));
         }
-        Ok(())
+        e.ocr.validate()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ExtractConfig;
+
+    /// An `[extract]` section as pipeline.toml holds it, checked.
+    fn parse(text: &str) -> Result<ExtractConfig, String> {
+        let config: ExtractConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        config
+            .validate()
+            .map_err(|bad| format!("{}: {}", bad.key, bad.message))?;
+        Ok(config)
+    }
+
+    #[test]
+    fn ocr_settings_are_read_and_checked() {
+        let c = parse("[ocr]\nlanguages = \"fra+eng\"\ndpi = 400\n").unwrap();
+        assert_eq!(c.ocr.languages, "fra+eng");
+        assert_eq!(c.ocr.dpi, 400);
+        assert!(c.ocr.enabled, "on by default");
+        let err = parse("[ocr]\ndpi = 20\n").unwrap_err();
+        assert!(err.contains("extract.ocr.dpi"), "{err}");
+        let err = parse("[ocr]\nlanguages = \"fra eng\"\n").unwrap_err();
+        assert!(err.contains("extract.ocr.languages"), "{err}");
+        let err = parse("[ocr]\npage_timeout_s = 0\n").unwrap_err();
+        assert!(err.contains("extract.ocr.page_timeout_s"), "{err}");
+        let err = parse("[ocr]\nlangs = \"fra\"\n").unwrap_err();
+        assert!(err.contains("langs"), "{err}");
     }
 }

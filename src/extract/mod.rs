@@ -13,12 +13,14 @@ mod fallback;
 mod furniture;
 mod glyphs;
 mod layout;
+mod ocr;
 mod open;
 mod repair;
 
 use pdf_extract::{Dictionary, PageExtractor};
 
-pub use config::{ExtractConfig, Isolation, KeepOrDrop};
+pub use config::{ExtractConfig, Isolation, KeepOrDrop, OcrConfig};
+pub(crate) use ocr::engine as ocr_engine;
 
 use crate::record::{DocStatus, ExtractedPage, Extractor, ReadSummary};
 use contain::contain;
@@ -72,8 +74,21 @@ pub struct SkippedPage {
     pub timed_out: bool,
 }
 
+/// A page number passed to `starting` with this bit set announces that the
+/// page is about to be read by OCR (after its text layer was read): a
+/// worker's parent gives it `ocr.page_timeout_s` more time for it.
+pub(crate) const OCR_ANNOUNCEMENT: u32 = 1 << 31;
+
+/// The page an announcement names, and whether it is read by OCR.
+pub(crate) fn announced_page(announcement: u32) -> (u32, bool) {
+    (
+        announcement & !OCR_ANNOUNCEMENT,
+        announcement & OCR_ANNOUNCEMENT != 0,
+    )
+}
+
 /// As `extract_pdf`, with the options of this read, calling `starting` with
-/// each page number before reading it.
+/// each page number before reading it (see `OCR_ANNOUNCEMENT`).
 pub(crate) fn extract_pdf_with(
     bytes: &[u8],
     config: &ExtractConfig,
@@ -177,7 +192,7 @@ pub(crate) fn extract_pdf_with(
         }
     }
     // No text anywhere: a scan, or fonts pdf-extract cannot map to text.
-    // The second extractor tells (scans cost it little: no OCR here).
+    // The second extractor tells (scans cost it little; OCR comes after).
     if !pages.iter().any(|p| !p.lines.is_empty()) {
         for (index, page) in pages.iter_mut().enumerate() {
             if page.failed || skip.iter().any(|s| s.page == page.number) {
@@ -189,8 +204,11 @@ pub(crate) fn extract_pdf_with(
             }
         }
     }
+    // Pages still (almost) without text that show an image: scans.
+    let ocr = ocr::read_by_ocr(bytes, &mut pages, &mut failures, skip, config, starting);
     let mut notes: Vec<String> = repaired.into_iter().collect();
     notes.extend(skipped_parts);
+    by_fallback.retain(|n| !ocr.pages.contains(n));
     if !by_fallback.is_empty() {
         notes.push(format!(
             "{} read by {} ({})",
@@ -206,7 +224,9 @@ pub(crate) fn extract_pdf_with(
     } else {
         Extractor::Both
     };
-    finish(
+    let extractor = ocr.extractor(extractor, &pages);
+    notes.extend(ocr.note());
+    let extraction = finish(
         pages,
         failures,
         page_ids.len() as u32,
@@ -214,7 +234,8 @@ pub(crate) fn extract_pdf_with(
         notes,
         extractor,
         config,
-    )
+    );
+    ocr.conclude(extraction)
 }
 
 /// A page by the second extractor, opened on first use; `None` when it
@@ -232,7 +253,7 @@ fn read_page(
         .filter(|page| page.glyphs.iter().any(|g| !g.is_space()))
 }
 
-fn page_of(page: &glyphs::PageGlyphs, apostrophe: char) -> ExtractedPage {
+pub(super) fn page_of(page: &glyphs::PageGlyphs, apostrophe: char) -> ExtractedPage {
     let (lines, columns) = layout::page_lines(page, apostrophe);
     ExtractedPage {
         number: page.number,
@@ -246,7 +267,7 @@ fn page_of(page: &glyphs::PageGlyphs, apostrophe: char) -> ExtractedPage {
 }
 
 /// "page 3", "pages 3, 4 and 9", "12 pages".
-fn pages_phrase(numbers: &[u32]) -> String {
+pub(super) fn pages_phrase(numbers: &[u32]) -> String {
     match numbers {
         [one] => format!("page {one}"),
         _ if numbers.len() > 6 => format!("{} pages", numbers.len()),
@@ -299,20 +320,24 @@ fn read_with_fallback_only(
     if failures.len() == pages.len() {
         return None;
     }
-    let note = format!(
+    let ocr = ocr::read_by_ocr(bytes, &mut pages, &mut failures, &[], config, starting);
+    let mut notes = vec![format!(
         "read by {} (pdf-extract: {})",
         fallback::NAME,
         first.read.message
-    );
-    Some(finish(
+    )];
+    notes.extend(ocr.note());
+    let extractor = ocr.extractor(Extractor::PdfOxide, &pages);
+    let extraction = finish(
         pages,
         failures,
         page_count as u32,
         None,
-        vec![note],
-        Extractor::PdfOxide,
+        notes,
+        extractor,
         config,
-    ))
+    );
+    Some(ocr.conclude(extraction))
 }
 
 /// Furniture removal, then the status and message of the document.
@@ -371,6 +396,7 @@ fn finish(
             pages_failed,
             title,
             extractor: Some(extractor),
+            ocr_confidence: None,
         },
         pages,
     }

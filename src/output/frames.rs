@@ -68,6 +68,12 @@ pub(super) fn documents_frame(
                 .collect::<Vec<_>>(),
         ),
         Column::new(
+            "ocr_confidence".into(),
+            docs.iter()
+                .map(|d| d.read.ocr_confidence)
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        Column::new(
             "title".into(),
             docs.iter()
                 .map(|d| d.read.title.as_deref())

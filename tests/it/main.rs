@@ -7,6 +7,7 @@
 //! - `anywhere`: the binary in an empty folder (built-in defaults) and after `evalmine init`;
 //! - `layout_matrix`: the sample reports in 19 typographic styles (tests/layout_matrix), page-exact paragraphs;
 //! - `hostile`: generated hostile and broken PDFs, worker time and memory limits;
+//! - `ocr`: the sample scans read by OCR (Tesseract) against their oracles and text versions;
 //! - `names`: file names that are not UTF-8 or hold control characters;
 //! - `payloads`: one batch of files whose text, titles and names carry formulas, markup and bidi controls;
 //! - `pdf_writer`: the small PDF writer the generated files are made with;
@@ -23,6 +24,7 @@ mod hostile;
 mod layout_matrix;
 mod names;
 mod no_panic;
+mod ocr;
 mod payloads;
 mod pdf_writer;
 mod qda;
@@ -64,12 +66,13 @@ pub fn ends_sentence(text: &str) -> bool {
 /// A file read, extracted and segmented as `run` would, without
 /// classification (the extraction tests need no model).
 pub fn read_document(doc_id: &str, path: &Path) -> Document {
-    let extracted = evalmine::ingest::ingest_file(
-        path,
-        &ExtractConfig::default(),
-        &ReadOptions::default(),
-        &mut |_| {},
-    );
+    read_document_with(doc_id, path, &ExtractConfig::default())
+}
+
+/// As `read_document`, with these extraction settings.
+pub fn read_document_with(doc_id: &str, path: &Path, config: &ExtractConfig) -> Document {
+    let extracted =
+        evalmine::ingest::ingest_file(path, config, &ReadOptions::default(), &mut |_| {});
     Document {
         doc_id: doc_id.to_string(),
         path: path.to_string_lossy().into_owned(),
