@@ -9,7 +9,10 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let config = evalmine::extract::ExtractConfig::default();
+    // OCR runs Tesseract in a child process: not what this target exercises
+    // (and far too slow for fuzzing); the parsers and layout are.
+    let mut config = evalmine::extract::ExtractConfig::default();
+    config.ocr.enabled = false;
     let extraction = evalmine::extract::extract_pdf(data, &config);
     let paragraphs = evalmine::segment::segment(&extraction.pages).paragraphs;
     // Every paragraph points at a page the extraction has.
