@@ -135,6 +135,31 @@ impl Level {
     }
 }
 
+/// What a report concludes on a theme, from the balance of the successes
+/// and difficulties it reports on it (`[coverage] verdict_*` settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum Verdict {
+    Positif,
+    Mitige,
+    Negatif,
+    NonConclusif,
+}
+
+impl Verdict {
+    pub(crate) const ALL: [Verdict; 4] = [
+        Verdict::Positif,
+        Verdict::Mitige,
+        Verdict::Negatif,
+        Verdict::NonConclusif,
+    ];
+
+    /// The id written in the `coverage` and `verdicts` tables.
+    pub fn id(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// A line of text as it sits on the page: one row fragment. What
 /// extraction hands to segmentation, page by page.
 #[derive(Debug, Clone, PartialEq)]

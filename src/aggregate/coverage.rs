@@ -5,7 +5,7 @@ use polars::prelude::*;
 
 use super::{CoverageConfig, Synthesis};
 use crate::classify::{Codebook, Codes};
-use crate::record::{DocStatus, Document, Level, Polarity};
+use crate::record::{DocStatus, Document, Level, Polarity, Verdict};
 
 /// Coverage (one row per readable report and theme) and synthesis (reports
 /// per theme and level) from the labelled documents, and the codes table.
@@ -87,6 +87,17 @@ pub(super) fn coverage_and_synthesis(
         .then(lit(Level::Traitee.id()))
         .otherwise(lit(Level::Evoquee.id()))
         .alias("level");
+    // The balance of what the report found on the theme.
+    let judged = (col("n_reussite") + col("n_difficulte")).cast(DataType::Float64);
+    let success_share = col("n_reussite").cast(DataType::Float64) / judged.clone();
+    let verdict = when(judged.lt(lit(c.verdict_min_findings as f64)))
+        .then(lit(Verdict::NonConclusif.id()))
+        .when(success_share.clone().gt_eq(lit(c.verdict_positive_share)))
+        .then(lit(Verdict::Positif.id()))
+        .when(success_share.lt_eq(lit(c.verdict_negative_share)))
+        .then(lit(Verdict::Negatif.id()))
+        .otherwise(lit(Verdict::Mitige.id()))
+        .alias("verdict");
     let coverage = grid
         .lazy()
         .join(counts, keys.clone(), keys, JoinArgs::new(JoinType::Left))
@@ -114,6 +125,7 @@ pub(super) fn coverage_and_synthesis(
                 .otherwise(lit(0.0))
                 .alias("share"),
             level,
+            verdict,
         ])
         .sort(["doc_id", "theme_order"], SortMultipleOptions::default())
         .select([
@@ -126,6 +138,7 @@ pub(super) fn coverage_and_synthesis(
             col("n_preconisation"),
             col("has_section"),
             col("level"),
+            col("verdict"),
         ])
         .collect()?;
 
@@ -165,11 +178,55 @@ pub(super) fn coverage_and_synthesis(
         ])
         .collect()?;
     let codes = super::codes::code_counts(&readable, codebook, codes)?;
+    let verdicts = verdict_counts(&coverage, codebook, n_reports)?;
     Ok(Synthesis {
         coverage,
         synthesis,
         codes,
+        verdicts,
         by: None,
         n_reports,
     })
+}
+
+/// Reports per (theme, verdict), every pair present, in codebook order.
+fn verdict_counts(
+    coverage: &DataFrame,
+    codebook: &Codebook,
+    n_reports: u32,
+) -> PolarsResult<DataFrame> {
+    let (mut theme, mut verdict, mut order) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, t) in codebook.themes.iter().enumerate() {
+        for (j, v) in Verdict::ALL.iter().enumerate() {
+            theme.push(t.id.as_str());
+            verdict.push(v.id());
+            order.push((i * Verdict::ALL.len() + j) as u32);
+        }
+    }
+    let pairs = df!("theme" => theme, "verdict" => verdict, "order" => order)?;
+    let per_verdict = coverage
+        .clone()
+        .lazy()
+        .group_by([col("theme"), col("verdict")])
+        .agg([len().cast(DataType::UInt32).alias("n_documents")]);
+    pairs
+        .lazy()
+        .join(
+            per_verdict,
+            [col("theme"), col("verdict")],
+            [col("theme"), col("verdict")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            col("n_documents").fill_null(lit(0u32)).alias("n_documents"),
+            lit(n_reports).alias("n_total"),
+        ])
+        .sort(["order"], SortMultipleOptions::default())
+        .select([
+            col("theme"),
+            col("verdict"),
+            col("n_documents"),
+            col("n_total"),
+        ])
+        .collect()
 }

@@ -33,6 +33,14 @@ pub struct CoverageConfig {
     /// A readable document with fewer terms of the field (models/domain.toml)
     /// is flagged `on_topic = false` and named in the summary.
     pub on_topic_min_terms: u32,
+    /// A report concludes on a theme (`coverage.verdict`) when it reports at
+    /// least this many successes and difficulties on it together; with
+    /// fewer, `non_conclusif`.
+    pub verdict_min_findings: u32,
+    /// `positif` when successes are at least this share of them ...
+    pub verdict_positive_share: f64,
+    /// ... `negatif` when at most this share; `mitige` in between.
+    pub verdict_negative_share: f64,
 }
 
 /// Default of `on_topic_min_terms`.
@@ -51,6 +59,21 @@ impl CoverageConfig {
                 "needs coverage.traitee_min_paragraphs >= 1 and approfondie_min_paragraphs >= traitee_min_paragraphs".to_string(),
             ));
         }
+        let (neg, pos) = (cov.verdict_negative_share, cov.verdict_positive_share);
+        if !(0.0..=1.0).contains(&pos) || !(0.0..=1.0).contains(&neg) || neg >= pos {
+            return Err(BadValue::new(
+                "coverage.verdict_positive_share",
+                format!(
+                    "needs 0 <= coverage.verdict_negative_share ({neg}) < verdict_positive_share ({pos}) <= 1"
+                ),
+            ));
+        }
+        if cov.verdict_min_findings == 0 {
+            return Err(BadValue::new(
+                "coverage.verdict_min_findings",
+                "must be at least 1".to_string(),
+            ));
+        }
         Ok(())
     }
 }
@@ -63,6 +86,9 @@ impl Default for CoverageConfig {
             approfondie_min_successes: 2,
             approfondie_min_difficulties: 2,
             on_topic_min_terms: ON_TOPIC_MIN_TERMS,
+            verdict_min_findings: 2,
+            verdict_positive_share: 0.67,
+            verdict_negative_share: 0.33,
         }
     }
 }
@@ -82,6 +108,8 @@ pub struct Synthesis {
     pub synthesis: DataFrame,
     /// One row per code found: how many reports, how many findings, an example.
     pub codes: DataFrame,
+    /// One row per (theme, verdict): how many reports conclude so.
+    pub verdicts: DataFrame,
     /// With `--by`: the column and the synthesis per value of it.
     pub by: Option<(String, DataFrame)>,
     /// Reports that could be read (status `ok`).
@@ -224,6 +252,54 @@ pub(crate) mod tests {
         assert!(levels(&s)
             .iter()
             .any(|(_, t, l)| t == "emploi" && l == "traitee"));
+    }
+
+    #[test]
+    fn verdicts_follow_the_balance_of_successes_and_difficulties() {
+        let mut ps = Vec::new();
+        ps.extend((0..3).map(|_| para("emploi", "reussite", false)));
+        ps.push(para("emploi", "difficulte", false));
+        ps.push(para("conseils_citoyens", "reussite", false));
+        ps.push(para("conseils_citoyens", "difficulte", false));
+        ps.extend((0..2).map(|_| para("discriminations", "difficulte", false)));
+        ps.push(para("egalite_fh", "reussite", false));
+        ps.push(para("egalite_fh", "preconisation", false));
+        let s = synthesise(
+            &[doc("r1", ps)],
+            &codebook(),
+            &Codes::default(),
+            &CoverageConfig::default(),
+            None,
+        )
+        .unwrap();
+        let c = &s.coverage;
+        let (t, v) = (
+            c.column("theme").unwrap().str().unwrap(),
+            c.column("verdict").unwrap().str().unwrap(),
+        );
+        let got: Vec<String> = (0..c.height())
+            .map(|i| format!("{}={}", t.get(i).unwrap(), v.get(i).unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "egalite_fh=non_conclusif",
+                "discriminations=negatif",
+                "conseils_citoyens=mitige",
+                "droit_commun=non_conclusif",
+                "emploi=positif"
+            ]
+        );
+        assert_eq!(s.verdicts.height(), 5 * 4, "every (theme, verdict) pair");
+        let bad = CoverageConfig {
+            verdict_negative_share: 0.8,
+            ..CoverageConfig::default()
+        };
+        assert!(bad
+            .validate()
+            .unwrap_err()
+            .key
+            .contains("verdict_positive_share"));
     }
 
     /// Two readable reports mentioning employment, and an unreadable scan.

@@ -45,6 +45,30 @@ pub(crate) fn theme_sentence(c: ThemeCounts) -> String {
     )
 }
 
+/// Reports per verdict of one theme.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct VerdictCounts {
+    pub positif: u32,
+    pub mitige: u32,
+    pub negatif: u32,
+}
+
+/// "5 concluent : 3 positivement, 1 de façon mitigée, 1 négativement";
+/// empty when no report concludes on the theme.
+pub(crate) fn verdict_sentence(c: VerdictCounts) -> String {
+    let n = c.positif + c.mitige + c.negatif;
+    match n {
+        0 => String::new(),
+        _ => format!(
+            "{n} {} : {} positivement, {} de façon mitigée, {} négativement",
+            if n > 1 { "concluent" } else { "conclut" },
+            c.positif,
+            c.mitige,
+            c.negatif
+        ),
+    }
+}
+
 /// "approfondie", "traitée", "évoquée", "non évoquée".
 pub(crate) fn level_name(level: Level) -> &'static str {
     match level {

@@ -58,13 +58,14 @@ pub(crate) struct RunTables<'a> {
 }
 
 /// Every table a run may write (`synthesis_by` only with `--by`).
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 8] = [
     "paragraphs",
     "findings",
     "documents",
     "synthesis_by",
     "coverage",
     "synthesis",
+    "verdicts",
     "codes",
 ];
 
@@ -79,7 +80,7 @@ fn table_path(dir: &Path, name: &str, format: TableFormat) -> PathBuf {
 }
 
 /// Writes the tables of a run in every configured format: `documents`,
-/// `paragraphs`, `findings`, `coverage`, `synthesis`, `codes` (and
+/// `paragraphs`, `findings`, `coverage`, `synthesis`, `verdicts`, `codes` (and
 /// `synthesis_by` with `--by`). Returns the files written.
 ///
 /// One consistent set per run: every table is first written into a staging
@@ -213,6 +214,7 @@ fn write_tables(
     rest.extend([
         ("coverage", s.coverage.clone()),
         ("synthesis", s.synthesis.clone()),
+        ("verdicts", s.verdicts.clone()),
         ("codes", s.codes.clone()),
     ]);
     for (name, mut frame) in rest {

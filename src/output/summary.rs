@@ -5,11 +5,11 @@
 
 use polars::prelude::*;
 
-use super::french::{plural, theme_sentence, ThemeCounts};
+use super::french::{plural, theme_sentence, verdict_sentence, ThemeCounts, VerdictCounts};
 use crate::aggregate::Synthesis;
 use crate::classify::Codebook;
 use crate::error::{Error, Result};
-use crate::record::{Document, Level};
+use crate::record::{Document, Level, Verdict};
 
 /// The whole summary: the synthesis per theme, the off-topic warning, the
 /// lines per group.
@@ -67,6 +67,15 @@ pub(crate) fn synthesis_fr(s: &Synthesis, codebook: &Codebook) -> PolarsResult<S
             .and_then(|i| n.get(i))
             .unwrap_or(0)
     };
+    let v_theme = s.verdicts.column("theme")?.str()?.clone();
+    let v_verdict = s.verdicts.column("verdict")?.str()?.clone();
+    let v_n = s.verdicts.column("n_documents")?.u32()?.clone();
+    let verdicts = |t: &str, v: Verdict| -> u32 {
+        (0..s.verdicts.height())
+            .find(|&i| v_theme.get(i) == Some(t) && v_verdict.get(i) == Some(v.id()))
+            .and_then(|i| v_n.get(i))
+            .unwrap_or(0)
+    };
     let total = s.n_reports;
     if total == 0 {
         return Ok("Aucun rapport lisible : pas de synthèse.\n".to_string());
@@ -83,7 +92,17 @@ pub(crate) fn synthesis_fr(s: &Synthesis, codebook: &Codebook) -> PolarsResult<S
             evoquee: count(&t.id, Level::Evoquee),
             total,
         };
-        out += &format!("- {} : {}.\n", t.name, theme_sentence(counts));
+        let verdicts = verdict_sentence(VerdictCounts {
+            positif: verdicts(&t.id, Verdict::Positif),
+            mitige: verdicts(&t.id, Verdict::Mitige),
+            negatif: verdicts(&t.id, Verdict::Negatif),
+        });
+        let verdicts = if verdicts.is_empty() {
+            verdicts
+        } else {
+            format!(" ; {verdicts}")
+        };
+        out += &format!("- {} : {}{verdicts}.\n", t.name, theme_sentence(counts));
     }
     let code = s.codes.column("label")?.str()?.clone();
     let docs = s.codes.column("n_documents")?.u32()?.clone();
@@ -156,6 +175,8 @@ mod tests {
         let text = synthesis_fr(&s, &codebook()).unwrap();
         assert!(text.contains("Emploi, insertion, développement économique : 2 rapports sur 2 traitent ou évoquent le thème (approfondie 0, traitée 1, évoquée 1)"), "{text}");
         assert!(text.contains("Mobilisation du droit commun : 0 rapport sur 2 traite ou évoque le thème (approfondie 0, traitée 0, évoquée 0) ; 2 ne l'évoquent pas."), "{text}");
+        // One difficulty is too little to conclude on (verdict_min_findings 2).
+        assert!(!text.contains("conclu"), "{text}");
     }
 
     #[test]
