@@ -46,6 +46,12 @@ pub enum Command {
         /// File of passwords (one per line) tried on encrypted PDFs.
         #[arg(long)]
         password_file: Option<PathBuf>,
+        /// Print only errors and problems (no progress, no summary).
+        #[arg(long, short, conflicts_with = "verbose")]
+        quiet: bool,
+        /// Also print each document as it is done and the time of each stage.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Classify paragraphs from a CSV (`id,text[,context]`) exactly as `run` would.
     Label {

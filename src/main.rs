@@ -51,6 +51,8 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             by,
             no_cache,
             password_file,
+            quiet,
+            verbose,
         } => {
             let (mut config, config_source) = load_config(config.as_deref())?;
             // A bad metadata file or an unknown --by column stops the run before any work.
@@ -90,15 +92,23 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 no_cache,
                 worker_program: std::env::current_exe().ok(),
                 passwords,
+                on_document: progress(quiet, verbose),
             };
-            eprintln!(
-                "evalmine: configuration: {}; {}",
-                output::terminal_safe(&config_source),
-                output::terminal_safe(
-                    &ModelFiles::configured(config.classify.models.as_deref()).describe()
-                )
-            );
+            if !quiet {
+                eprintln!(
+                    "evalmine: configuration: {}; {}",
+                    output::terminal_safe(&config_source),
+                    output::terminal_safe(
+                        &ModelFiles::configured(config.classify.models.as_deref()).describe()
+                    )
+                );
+            }
             let outcome = Pipeline::build(&config, options)?.run()?;
+            if verbose {
+                for (stage, time) in &outcome.timings {
+                    eprintln!("evalmine: {stage}: {:.2} s", time.as_secs_f64());
+                }
+            }
             // Names and text from the files are shown escaped: a control
             // character in a file name must not act on the terminal.
             for w in &outcome.warnings {
@@ -116,10 +126,12 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                     output::terminal_safe(&d.read.message)
                 );
             }
-            for line in outcome.summary_fr.lines() {
-                println!("{}", output::terminal_safe(line));
+            if !quiet {
+                for line in outcome.summary_fr.lines() {
+                    println!("{}", output::terminal_safe(line));
+                }
+                println!("{} -> {}", outcome.summary(), config.output.dir.display());
             }
-            println!("{} -> {}", outcome.summary(), config.output.dir.display());
             Ok(if outcome.any_failed() {
                 ExitCode::from(1)
             } else {
@@ -282,6 +294,36 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+/// How `run` shows its progress on stderr: with `--verbose`, a line per
+/// document as it is done; on a terminal, one line rewritten in place
+/// ("12/300 documents"); nothing when piped or with `--quiet`.
+fn progress(quiet: bool, verbose: bool) -> Option<evalmine::pipeline::OnDocument> {
+    use std::io::IsTerminal;
+    if quiet {
+        return None;
+    }
+    if verbose {
+        return Some(Box::new(|d, n, total| {
+            eprintln!(
+                "evalmine: [{n}/{total}] {}: {} ({} pages, {} paragraphs)",
+                output::terminal_safe(&d.doc_id),
+                d.read.status,
+                d.read.pages,
+                d.paragraphs.len()
+            );
+        }));
+    }
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    Some(Box::new(|_, n, total| {
+        eprint!("\revalmine: {n}/{total} documents");
+        if n == total {
+            eprint!("\r\x1b[K");
+        }
+    }))
 }
 
 /// The configuration file in use, and how to name it: the one given with

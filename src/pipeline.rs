@@ -97,7 +97,11 @@ pub fn escape_name(name: &std::ffi::OsStr) -> String {
 }
 
 /// What a run adds to the configuration.
-#[derive(Debug, Default)]
+/// Called as each document is done, from the thread that did it: the
+/// document, how many are done, how many there are (progress display).
+pub type OnDocument = Box<dyn Fn(&Document, usize, usize) + Send + Sync>;
+
+#[derive(Default)]
 pub struct RunOptions {
     /// Report metadata joined to `documents` (`run --metadata`).
     pub metadata: Option<Metadata>,
@@ -111,6 +115,20 @@ pub struct RunOptions {
     pub worker_program: Option<PathBuf>,
     /// Passwords tried on encrypted files (`run --password-file`).
     pub passwords: Vec<String>,
+    /// Told of every document as it is done (`run` shows progress with it).
+    pub on_document: Option<OnDocument>,
+}
+
+impl std::fmt::Debug for RunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("metadata", &self.metadata.is_some())
+            .field("by", &self.by)
+            .field("no_cache", &self.no_cache)
+            .field("worker_program", &self.worker_program)
+            .field("on_document", &self.on_document.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 /// The stages built from a configuration: the classifier, the cache and the
@@ -280,10 +298,18 @@ impl Pipeline {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
             n => n,
         };
+        let done = std::sync::atomic::AtomicUsize::new(0);
         let process = || {
             inputs
                 .par_iter()
-                .map(|input| self.process(input))
+                .map(|input| {
+                    let document = self.process(input);
+                    if let Some(tell) = &self.options.on_document {
+                        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        tell(&document, n, inputs.len());
+                    }
+                    document
+                })
                 .collect::<Vec<_>>()
         };
         // One worker process per thread: each thread holds at most one.
@@ -291,6 +317,8 @@ impl Pipeline {
             Ok(pool) => pool.install(process),
             Err(_) => process(),
         };
+        let mut timings = vec![("extract and classify", start.elapsed())];
+        let stage = Instant::now();
         let Pipeline {
             classifier,
             options,
@@ -311,6 +339,8 @@ impl Pipeline {
             &config.coverage,
             group_by,
         )?;
+        timings.push(("aggregate", stage.elapsed()));
+        let stage = Instant::now();
         let on_topic_min_terms = config.coverage.on_topic_min_terms;
         let summary_fr = output::summary_fr(&synthesis, &documents, codebook, on_topic_min_terms)?;
         let mut warnings = Vec::new();
@@ -341,12 +371,14 @@ impl Pipeline {
             on_topic_min_terms,
         };
         let written = output::write_run(&tables, &config.output, &provenance)?;
+        timings.push(("summary and tables", stage.elapsed()));
         Ok(RunOutcome {
             documents,
             summary_fr,
             warnings,
             written,
             elapsed: start.elapsed(),
+            timings,
         })
     }
 }
@@ -369,6 +401,8 @@ pub struct RunOutcome {
     pub warnings: Vec<String>,
     pub written: Vec<PathBuf>,
     pub elapsed: Duration,
+    /// Wall time of each stage, in order (`run --verbose` prints them).
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl RunOutcome {

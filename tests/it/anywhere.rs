@@ -76,3 +76,29 @@ fn an_empty_folder_runs_with_the_built_in_defaults_and_init_makes_them_editable(
         "the edited lexicon is used"
     );
 }
+
+/// `--quiet` prints nothing but problems; `--verbose` a line per document
+/// and the time of each stage; piped (as here), no progress line.
+#[test]
+fn run_is_quiet_or_verbose_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let reports = dir.path().join("reports");
+    std::fs::create_dir_all(&reports).unwrap();
+    std::fs::copy(repo_root().join("corpus/r01.pdf"), reports.join("r01.pdf")).unwrap();
+    let quiet = evalmine(&["run", "reports", "--quiet"], dir.path());
+    assert!(quiet.status.success());
+    assert!(
+        quiet.stdout.is_empty() && quiet.stderr.is_empty(),
+        "{quiet:?}"
+    );
+    let verbose = evalmine(&["run", "reports", "--verbose"], dir.path());
+    let stderr = String::from_utf8_lossy(&verbose.stderr);
+    assert!(stderr.contains("[1/1] r01: ok ("), "{stderr}");
+    assert!(stderr.contains("evalmine: aggregate: "), "{stderr}");
+    let plain = evalmine(&["run", "reports"], dir.path());
+    let stderr = String::from_utf8_lossy(&plain.stderr);
+    assert!(
+        !stderr.contains("documents\r") && !stderr.contains("1/1"),
+        "{stderr}"
+    );
+}
