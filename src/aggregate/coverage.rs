@@ -142,43 +142,12 @@ pub(super) fn coverage_and_synthesis(
         ])
         .collect()?;
 
-    // Synthesis: reports per (theme, level), every pair present.
-    let (mut s_theme, mut s_level, mut s_order) = (Vec::new(), Vec::new(), Vec::new());
-    for (i, t) in codebook.themes.iter().enumerate() {
-        for (j, l) in Level::ALL.iter().enumerate() {
-            s_theme.push(t.id.as_str());
-            s_level.push(l.id());
-            s_order.push((i * Level::ALL.len() + j) as u32);
-        }
-    }
-    let pairs = df!("theme" => s_theme, "level" => s_level, "order" => s_order)?;
-    let per_level = coverage
-        .clone()
-        .lazy()
-        .group_by([col("theme"), col("level")])
-        .agg([len().cast(DataType::UInt32).alias("n_documents")]);
-    let synthesis = pairs
-        .lazy()
-        .join(
-            per_level,
-            [col("theme"), col("level")],
-            [col("theme"), col("level")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_columns([
-            col("n_documents").fill_null(lit(0u32)).alias("n_documents"),
-            lit(n_reports).alias("n_total"),
-        ])
-        .sort(["order"], SortMultipleOptions::default())
-        .select([
-            col("theme"),
-            col("level"),
-            col("n_documents"),
-            col("n_total"),
-        ])
-        .collect()?;
+    // Synthesis: reports per (theme, level); verdicts: per (theme, verdict).
+    let levels: Vec<&str> = Level::ALL.iter().map(|l| l.id()).collect();
+    let synthesis = reports_per(&coverage, codebook, "level", &levels, n_reports)?;
     let codes = super::codes::code_counts(&readable, codebook, codes)?;
-    let verdicts = verdict_counts(&coverage, codebook, n_reports)?;
+    let verdicts: Vec<&str> = Verdict::ALL.iter().map(|v| v.id()).collect();
+    let verdicts = reports_per(&coverage, codebook, "verdict", &verdicts, n_reports)?;
     Ok(Synthesis {
         coverage,
         synthesis,
@@ -189,34 +158,34 @@ pub(super) fn coverage_and_synthesis(
     })
 }
 
-/// Reports per (theme, verdict), every pair present, in codebook order.
-fn verdict_counts(
+/// Reports per (theme, value of `column`) of the coverage table, every pair
+/// present, themes in codebook order and values in the order given:
+/// theme, `column`, n_documents, n_total.
+fn reports_per(
     coverage: &DataFrame,
     codebook: &Codebook,
+    column: &str,
+    values: &[&str],
     n_reports: u32,
 ) -> PolarsResult<DataFrame> {
-    let (mut theme, mut verdict, mut order) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut theme, mut value, mut order) = (Vec::new(), Vec::new(), Vec::new());
     for (i, t) in codebook.themes.iter().enumerate() {
-        for (j, v) in Verdict::ALL.iter().enumerate() {
+        for (j, v) in values.iter().enumerate() {
             theme.push(t.id.as_str());
-            verdict.push(v.id());
-            order.push((i * Verdict::ALL.len() + j) as u32);
+            value.push(*v);
+            order.push((i * values.len() + j) as u32);
         }
     }
-    let pairs = df!("theme" => theme, "verdict" => verdict, "order" => order)?;
-    let per_verdict = coverage
+    let pairs = df!("theme" => theme, column => value, "order" => order)?;
+    let keys = [col("theme"), col(column)];
+    let counted = coverage
         .clone()
         .lazy()
-        .group_by([col("theme"), col("verdict")])
+        .group_by(keys.clone())
         .agg([len().cast(DataType::UInt32).alias("n_documents")]);
     pairs
         .lazy()
-        .join(
-            per_verdict,
-            [col("theme"), col("verdict")],
-            [col("theme"), col("verdict")],
-            JoinArgs::new(JoinType::Left),
-        )
+        .join(counted, keys.clone(), keys, JoinArgs::new(JoinType::Left))
         .with_columns([
             col("n_documents").fill_null(lit(0u32)).alias("n_documents"),
             lit(n_reports).alias("n_total"),
@@ -224,7 +193,7 @@ fn verdict_counts(
         .sort(["order"], SortMultipleOptions::default())
         .select([
             col("theme"),
-            col("verdict"),
+            col(column),
             col("n_documents"),
             col("n_total"),
         ])

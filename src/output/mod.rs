@@ -309,7 +309,10 @@ pub fn terminal_safe(text: &str) -> String {
 /// Writes through a temporary file in the same folder, then persists it
 /// over the target: the old file stays readable until the new one is
 /// complete, and a failed write leaves no temporary file.
-fn write_atomically(path: &Path, write: impl FnOnce(File) -> PolarsResult<()>) -> Result<()> {
+fn write_atomically<E: Into<Box<dyn std::error::Error + Send + Sync>>>(
+    path: &Path,
+    write: impl FnOnce(File) -> std::result::Result<(), E>,
+) -> Result<()> {
     let fail = |source: Box<dyn std::error::Error + Send + Sync>| Error::WriteTable {
         path: path.to_path_buf(),
         source,
@@ -334,7 +337,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let table = dir.path().join("t.csv");
-        write_atomically(&table, |_| Ok(())).unwrap();
+        write_atomically(&table, |_| PolarsResult::Ok(())).unwrap();
         let plain = dir.path().join("plain");
         File::create(&plain).unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;

@@ -20,7 +20,7 @@ use zip::{CompressionMethod, ZipWriter};
 
 use super::french::polarity_name;
 use crate::classify::Codebook;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::record::Polarity;
 use read::{Doc, Finding, Para, Run};
 use xml::{guid, Attrs, Xml};
@@ -190,9 +190,7 @@ pub fn write_qdc(codebook: &Codebook, path: &Path) -> Result<QdaExport> {
     write_codes(&mut x, &tree);
     x.close("CodeBook");
     let bytes = x.finish();
-    write_atomically(path, |mut file| {
-        file.write_all(bytes.as_bytes()).map_err(Into::into)
-    })?;
+    super::write_atomically(path, |mut file| file.write_all(bytes.as_bytes()))?;
     Ok(QdaExport {
         path: path.to_path_buf(),
         codes: count_codes(&tree),
@@ -350,7 +348,7 @@ pub fn write_qdpx(dir: &Path, codebook: &Codebook, path: &Path) -> Result<QdaExp
     if let Some(t) = when.as_ref().and_then(|w| w.zip) {
         options = options.last_modified_time(t);
     }
-    write_atomically(path, |file| {
+    super::write_atomically(path, |file| {
         let mut zip = ZipWriter::new(file);
         zip.start_file("project.qde", options)?;
         zip.write_all(qde.as_bytes())?;
@@ -360,7 +358,7 @@ pub fn write_qdpx(dir: &Path, codebook: &Codebook, path: &Path) -> Result<QdaExp
             zip.write_all(text.as_bytes())?;
         }
         zip.finish()?;
-        Ok(())
+        Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
     })?;
     Ok(QdaExport {
         path: path.to_path_buf(),
@@ -442,29 +440,6 @@ fn segment_description(f: &Finding, para: &Para, tree: &[ThemeCode], run: &Run) 
 /// "0,93": two decimals, written the French way.
 fn decimal(x: f64) -> String {
     format!("{x:.2}").replace('.', ",")
-}
-
-/// Writes through a temporary file beside `path`, persisted over it when
-/// complete: a failed export leaves the previous file and no temporary one.
-fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(
-        std::fs::File,
-    ) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>>,
-) -> Result<()> {
-    let fail = |source: Box<dyn std::error::Error + Send + Sync>| Error::WriteTable {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = crate::atomic::readable_temp_file(dir).map_err(|e| fail(e.into()))?;
-    let file = tmp.reopen().map_err(|e| fail(e.into()))?;
-    write(file).map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error.into()))?;
-    Ok(())
 }
 
 #[cfg(test)]
