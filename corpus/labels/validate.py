@@ -9,14 +9,14 @@ consultancy paragraphs lose themes to strong regularisation). The held-out
 test sets (test.csv, test_b.csv) and corpus_oracle.csv are never used here.
 
 Usage (from the repository root, after `cargo build --release`):
-  python3 corpus/labels/validate.py [--threshold 0.35] [--unnamed 0.6] [-- train options]
+  python3 corpus/labels/validate.py [--threshold 0.3] [--unnamed 0.6] [-- train options]
   e.g. python3 corpus/labels/validate.py -- --l2 1e-5 --polarity-l2 0.04
 """
 import argparse, csv, glob, json, os, shutil, subprocess, tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--threshold", type=float, default=0.35)
+ap.add_argument("--threshold", type=float, default=0.3)
 ap.add_argument("--unnamed", type=float, default=0.6)
 ap.add_argument("--jobs", type=int, default=2)
 ap.add_argument("train_options", nargs="*")

@@ -43,6 +43,8 @@ pub struct Analysed {
     pub verb_led: bool,
     /// Stems of the paragraph's content words (codes are matched on them).
     pub stems: Vec<String>,
+    /// The paragraph's words, kept to read its sentences one by one.
+    tokens: Vec<Token>,
 }
 
 impl FeatureExtractor {
@@ -115,7 +117,51 @@ impl FeatureExtractor {
             verb_led: features::verb_led(text),
             evidence,
             heading_evidence: heading.map(|h| h.evidence.clone()),
+            tokens,
         }
+    }
+
+    /// The features of each sentence of an analysed paragraph, read as if
+    /// it stood alone under the same heading; none when the paragraph is
+    /// one sentence. The words are those of the paragraph, not analysed
+    /// again.
+    pub(crate) fn sentence_features(
+        &self,
+        text: &str,
+        analysed: &Analysed,
+        heading: Option<&AnalysedHeading>,
+    ) -> Vec<Vec<(String, f64)>> {
+        let spans = crate::analyze::sentence_spans(text);
+        if spans.len() < 2 {
+            return Vec::new();
+        }
+        spans
+            .iter()
+            .filter_map(|&(start, end)| {
+                let tokens: Vec<Token> = analysed
+                    .tokens
+                    .iter()
+                    .filter(|t| t.start >= start && t.end <= end)
+                    .map(|t| Token {
+                        start: t.start - start,
+                        end: t.end - start,
+                        ..t.clone()
+                    })
+                    .collect();
+                if !tokens.iter().any(Token::is_content) {
+                    return None;
+                }
+                let evidence = find_evidence(&tokens, &self.lexicon, &self.cues);
+                Some(features::features(
+                    &text[start..end],
+                    &tokens,
+                    &evidence,
+                    heading.map(|h| (h.tokens.as_slice(), &h.evidence)),
+                    &self.codebook,
+                    &self.cues.negators,
+                ))
+            })
+            .collect()
     }
 }
 

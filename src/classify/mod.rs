@@ -82,7 +82,7 @@ impl Default for ClassifyConfig {
     fn default() -> Self {
         ClassifyConfig {
             models: None,
-            theme_threshold: 0.35,
+            theme_threshold: 0.3,
             unnamed_theme_threshold: 0.6,
             inherit_heading_theme: true,
         }
