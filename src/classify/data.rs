@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::models::ModelFile;
 use crate::record::{Polarity, ThemeId};
 
-fn read_toml<T: for<'de> Deserialize<'de>>(file: &ModelFile) -> Result<T> {
+pub(super) fn read_toml<T: for<'de> Deserialize<'de>>(file: &ModelFile) -> Result<T> {
     toml::from_str(&file.read()?).map_err(|e| Error::ModelData {
         path: file.path.clone(),
         message: e.to_string(),
@@ -90,7 +90,7 @@ pub struct ExpressionSet {
 }
 
 impl ExpressionSet {
-    fn build(
+    pub(super) fn build(
         entries: impl IntoIterator<Item = (String, f64)>,
         stems_of: impl Fn(&str) -> Vec<String>,
     ) -> ExpressionSet {
