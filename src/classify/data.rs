@@ -56,11 +56,12 @@ impl Codebook {
     }
 
     /// The id of a theme ("egalite_fh"), as the tables write it.
-    pub(crate) fn theme_id(&self, theme: ThemeId) -> &str {
+    pub fn theme_id(&self, theme: ThemeId) -> &str {
         &self.themes[theme.index()].id
     }
 
-    pub(crate) fn theme_index(&self, id: &str) -> Option<usize> {
+    /// The position of a theme id in the codebook.
+    pub fn theme_index(&self, id: &str) -> Option<usize> {
         self.themes.iter().position(|t| t.id == id)
     }
 

@@ -196,6 +196,20 @@ impl Classifier {
         })
     }
 
+    /// The action types of `theme` (models/actions.toml) a text describes,
+    /// in file order: what a finding of that theme on this text gets,
+    /// whatever themes the classifier would assign it (to measure the
+    /// action types apart from the themes).
+    pub fn action_types_of(&self, text: &str, theme: usize) -> Vec<&str> {
+        let stems = data::content_stems(&self.extractor.analyzer, text);
+        let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
+        self.actions
+            .matching(theme, &stems)
+            .into_iter()
+            .map(|(a, _)| a.id.as_str())
+            .collect()
+    }
+
     /// "evalmine-linear-1+<training data hash>", written into every table.
     pub fn version(&self) -> &str {
         &self.version
