@@ -217,4 +217,17 @@ mod tests {
             .collect();
         assert_eq!(emploi, emploi_in_file);
     }
+
+    #[test]
+    fn without_action_types_the_table_is_empty_with_its_columns() {
+        let docs = [doc(
+            "a",
+            vec![with_actions("emploi", 2, &[("emp_mobilite", 1)])],
+        )];
+        let readable: Vec<&Document> = docs.iter().collect();
+        let t = action_counts(&readable, &codebook(), &ActionTypes::default()).unwrap();
+        assert_eq!(t.height(), 0);
+        assert_eq!(t.width(), 8);
+        assert_eq!(t.column("n_documents").unwrap().dtype(), &DataType::UInt32);
+    }
 }

@@ -178,7 +178,7 @@ impl Classifier {
         };
         // Per sentence: its evidence, and its content stems (to quote the
         // sentence that names an action type).
-        let (sentences, sentence_stems): (Vec<((usize, usize), Evidence)>, Vec<Vec<String>>) =
+        let (sentences, sentence_stems): (Vec<SentenceEvidence>, Vec<Vec<String>>) =
             if spans.len() > 1 {
                 spans
                     .iter()
@@ -242,6 +242,9 @@ impl Classifier {
         }
     }
 }
+
+/// A sentence's byte span in the paragraph and its evidence.
+type SentenceEvidence = ((usize, usize), Evidence);
 
 /// The sentence matching most cues of the action type (the first on a
 /// tie), when the paragraph has several sentences and one matches.

@@ -143,7 +143,7 @@ fn actions_fr(actions: &DataFrame, codebook: &Codebook) -> PolarsResult<String> 
             continue;
         }
         // Most reports first; the file's order on a tie (a stable sort).
-        found.sort_by(|a, b| b.0.cmp(&a.0));
+        found.sort_by_key(|(k, _)| std::cmp::Reverse(*k));
         let parts: Vec<String> = found
             .iter()
             .take(ACTIONS_PER_THEME)
