@@ -1,5 +1,6 @@
 //! The model files the classifier reads (codebook, analysis chain, theme
-//! lexicon, polarity cues, trained weights, codes, domain vocabulary): from
+//! lexicon, polarity cues, trained weights, codes, domain vocabulary, action
+//! types): from
 //! a models folder, or the shipped ones built into the binary, so that
 //! `evalmine run DIR` works from any folder without a checkout. `evalmine
 //! init` writes the built-in files out for analysts to edit.
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// The shipped models/ folder, compiled in: (file name, contents).
-pub const BUILT_IN: [(&str, &str); 7] = [
+pub const BUILT_IN: [(&str, &str); 8] = [
     ("codebook.toml", include_str!("../models/codebook.toml")),
     ("analysis.toml", include_str!("../models/analysis.toml")),
     ("lexicon.toml", include_str!("../models/lexicon.toml")),
@@ -18,6 +19,7 @@ pub const BUILT_IN: [(&str, &str); 7] = [
     ("linear.json", include_str!("../models/linear.json")),
     ("codes.toml", include_str!("../models/codes.toml")),
     ("domain.toml", include_str!("../models/domain.toml")),
+    ("actions.toml", include_str!("../models/actions.toml")),
 ];
 
 /// How built-in files are named in messages.
@@ -83,6 +85,8 @@ pub struct ModelFiles {
     pub linear: ModelFile,
     pub codes: ModelFile,
     pub domain: ModelFile,
+    /// Kinds of actions per theme (optional).
+    pub actions: ModelFile,
 }
 
 impl ModelFiles {
@@ -97,6 +101,7 @@ impl ModelFiles {
             linear: at("linear.json"),
             codes: at("codes.toml"),
             domain: at("domain.toml"),
+            actions: at("actions.toml"),
         }
     }
 
@@ -110,6 +115,7 @@ impl ModelFiles {
             linear: ModelFile::built_in("linear.json"),
             codes: ModelFile::built_in("codes.toml"),
             domain: ModelFile::built_in("domain.toml"),
+            actions: ModelFile::built_in("actions.toml"),
         }
     }
 
@@ -139,7 +145,7 @@ impl ModelFiles {
     }
 
     /// Every file, in a fixed order (hashes are taken in it).
-    pub fn all(&self) -> [&ModelFile; 7] {
+    pub fn all(&self) -> [&ModelFile; 8] {
         [
             &self.codebook,
             &self.analysis,
@@ -148,6 +154,7 @@ impl ModelFiles {
             &self.linear,
             &self.codes,
             &self.domain,
+            &self.actions,
         ]
     }
 }

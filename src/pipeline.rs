@@ -336,6 +336,7 @@ impl Pipeline {
             &documents,
             codebook,
             &classifier.codes,
+            &classifier.actions,
             &config.coverage,
             group_by,
         )?;

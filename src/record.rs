@@ -422,6 +422,20 @@ pub struct Finding {
     /// The recurring finding (models/codes.toml) it matches best, if any,
     /// with the number of the code's cues it matches.
     pub code: Option<(String, u32)>,
+    /// Every action type of its theme (models/actions.toml) whose cues it
+    /// matches, in that file's order.
+    pub actions: Vec<ActionMatch>,
+}
+
+/// An action type (models/actions.toml) a finding describes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionMatch {
+    pub id: String,
+    /// How many of the type's cues the paragraph matches.
+    pub hits: u32,
+    /// The sentence naming it, verbatim (the finding's quote when no single
+    /// sentence does).
+    pub quote: String,
 }
 
 /// One input file after extraction, segmentation and classification.

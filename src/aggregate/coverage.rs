@@ -4,15 +4,17 @@
 use polars::prelude::*;
 
 use super::{CoverageConfig, Synthesis};
-use crate::classify::{Codebook, Codes};
+use crate::classify::{ActionTypes, Codebook, Codes};
 use crate::record::{DocStatus, Document, Level, Polarity, Verdict};
 
 /// Coverage (one row per readable report and theme) and synthesis (reports
-/// per theme and level) from the labelled documents, and the codes table.
+/// per theme and level) from the labelled documents, and the codes and
+/// action types tables.
 pub(super) fn coverage_and_synthesis(
     docs: &[Document],
     codebook: &Codebook,
     codes: &Codes,
+    actions: &ActionTypes,
     config: &CoverageConfig,
 ) -> PolarsResult<Synthesis> {
     let readable: Vec<&Document> = docs
@@ -146,12 +148,14 @@ pub(super) fn coverage_and_synthesis(
     let levels: Vec<&str> = Level::ALL.iter().map(|l| l.id()).collect();
     let synthesis = reports_per(&coverage, codebook, "level", &levels, n_reports)?;
     let codes = super::codes::code_counts(&readable, codebook, codes)?;
+    let actions = super::actions::action_counts(&readable, codebook, actions)?;
     let verdicts: Vec<&str> = Verdict::ALL.iter().map(|v| v.id()).collect();
     let verdicts = reports_per(&coverage, codebook, "verdict", &verdicts, n_reports)?;
     Ok(Synthesis {
         coverage,
         synthesis,
         codes,
+        actions,
         verdicts,
         by: None,
         n_reports,

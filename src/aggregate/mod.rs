@@ -4,6 +4,7 @@
 //! All the arithmetic is polars (lazy group-by and joins), in this module
 //! only, so the thresholds stay visible as expressions.
 
+mod actions;
 mod by_group;
 mod codes;
 mod coverage;
@@ -11,7 +12,7 @@ mod coverage;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::classify::{Codebook, Codes};
+use crate::classify::{ActionTypes, Codebook, Codes};
 use crate::error::{Error, Result};
 use crate::metadata::Metadata;
 use crate::record::Document;
@@ -108,6 +109,9 @@ pub struct Synthesis {
     pub synthesis: DataFrame,
     /// One row per code found: how many reports, how many findings, an example.
     pub codes: DataFrame,
+    /// One row per action type of models/actions.toml: how many reports
+    /// describe it, with an example.
+    pub actions: DataFrame,
     /// One row per (theme, verdict): how many reports conclude so.
     pub verdicts: DataFrame,
     /// With `--by`: the column and the synthesis per value of it.
@@ -116,18 +120,19 @@ pub struct Synthesis {
     pub n_reports: u32,
 }
 
-/// Builds coverage, synthesis and codes (and the synthesis per group) from
-/// the labelled documents.
+/// Builds coverage, synthesis, codes and action types (and the synthesis
+/// per group) from the labelled documents.
 pub fn synthesise(
     docs: &[Document],
     codebook: &Codebook,
     codes: &Codes,
+    actions: &ActionTypes,
     config: &CoverageConfig,
     by: Option<GroupBy>,
 ) -> Result<Synthesis> {
     let fail = |source| Error::Aggregate { source };
     let mut synthesis =
-        coverage::coverage_and_synthesis(docs, codebook, codes, config).map_err(fail)?;
+        coverage::coverage_and_synthesis(docs, codebook, codes, actions, config).map_err(fail)?;
     if let Some(GroupBy { column, metadata }) = by {
         let frame = by_group::synthesis_by(&synthesis.coverage, codebook, column, &|d: &str| {
             metadata.value(d, column).map(str::to_string)
@@ -141,7 +146,7 @@ pub fn synthesise(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::classify::Codes;
+    use crate::classify::{ActionTypes, Codes};
     use crate::record::{
         DocStatus, Labels, Level, Paragraph, ParagraphKind, Polarity, ReadSummary, ThemeId,
     };
@@ -225,6 +230,7 @@ pub(crate) mod tests {
             &docs,
             &codebook(),
             &Codes::default(),
+            &ActionTypes::default(),
             &CoverageConfig::default(),
             None,
         )
@@ -248,7 +254,15 @@ pub(crate) mod tests {
             approfondie_min_paragraphs: 10,
             ..CoverageConfig::default()
         };
-        let s = synthesise(&docs, &codebook(), &Codes::default(), &strict, None).unwrap();
+        let s = synthesise(
+            &docs,
+            &codebook(),
+            &Codes::default(),
+            &ActionTypes::default(),
+            &strict,
+            None,
+        )
+        .unwrap();
         assert!(levels(&s)
             .iter()
             .any(|(_, t, l)| t == "emploi" && l == "traitee"));
@@ -268,6 +282,7 @@ pub(crate) mod tests {
             &[doc("r1", ps)],
             &codebook(),
             &Codes::default(),
+            &ActionTypes::default(),
             &CoverageConfig::default(),
             None,
         )
@@ -315,6 +330,7 @@ pub(crate) mod tests {
             &docs,
             &codebook(),
             &Codes::default(),
+            &ActionTypes::default(),
             &CoverageConfig::default(),
             None,
         )

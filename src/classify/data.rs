@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::models::ModelFile;
 use crate::record::{Polarity, ThemeId};
 
-fn read_toml<T: for<'de> Deserialize<'de>>(file: &ModelFile) -> Result<T> {
+pub(super) fn read_toml<T: for<'de> Deserialize<'de>>(file: &ModelFile) -> Result<T> {
     toml::from_str(&file.read()?).map_err(|e| Error::ModelData {
         path: file.path.clone(),
         message: e.to_string(),
@@ -56,11 +56,12 @@ impl Codebook {
     }
 
     /// The id of a theme ("egalite_fh"), as the tables write it.
-    pub(crate) fn theme_id(&self, theme: ThemeId) -> &str {
+    pub fn theme_id(&self, theme: ThemeId) -> &str {
         &self.themes[theme.index()].id
     }
 
-    pub(crate) fn theme_index(&self, id: &str) -> Option<usize> {
+    /// The position of a theme id in the codebook.
+    pub fn theme_index(&self, id: &str) -> Option<usize> {
         self.themes.iter().position(|t| t.id == id)
     }
 
@@ -90,7 +91,7 @@ pub struct ExpressionSet {
 }
 
 impl ExpressionSet {
-    fn build(
+    pub(super) fn build(
         entries: impl IntoIterator<Item = (String, f64)>,
         stems_of: impl Fn(&str) -> Vec<String>,
     ) -> ExpressionSet {

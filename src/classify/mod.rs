@@ -8,6 +8,7 @@
 //! evidence of its own takes its heading's theme (or its section's, when the
 //! heading names none), and an evaluation question is `neutre`.
 
+mod actions;
 mod analyse;
 mod data;
 mod decide;
@@ -24,24 +25,25 @@ mod train;
 
 use std::path::PathBuf;
 
+pub use actions::{ActionType, ActionTypes};
 pub use analyse::{Analysed, AnalysedHeading, FeatureExtractor, HeadingContext};
 pub use data::{Code, Codebook, Codes, Cues, Domain, Lexicon};
 pub use linear::{Example, LinearModel, TrainSettings};
 pub use models::ModelFiles;
-pub use score::{Scored, ThemeMaterial};
+pub use score::{ActionMaterial, Scored, ThemeMaterial};
 pub use train::{classify_rows, evaluate_rows, train};
 
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 
-use crate::record::{heading_text, Finding, Labels, Paragraph, Polarity, ThemeId};
+use crate::record::{heading_text, ActionMatch, Finding, Labels, Paragraph, Polarity, ThemeId};
 
 /// Settings of the classification stage (pipeline.toml `[classify]`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ClassifyConfig {
     /// Folder holding codebook.toml, analysis.toml, lexicon.toml, cues.toml
-    /// and linear.json (codes.toml and domain.toml optional). Relative paths
+    /// and linear.json (codes.toml, actions.toml and domain.toml optional). Relative paths
     /// are taken from the configuration file. Absent: the built-in models.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub models: Option<PathBuf>,
@@ -133,6 +135,8 @@ pub struct Classifier {
     pub model: LinearModel,
     /// Recurring findings (models/codes.toml; none when the file is absent).
     pub codes: Codes,
+    /// Kinds of actions per theme (models/actions.toml; none when absent).
+    pub actions: ActionTypes,
     /// The field's vocabulary (models/domain.toml; none when absent).
     pub domain: Option<Domain>,
     config: ClassifyConfig,
@@ -169,6 +173,11 @@ impl Classifier {
         } else {
             Codes::default()
         };
+        let actions = if files.actions.exists() {
+            ActionTypes::load(&files.actions, &extractor.codebook, &extractor.analyzer)?
+        } else {
+            ActionTypes::default()
+        };
         let domain = if files.domain.exists() {
             Some(Domain::load(&files.domain, &extractor.analyzer)?)
         } else {
@@ -178,12 +187,27 @@ impl Classifier {
         Ok(Classifier {
             domain,
             codes,
+            actions,
             extractor,
             model,
             config: config.clone(),
             version,
             scoring_key,
         })
+    }
+
+    /// The action types of `theme` (models/actions.toml) a text describes,
+    /// in file order: what a finding of that theme on this text gets,
+    /// whatever themes the classifier would assign it (to measure the
+    /// action types apart from the themes).
+    pub fn action_types_of(&self, text: &str, theme: usize) -> Vec<&str> {
+        let stems = data::content_stems(&self.extractor.analyzer, text);
+        let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
+        self.actions
+            .matching(theme, &stems)
+            .into_iter()
+            .map(|(a, _)| a.id.as_str())
+            .collect()
     }
 
     /// "evalmine-linear-1+<training data hash>", written into every table.
@@ -258,6 +282,15 @@ impl Classifier {
                             .unwrap_or(text)
                             .to_string(),
                         code: material.code.clone(),
+                        actions: material
+                            .actions
+                            .iter()
+                            .map(|a| ActionMatch {
+                                id: a.id.clone(),
+                                hits: a.hits,
+                                quote: text.get(a.quote.0..a.quote.1).unwrap_or(text).to_string(),
+                            })
+                            .collect(),
                     })
                 })
                 .collect()

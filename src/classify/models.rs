@@ -16,7 +16,7 @@ pub(super) fn scoring_key(files: &ModelFiles) -> Result<String> {
     for file in files.all() {
         match file.read() {
             Ok(text) => hasher.update(text.as_bytes()),
-            // codes.toml and domain.toml are optional; the others failed
+            // codes.toml, domain.toml and actions.toml are optional; the others failed
             // to load already.
             Err(_) => hasher.update(b"<absent>"),
         }

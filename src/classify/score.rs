@@ -10,7 +10,7 @@ use crate::record::Polarity;
 
 /// Bump when what `Scored` holds or means changes, so cached scores of an
 /// older program are not reused.
-pub(super) const SCORING_FORMAT: &str = "scored-6";
+pub(super) const SCORING_FORMAT: &str = "scored-7";
 
 /// Below this probability a theme is not expected to be assigned, so its
 /// explanation, quote and code are not prepared with the scores; a lower
@@ -63,6 +63,20 @@ pub struct ThemeMaterial {
     pub quote: (usize, usize),
     /// Best code of models/codes.toml and the number of its cues matched.
     pub code: Option<(String, u32)>,
+    /// Action types of models/actions.toml whose cues it matches (all of
+    /// them, in file order).
+    pub actions: Vec<ActionMaterial>,
+}
+
+/// An action type a finding describes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ActionMaterial {
+    pub id: String,
+    /// How many of its cues the paragraph matches.
+    pub hits: u32,
+    /// Byte span of the sentence naming it (the one matching most of its
+    /// cues), or of the finding's quote when no single sentence does.
+    pub quote: (usize, usize),
 }
 
 impl Classifier {
@@ -172,8 +186,9 @@ impl Classifier {
         scored
     }
 
-    /// Fills the evidence, quote and code of the given themes (without
-    /// `findings`, the quote is the whole text and there is no code). The
+    /// Fills the evidence, quote, code and action types of the given themes
+    /// (without `findings`, the quote is the whole text and there is no
+    /// code or action type). The
     /// text's sentences are analysed once for all of them.
     pub(super) fn prepare(
         &self,
@@ -192,19 +207,27 @@ impl Classifier {
         } else {
             Vec::new()
         };
-        let sentences: Vec<((usize, usize), Evidence)> = if spans.len() > 1 {
-            spans
-                .iter()
-                .map(|&(s, e)| {
-                    let tokens = self.extractor.analyzer.tokens(&text[s..e]);
-                    let evidence =
-                        find_evidence(&tokens, &self.extractor.lexicon, &self.extractor.cues);
-                    ((s, e), evidence)
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // Per sentence: its evidence, and its content stems (to quote the
+        // sentence that names an action type).
+        let (sentences, sentence_stems): (Vec<SentenceEvidence>, Vec<Vec<String>>) =
+            if spans.len() > 1 {
+                spans
+                    .iter()
+                    .map(|&(s, e)| {
+                        let tokens = self.extractor.analyzer.tokens(&text[s..e]);
+                        let evidence =
+                            find_evidence(&tokens, &self.extractor.lexicon, &self.extractor.cues);
+                        let stems = tokens
+                            .into_iter()
+                            .filter(|t| t.is_content())
+                            .map(|t| t.stem)
+                            .collect();
+                        (((s, e), evidence), stems)
+                    })
+                    .unzip()
+            } else {
+                (Vec::new(), Vec::new())
+            };
         let sentence_polarity: Vec<f64> = sentences
             .iter()
             .map(|(_, e)| e.polarity_scores(codebook)[scored.polarity])
@@ -233,6 +256,19 @@ impl Classifier {
                     .then(|| self.codes.best_with_hits(t, scored.polarity, &stems))
                     .flatten()
                     .map(|(c, hits)| (c.id.clone(), hits as u32)),
+                actions: if findings {
+                    self.actions
+                        .matching(t, &stems)
+                        .into_iter()
+                        .map(|(a, hits)| ActionMaterial {
+                            id: a.id.clone(),
+                            hits: hits as u32,
+                            quote: action_sentence(&sentences, &sentence_stems, a).unwrap_or(quote),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             });
         }
     }
@@ -240,6 +276,27 @@ impl Classifier {
 
 fn argmax(probs: &[f64]) -> Option<usize> {
     (0..probs.len()).max_by(|&a, &b| probs[a].total_cmp(&probs[b]))
+}
+
+/// A sentence's byte span in the paragraph and its evidence.
+type SentenceEvidence = ((usize, usize), Evidence);
+
+/// The sentence matching most cues of the action type (the first on a
+/// tie), when the paragraph has several sentences and one matches.
+fn action_sentence(
+    sentences: &[((usize, usize), Evidence)],
+    stems: &[Vec<String>],
+    action: &super::ActionType,
+) -> Option<(usize, usize)> {
+    let mut best: Option<((usize, usize), usize)> = None;
+    for ((span, _), stems) in sentences.iter().zip(stems) {
+        let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
+        let hits = action.cues.find(&stems).len();
+        if hits > 0 && best.is_none_or(|(_, b)| hits > b) {
+            best = Some((*span, hits));
+        }
+    }
+    best.map(|(span, _)| span)
 }
 
 /// The sentence carrying the most evidence for the theme and the

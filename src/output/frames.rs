@@ -178,8 +178,13 @@ pub(super) fn paragraphs_frame(
     )
 }
 
-/// Builds the `findings` table: one row per (paragraph, theme).
-pub(super) fn findings_frame(docs: &[Document], codebook: &Codebook) -> PolarsResult<DataFrame> {
+/// Builds the `findings` table: one row per (paragraph, theme). CSV cannot
+/// hold lists: there `actions` is the action type ids joined by `|`.
+pub(super) fn findings_frame(
+    docs: &[Document],
+    codebook: &Codebook,
+    for_csv: bool,
+) -> PolarsResult<DataFrame> {
     let (mut doc_id, mut para_id, mut page, mut theme, mut polarity) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut code, mut score, mut quote, mut evidence) = (
@@ -188,6 +193,7 @@ pub(super) fn findings_frame(docs: &[Document], codebook: &Codebook) -> PolarsRe
         Vec::new(),
         Vec::new(),
     );
+    let (mut actions, mut actions_joined) = (Vec::new(), Vec::new());
     for d in docs {
         for (i, p) in d.paragraphs.iter().enumerate() {
             let Some(labels) = &p.labels else { continue };
@@ -201,6 +207,9 @@ pub(super) fn findings_frame(docs: &[Document], codebook: &Codebook) -> PolarsRe
                 score.push(f.score);
                 quote.push(f.quote.as_str());
                 evidence.push(labels.evidence.as_str());
+                let ids: Vec<&str> = f.actions.iter().map(|a| a.id.as_str()).collect();
+                actions_joined.push(ids.join("|"));
+                actions.push(Series::new("".into(), ids));
             }
         }
     }
@@ -216,6 +225,16 @@ pub(super) fn findings_frame(docs: &[Document], codebook: &Codebook) -> PolarsRe
             Column::new("score".into(), score),
             Column::new("quote".into(), quote),
             Column::new("evidence".into(), evidence),
+            // Added after the contract's columns (scripts reading by
+            // position keep working).
+            if for_csv {
+                Column::new("actions".into(), actions_joined)
+            } else {
+                // An empty list keeps its type (a list of strings) even
+                // when no finding has an action type.
+                Column::new("actions".into(), actions)
+                    .cast(&DataType::List(Box::new(DataType::String)))?
+            },
         ],
     )
 }

@@ -58,7 +58,7 @@ pub(crate) struct RunTables<'a> {
 }
 
 /// Every table a run may write (`synthesis_by` only with `--by`).
-const TABLES: [&str; 8] = [
+const TABLES: [&str; 9] = [
     "paragraphs",
     "findings",
     "documents",
@@ -67,6 +67,7 @@ const TABLES: [&str; 8] = [
     "synthesis",
     "verdicts",
     "codes",
+    "actions",
 ];
 
 /// Prefix of the folder a run writes its tables into before moving them.
@@ -80,7 +81,8 @@ fn table_path(dir: &Path, name: &str, format: TableFormat) -> PathBuf {
 }
 
 /// Writes the tables of a run in every configured format: `documents`,
-/// `paragraphs`, `findings`, `coverage`, `synthesis`, `verdicts`, `codes` (and
+/// `paragraphs`, `findings`, `coverage`, `synthesis`, `verdicts`, `codes`,
+/// `actions` (and
 /// `synthesis_by` with `--by`). Returns the files written.
 ///
 /// One consistent set per run: every table is first written into a staging
@@ -190,23 +192,23 @@ fn write_tables(
             written.push((name, format));
             Ok(())
         };
-    // CSV cannot hold lists: there `paragraphs.themes` is the ids joined by `|`.
+    // CSV cannot hold lists: there `paragraphs.themes` and `findings.actions`
+    // are the ids joined by `|`.
     for &format in &config.formats {
         let mut frame = frames::paragraphs_frame(docs, tables.codebook, format == TableFormat::Csv)
             .map_err(fail("paragraphs"))?;
         write("paragraphs", format, &mut frame)?;
     }
-    let mut rest: Vec<(&'static str, DataFrame)> = vec![
-        (
-            "findings",
-            frames::findings_frame(docs, tables.codebook).map_err(fail("findings"))?,
-        ),
-        (
-            "documents",
-            frames::documents_frame(docs, tables.metadata, tables.on_topic_min_terms)
-                .map_err(fail("documents"))?,
-        ),
-    ];
+    for &format in &config.formats {
+        let mut frame = frames::findings_frame(docs, tables.codebook, format == TableFormat::Csv)
+            .map_err(fail("findings"))?;
+        write("findings", format, &mut frame)?;
+    }
+    let mut rest: Vec<(&'static str, DataFrame)> = vec![(
+        "documents",
+        frames::documents_frame(docs, tables.metadata, tables.on_topic_min_terms)
+            .map_err(fail("documents"))?,
+    )];
     let s = tables.synthesis;
     if let Some((_, by)) = &s.by {
         rest.push(("synthesis_by", by.clone()));
@@ -216,6 +218,7 @@ fn write_tables(
         ("synthesis", s.synthesis.clone()),
         ("verdicts", s.verdicts.clone()),
         ("codes", s.codes.clone()),
+        ("actions", s.actions.clone()),
     ]);
     for (name, mut frame) in rest {
         for &format in &config.formats {

@@ -117,7 +117,55 @@ pub(crate) fn synthesis_fr(s: &Synthesis, codebook: &Codebook) -> PolarsResult<S
             );
         }
     }
+    out += &actions_fr(&s.actions, codebook)?;
     Ok(out)
+}
+
+/// How many actions of each theme to name in the summary (the table has
+/// them all).
+const ACTIONS_PER_THEME: usize = 3;
+
+/// One line per theme naming its most described kinds of actions and in how
+/// many reports ("Égalité femmes-hommes : Marches exploratoires de femmes,
+/// diagnostics en marchant 3, ..."); nothing when no report describes any.
+fn actions_fr(actions: &DataFrame, codebook: &Codebook) -> PolarsResult<String> {
+    let theme = actions.column("theme")?.str()?.clone();
+    let label = actions.column("label")?.str()?.clone();
+    let n = actions.column("n_documents")?.u32()?.clone();
+    let mut lines = String::new();
+    for t in &codebook.themes {
+        let mut found: Vec<(u32, &str)> = (0..actions.height())
+            .filter(|&i| theme.get(i) == Some(t.id.as_str()))
+            .filter_map(|i| Some((n.get(i)?, label.get(i)?)))
+            .filter(|(k, _)| *k > 0)
+            .collect();
+        if found.is_empty() {
+            continue;
+        }
+        // Most reports first; the file's order on a tie (a stable sort).
+        found.sort_by_key(|(k, _)| std::cmp::Reverse(*k));
+        let parts: Vec<String> = found
+            .iter()
+            .take(ACTIONS_PER_THEME)
+            .map(|(k, l)| format!("{l} ({k})"))
+            .collect();
+        let more = found.len().saturating_sub(ACTIONS_PER_THEME);
+        let more = if more > 0 {
+            format!(
+                " ; {more} autre{} dans la table actions",
+                if more > 1 { "s" } else { "" }
+            )
+        } else {
+            String::new()
+        };
+        lines += &format!("- {} : {}{more}\n", t.name, parts.join(" ; "));
+    }
+    if lines.is_empty() {
+        return Ok(lines);
+    }
+    Ok(format!(
+        "Types d'actions les plus décrits (nombre de rapports) :\n{lines}"
+    ))
 }
 
 /// One line per group: how many of its reports treat or mention each theme.

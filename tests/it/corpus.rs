@@ -245,6 +245,7 @@ fn coverage_levels_agree_with_the_designed_ones() {
         &docs,
         classifier.codebook(),
         &classifier.codes,
+        &classifier.actions,
         &CoverageConfig::default(),
         None,
     )

@@ -14,8 +14,10 @@
 //! - `qda`: `evalmine export`, the REFI-QDA project and codebook validated against the standard's schemas;
 //! - `edges`: CSV dialects, empty inputs, a closed pipe, report before a run;
 //! - `no_panic`: text stages on arbitrary Unicode;
+//! - `actions`: the action types table on the sample corpus, and their measure on real prose (../shared/real);
 //! - `structure`: no import cycle between the modules of src/, no file over 600 lines.
 
+mod actions;
 mod anywhere;
 mod cli;
 mod corpus;

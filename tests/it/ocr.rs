@@ -205,6 +205,7 @@ fn scans_get_the_coverage_levels_of_their_text_version() {
             &pair,
             classifier.codebook(),
             &classifier.codes,
+            &classifier.actions,
             &CoverageConfig::default(),
             None,
         )
