@@ -192,7 +192,7 @@ fn reports_per(
         .join(counted, keys.clone(), keys, JoinArgs::new(JoinType::Left))
         .with_columns([
             col("n_documents").fill_null(lit(0u32)).alias("n_documents"),
-            lit(n_reports).alias("n_total"),
+            lit(n_reports).cast(DataType::UInt32).alias("n_total"),
         ])
         .sort(["order"], SortMultipleOptions::default())
         .select([

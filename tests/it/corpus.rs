@@ -250,6 +250,16 @@ fn coverage_levels_agree_with_the_designed_ones() {
         None,
     )
     .unwrap();
+    // The contract's counts are unsigned, in every table that has them.
+    for (name, table) in [("synthesis", &s.synthesis), ("verdicts", &s.verdicts)] {
+        for column in ["n_documents", "n_total"] {
+            assert_eq!(
+                table.column(column).unwrap().dtype(),
+                &polars::prelude::DataType::UInt32,
+                "{name}.{column}"
+            );
+        }
+    }
     let c = &s.coverage;
     let (d, t, l) = (
         c.column("doc_id").unwrap().str().unwrap(),
