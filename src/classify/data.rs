@@ -228,6 +228,9 @@ struct CuesFile {
     #[serde(rename = "version")]
     _version: String,
     negators: Vec<String>,
+    /// Negation words that negate only beside "ne" (absent in older files).
+    #[serde(default)]
+    negators_with_ne: Vec<String>,
     negation_window: usize,
     polarity: HashMap<String, PolarityCuesFile>,
 }
@@ -238,7 +241,59 @@ struct PolarityCuesFile {
     cues: HashMap<String, f64>,
 }
 
-pub(crate) type Negators = rustc_hash::FxHashSet<String>;
+/// The words of French negation, and when they negate.
+#[derive(Debug, Default)]
+pub struct Negators {
+    /// Every negation word, lowercased: skipped inside cue phrases ("n'a
+    /// pas permis de" still matches "a permis de").
+    words: rustc_hash::FxHashSet<String>,
+    /// Those that negate only beside "ne": alone, "plus" compares ("plus
+    /// efficace") and "jamais" intensifies ("plus que jamais pertinent");
+    /// with "ne" the "ne" already negates ("n'est plus", "n'a jamais").
+    with_ne: rustc_hash::FxHashSet<String>,
+}
+
+impl Negators {
+    pub(crate) fn new(
+        words: impl IntoIterator<Item = String>,
+        with_ne: impl IntoIterator<Item = String>,
+    ) -> Negators {
+        let norm = |w: String| w.to_lowercase().replace('’', "'");
+        let with_ne: rustc_hash::FxHashSet<String> = with_ne.into_iter().map(norm).collect();
+        let mut words: rustc_hash::FxHashSet<String> = words.into_iter().map(norm).collect();
+        words.extend(with_ne.iter().cloned());
+        Negators { words, with_ne }
+    }
+
+    /// Whether the word is a negation word.
+    pub(crate) fn contains(&self, word: &str) -> bool {
+        self.words.contains(word)
+    }
+
+    /// Whether the words just before a cue negate it. "ne ... que" restricts
+    /// rather than negates ("ne peut qu'être satisfait", "n'a été suivi
+    /// que par"): a "ne" followed by "que" before the cue, with no other
+    /// negation word, does not negate.
+    pub(crate) fn negate(&self, before: &[crate::analyze::Token]) -> bool {
+        let is_ne = |w: &str| w == "ne" || w == "n'";
+        let is_que = |w: &str| w == "que" || w == "qu'";
+        let mut negated = false;
+        let mut ne_then_que = false;
+        let mut seen_ne = false;
+        for t in before {
+            let w = t.lower.as_str();
+            if is_ne(w) {
+                seen_ne = true;
+                negated = true;
+            } else if seen_ne && is_que(w) {
+                ne_then_que = true;
+            } else if self.words.contains(w) && !self.with_ne.contains(w) {
+                return true;
+            }
+        }
+        negated && !ne_then_que
+    }
+}
 
 /// Polarity cues with negation scope.
 #[derive(Debug)]
@@ -262,13 +317,9 @@ impl Cues {
                 });
             }
         }
-        let mut negators: Negators = file
-            .negators
-            .into_iter()
-            .map(|n| n.to_lowercase().replace('’', "'"))
-            .collect();
         // "peu de participation": "peu" weakens what follows like a negation.
-        negators.insert("peu".to_string());
+        let words = file.negators.into_iter().chain(["peu".to_string()]);
+        let negators = Negators::new(words, file.negators_with_ne);
         let cues = codebook
             .polarities
             .iter()

@@ -92,9 +92,7 @@ pub(crate) fn find_evidence(tokens: &[Token], lexicon: &Lexicon, cues: &Cues) ->
                 .map(|(e, start, _)| {
                     let at = phrase[start].0;
                     let from = at.saturating_sub(cues.window);
-                    let negated = tokens[from..at]
-                        .iter()
-                        .any(|t| cues.negators.contains(&t.lower));
+                    let negated = cues.negators.negate(&tokens[from..at]);
                     let expr = set.get(e);
                     if contrast_at.is_some_and(|c| c < at) {
                         after_contrast[p] += if negated { -expr.weight } else { expr.weight };
@@ -219,10 +217,9 @@ pub fn features(
     }
     // Words in the scope of a negation ("n'a pas permis", "sans effet") also
     // count as negated words, so the model can weigh them apart.
-    let negator: Vec<bool> = tokens.iter().map(|t| negators.contains(&t.lower)).collect();
     for (i, t) in tokens.iter().enumerate().filter(|(_, t)| t.is_content()) {
         let from = i.saturating_sub(3);
-        if negator[from..i].iter().any(|&n| n) {
+        if negators.negate(&tokens[from..i]) {
             out.push((name(&["neg:", &t.stem]), 1.0));
         }
     }

@@ -44,6 +44,29 @@ fn negation_flips_cues() {
 }
 
 #[test]
+fn negation_follows_french_grammar() {
+    let x = FeatureExtractor::load(&models()).unwrap();
+    let (success, difficulty) = (
+        x.codebook.polarity_index("reussite").unwrap(),
+        x.codebook.polarity_index("difficulte").unwrap(),
+    );
+    let leans_success = |text: &str| {
+        let s = cue_scores(&x, text);
+        s[success] > s[difficulty]
+    };
+    // "plus" and "jamais" negate only with "ne".
+    assert!(leans_success("La démarche est plus efficace que la précédente."));
+    assert!(leans_success("L'intuition apparaît plus que jamais pertinente."));
+    assert!(!leans_success("La démarche n'est plus efficace."));
+    assert!(!leans_success("Le comité n'a jamais été efficace."));
+    // "ne ... que" restricts, it does not negate.
+    assert!(leans_success("Le rapporteur ne peut qu'être satisfait."));
+    // "a permis" whatever follows it.
+    assert!(leans_success("Le cycle a permis la formation de 90 professionnels."));
+    assert!(leans_success("Ces actions ont permis aux jeunes de trouver un emploi."));
+}
+
+#[test]
 fn cue_phrases_keep_their_small_words() {
     let x = FeatureExtractor::load(&models()).unwrap();
     let reco = x.codebook.polarity_index("preconisation").unwrap();
@@ -52,6 +75,25 @@ fn cue_phrases_keep_their_small_words() {
         cue_scores(&x, "Les horaires proposés ne conviennent pas.")[reco],
         0.0
     );
+}
+
+#[test]
+fn cue_words_keep_stems_of_their_own() {
+    let x = FeatureExtractor::load(&models()).unwrap();
+    let cues = |text: &str| cue_scores(&x, text).iter().sum::<f64>();
+    for text in [
+        "Les conventions conclues avec les ministères.",
+        "La position de l'État sur ce point.",
+        "À propos de la gouvernance du contrat.",
+        "Les habitants invités à la réunion.",
+    ] {
+        assert_eq!(cues(text), 0.0, "{text}");
+    }
+    // "il faut" recommends; "faute de" is not read into it.
+    let difficulty = x.codebook.polarity_index("difficulte").unwrap();
+    assert_eq!(cue_scores(&x, "Il faut de la patience.")[difficulty], 0.0);
+    assert!(cues("Les résultats sont concluants.") > 0.0);
+    assert!(cues("Le bilan est positif.") > 0.0);
 }
 
 #[test]
