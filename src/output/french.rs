@@ -2,7 +2,7 @@
 //! of reports, the synthesis sentence of a theme, names of levels and
 //! polarities.
 
-use crate::record::{Level, Polarity};
+use crate::record::{Level, Polarity, Verdict};
 
 /// "1 rapport", "3 rapports".
 pub(crate) fn plural(k: u32, word: &str) -> String {
@@ -76,6 +76,16 @@ pub(crate) fn level_name(level: Level) -> &'static str {
         Level::Traitee => "traitée",
         Level::Evoquee => "évoquée",
         Level::NonEvoquee => "non évoquée",
+    }
+}
+
+/// "positif", "mitigé", "négatif", "non conclusif".
+pub(crate) fn verdict_name(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Positif => "positif",
+        Verdict::Mitige => "mitigé",
+        Verdict::Negatif => "négatif",
+        Verdict::NonConclusif => "non conclusif",
     }
 }
 

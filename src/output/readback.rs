@@ -76,6 +76,22 @@ pub(super) fn read_run(dir: &Path, names: &[&str]) -> Result<(Vec<DataFrame>, Pr
     Ok((frames, provenance))
 }
 
+/// A table a run may not have written (`actions` before the action types,
+/// or from an older version): None when its file is absent, or when it comes
+/// from another run than `documents` (a table left by an earlier run of
+/// another version is not shown as if current).
+pub(super) fn read_optional(
+    dir: &Path,
+    name: &str,
+    documents: &[(String, String)],
+) -> Result<Option<DataFrame>> {
+    if !dir.join(format!("{name}.parquet")).is_file() {
+        return Ok(None);
+    }
+    let (frame, p) = read_table(dir, name)?;
+    Ok((run_id(&p) == run_id(documents)).then_some(frame))
+}
+
 pub(super) fn str_col(frame: &DataFrame, name: &str) -> PolarsResult<StringChunked> {
     Ok(frame.column(name)?.cast(&DataType::String)?.str()?.clone())
 }

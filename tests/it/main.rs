@@ -12,6 +12,7 @@
 //! - `payloads`: one batch of files whose text, titles and names carry formulas, markup and bidi controls;
 //! - `pdf_writer`: the small PDF writer the generated files are made with;
 //! - `qda`: `evalmine export`, the REFI-QDA project and codebook validated against the standard's schemas;
+//! - `report_browser`: report.html rendered by headless Chromium, every chart checked in the screenshot;
 //! - `edges`: CSV dialects, empty inputs, a closed pipe, report before a run;
 //! - `no_panic`: text stages on arbitrary Unicode;
 //! - `actions`: the action types table on the sample corpus, and their measure on real prose (../shared/real);
@@ -32,6 +33,7 @@ mod pdf_writer;
 mod qda;
 mod real_pages;
 mod real_pdfs;
+mod report_browser;
 mod structure;
 
 use std::path::{Path, PathBuf};

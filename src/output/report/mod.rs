@@ -2,23 +2,31 @@
 //! back from the Parquet tables of a run (so it shows what analysts' scripts
 //! see, and can be rebuilt without rerunning anything).
 //!
-//! Per theme: the analyst's sentence ("N rapports sur M traitent ou
-//! évoquent…"), the levels, the recurring findings (codes) with an example
-//! quote, then the most telling quotes per polarity with their report and
-//! page. Then the coverage matrix (report × theme) and the files that could
-//! not be read.
+//! First the modalité of the reports (by territory), when `documents` has
+//! it. Per theme: the analyst's sentence ("N rapports sur M traitent ou
+//! évoquent…"), charts of its levels and verdicts, the recurring findings
+//! (codes) as a chart and with an example quote, the action types (when
+//! the run wrote `actions`), then the most telling quotes per polarity with
+//! their report and page. Then the coverage matrix (report × theme) and the
+//! files that could not be read. The charts are inline SVG (`charts`), built
+//! from the tables in `figures`: the page stays one file.
 
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+mod charts;
+mod figures;
 mod page;
 
-use super::french::{level_name, polarity_name, polarity_title, theme_sentence, ThemeCounts};
-use super::readback::{f64_col, read_run, str_col, u32_col};
+use super::french::{
+    level_name, polarity_name, polarity_title, theme_sentence, verdict_sentence, ThemeCounts,
+    VerdictCounts,
+};
+use super::readback::{f64_col, read_optional, read_run, str_col, u32_col};
 use crate::classify::Codebook;
 use crate::error::{Error, Result};
-use crate::record::{Level, Polarity};
+use crate::record::{Level, Polarity, Verdict};
 use page::{
     CodeRow, CoverageCell, FailedFile, OffTopicFile, Page, PolarityQuotes, Quote, ThemeSection,
 };
@@ -31,22 +39,31 @@ struct Tables {
     documents: DataFrame,
     coverage: DataFrame,
     synthesis: DataFrame,
+    verdicts: DataFrame,
     codes: DataFrame,
     findings: DataFrame,
+    /// Action types per theme, when the run wrote them.
+    actions: Option<DataFrame>,
     /// Key-value metadata of documents.parquet (program, config, model).
     provenance: Vec<(String, String)>,
 }
 
 fn read_tables(dir: &Path) -> Result<Tables> {
-    let (frames, provenance) = read_run(dir, &["coverage", "synthesis", "codes", "findings"])?;
-    let [documents, coverage, synthesis, codes, findings]: [DataFrame; 5] =
-        frames.try_into().expect("five tables were read");
+    let (frames, provenance) = read_run(
+        dir,
+        &["coverage", "synthesis", "verdicts", "codes", "findings"],
+    )?;
+    let [documents, coverage, synthesis, verdicts, codes, findings]: [DataFrame; 6] =
+        frames.try_into().expect("six tables were read");
+    let actions = read_optional(dir, "actions", &provenance)?;
     Ok(Tables {
         documents,
         coverage,
         synthesis,
+        verdicts,
         codes,
         findings,
+        actions,
         provenance,
     })
 }
@@ -71,14 +88,6 @@ pub fn write_report(dir: &Path, codebook: &Codebook) -> Result<PathBuf> {
     })?;
     Ok(path)
 }
-
-/// Levels as the bars show them, in depth first.
-const BAR_LEVELS: [Level; 4] = [
-    Level::Approfondie,
-    Level::Traitee,
-    Level::Evoquee,
-    Level::NonEvoquee,
-];
 
 /// The French name of a polarity id of the tables (the id itself when unknown).
 fn polarity_name_of(id: &str) -> String {
@@ -114,6 +123,15 @@ fn view(t: &Tables, codebook: &Codebook) -> PolarsResult<Page> {
             .unwrap_or(0)
     };
     let total = s_total.get(0).unwrap_or(0);
+    let r_theme = str_col(&t.verdicts, "theme")?;
+    let r_verdict = str_col(&t.verdicts, "verdict")?;
+    let r_n = u32_col(&t.verdicts, "n_documents")?;
+    let verdicts = |theme: &str, verdict: Verdict| -> u32 {
+        (0..t.verdicts.height())
+            .find(|&i| r_theme.get(i) == Some(theme) && r_verdict.get(i) == Some(verdict.id()))
+            .and_then(|i| r_n.get(i))
+            .unwrap_or(0)
+    };
 
     let c_theme = str_col(&t.codes, "theme")?;
     let c_polarity = str_col(&t.codes, "polarity")?;
@@ -140,18 +158,37 @@ fn view(t: &Tables, codebook: &Codebook) -> PolarsResult<Page> {
             evoquee: count(id, Level::Evoquee.id()),
             total,
         };
-        let bars = if total > 0 {
-            BAR_LEVELS
-                .iter()
-                .map(|&l| (l.id(), level_name(l), count(id, l.id())))
-                .filter(|&(_, _, n)| n > 0)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let codes = (0..t.codes.height())
+        let levels = [
+            Level::Approfondie,
+            Level::Traitee,
+            Level::Evoquee,
+            Level::NonEvoquee,
+        ]
+        .map(|l| count(id, l.id()));
+        let verdict_counts = Verdict::ALL.map(|v| verdicts(id, v));
+        let mut sentence = theme_sentence(counts);
+        let concluding = verdict_sentence(VerdictCounts {
+            positif: verdict_counts[0],
+            mitige: verdict_counts[1],
+            negatif: verdict_counts[2],
+        });
+        if !concluding.is_empty() {
+            sentence = format!("{sentence} ; {concluding}");
+        }
+        let code_rows: Vec<usize> = (0..t.codes.height())
             .filter(|&i| c_theme.get(i) == Some(id))
-            .map(|i| CodeRow {
+            .collect();
+        let code_counts: Vec<figures::CodeCount> = code_rows
+            .iter()
+            .map(|&i| figures::CodeCount {
+                polarity: Polarity::from_id(c_polarity.get(i).unwrap_or("")),
+                label: text(&c_label, i),
+                n_documents: c_docs.get(i).unwrap_or(0),
+            })
+            .collect();
+        let codes = code_rows
+            .iter()
+            .map(|&i| CodeRow {
                 label: text(&c_label, i),
                 polarity: polarity_name_of(c_polarity.get(i).unwrap_or("")),
                 n_documents: c_docs.get(i).unwrap_or(0),
@@ -205,11 +242,18 @@ fn view(t: &Tables, codebook: &Codebook) -> PolarsResult<Page> {
                 quotes,
             });
         }
+        let actions = match &t.actions {
+            Some(table) => figures::actions(table, id, &theme.name)?,
+            None => None,
+        };
         themes.push(ThemeSection {
             name: theme.name.clone(),
-            sentence: theme_sentence(counts),
-            bars,
+            sentence,
+            levels: figures::levels(&theme.name, levels, total),
+            verdicts: figures::verdicts(&theme.name, verdict_counts, total),
+            codes_chart: figures::codes(&theme.name, &code_counts, total),
             codes,
+            actions,
             polarities,
         });
     }
@@ -285,6 +329,7 @@ fn view(t: &Tables, codebook: &Codebook) -> PolarsResult<Page> {
         Err(_) => Vec::new(),
     };
     Ok(Page {
+        modalite: figures::modalite(&t.documents)?,
         n_ok: n_ok as u32,
         n_files: n_files as u32,
         provenance,
