@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// The shipped models/ folder, compiled in: (file name, contents).
-pub const BUILT_IN: [(&str, &str); 7] = [
+pub const BUILT_IN: [(&str, &str); 9] = [
     ("codebook.toml", include_str!("../models/codebook.toml")),
     ("analysis.toml", include_str!("../models/analysis.toml")),
     ("lexicon.toml", include_str!("../models/lexicon.toml")),
@@ -18,6 +18,8 @@ pub const BUILT_IN: [(&str, &str); 7] = [
     ("linear.json", include_str!("../models/linear.json")),
     ("codes.toml", include_str!("../models/codes.toml")),
     ("domain.toml", include_str!("../models/domain.toml")),
+    ("report_meta.toml", include_str!("../models/report_meta.toml")),
+    ("departements.tsv", include_str!("../models/departements.tsv")),
 ];
 
 /// How built-in files are named in messages.
@@ -83,6 +85,11 @@ pub struct ModelFiles {
     pub linear: ModelFile,
     pub codes: ModelFile,
     pub domain: ModelFile,
+    /// Cues for the report metadata read from the text (not a classifier
+    /// file: outside `all()` and the scoring key).
+    pub report_meta: ModelFile,
+    /// The French départements: code, name, region.
+    pub departements: ModelFile,
 }
 
 impl ModelFiles {
@@ -97,6 +104,8 @@ impl ModelFiles {
             linear: at("linear.json"),
             codes: at("codes.toml"),
             domain: at("domain.toml"),
+            report_meta: at("report_meta.toml"),
+            departements: at("departements.tsv"),
         }
     }
 
@@ -110,6 +119,8 @@ impl ModelFiles {
             linear: ModelFile::built_in("linear.json"),
             codes: ModelFile::built_in("codes.toml"),
             domain: ModelFile::built_in("domain.toml"),
+            report_meta: ModelFile::built_in("report_meta.toml"),
+            departements: ModelFile::built_in("departements.tsv"),
         }
     }
 
@@ -117,6 +128,22 @@ impl ModelFiles {
     /// it names none.
     pub fn configured(dir: Option<&Path>) -> ModelFiles {
         dir.map_or_else(ModelFiles::built_in, ModelFiles::in_dir)
+    }
+
+    /// The metadata files, the built-in ones where the folder lacks them
+    /// (a models folder written by an `evalmine init` older than them).
+    pub fn metadata_files(&self) -> (ModelFile, ModelFile) {
+        let or_built_in = |file: &ModelFile, name: &str| {
+            if file.exists() {
+                file.clone()
+            } else {
+                ModelFile::built_in(name)
+            }
+        };
+        (
+            or_built_in(&self.report_meta, "report_meta.toml"),
+            or_built_in(&self.departements, "departements.tsv"),
+        )
     }
 
     /// "models/" or "built-in models", for the run's summary.
@@ -160,12 +187,16 @@ mod tests {
     fn built_in_files_are_the_shipped_folder() {
         let shipped = ModelFiles::in_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
         let built_in = ModelFiles::built_in();
-        for (disk, compiled) in shipped.all().iter().zip(built_in.all()) {
+        let metadata = [&shipped.report_meta, &shipped.departements];
+        let metadata_built_in = [&built_in.report_meta, &built_in.departements];
+        for (disk, compiled) in shipped.all().into_iter().chain(metadata).zip(built_in.all().into_iter().chain(metadata_built_in)) {
             assert_eq!(disk.read().unwrap(), compiled.read().unwrap());
             assert!(compiled.exists());
         }
         let missing = ModelFile::at("/nonexistent/codebook.toml");
         assert!(!missing.exists());
+        let older = ModelFiles::in_dir(Path::new("/nonexistent"));
+        assert!(older.metadata_files().0.exists(), "falls back to the built-in file");
         assert!(missing
             .read()
             .unwrap_err()
