@@ -11,7 +11,10 @@ tests/covers/<id>.pdf (HTML -> LibreOffice headless -> PDF) and
 tests/covers/oracle.csv (one row per report, all sources, sorted).
 
 Source format:
-    % split: test | dev          test: written first, never looked at while tuning
+    % split: test | test2 | dev  test: written first, never looked at while tuning;
+                                 test2: written after a first round of tuning
+                                 (when the test half had been measured), then
+                                 never looked at either
     % title: ...                 the cover's main title
     % territory: ...             as the report designates it
     % territory_kind: commune | communaute_agglomeration | communaute_communes |
@@ -76,8 +79,8 @@ def parse(path: Path) -> tuple[dict, list[tuple[str, str]]]:
     for key in FIELDS + ["split", "layout"]:
         if key not in head:
             raise SourceError(f"{path}: missing header `% {key}:`")
-    if head["split"] not in ("test", "dev"):
-        raise SourceError(f"{path}: split must be test or dev")
+    if head["split"] not in ("test", "test2", "dev"):
+        raise SourceError(f"{path}: split must be test, test2 or dev")
     if head["modalite"] not in ("", "externe", "interne", "mixte"):
         raise SourceError(f"{path}: bad modalite {head['modalite']!r}")
     return head, body
