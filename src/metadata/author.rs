@@ -109,7 +109,7 @@ fn body_at<'a>(unit: &'a Unit<'a>, at: usize, role: Role, rules: &Rules) -> Opti
         Some(m) => {
             let name = m.as_str().trim_end_matches(['.', '-']).to_string();
             let body = match body_of(&fold(&name), rules) {
-                Body::Unknown if firm_marker => Body::Firm,
+                Body::Unknown if firm_marker || role == Role::Mention => Body::Firm,
                 body => body,
             };
             Some(who(Some(name), body))
@@ -188,7 +188,7 @@ pub(crate) fn evaluator(who: &[Who]) -> Option<Found> {
     let ordered = who
         .iter()
         .filter(|w| w.role == Role::Author)
-        .chain(who.iter().filter(|w| w.role == Role::Support && w.body != Body::Internal));
+        .chain(who.iter().filter(|w| w.role != Role::Author && w.body != Body::Internal));
     for w in ordered {
         if let Some(name) = w.name.as_deref() {
             let folded = fold(name);
@@ -200,6 +200,7 @@ pub(crate) fn evaluator(who: &[Who]) -> Option<Found> {
     let first = names.first()?.1;
     let confidence = match (first.body, first.unit.zone) {
         (Body::Unknown, _) => 0.55,
+        _ if first.role == Role::Mention => 0.6,
         (_, Zone::Body) => 0.6,
         _ => 0.8,
     };
@@ -251,7 +252,8 @@ pub(crate) fn modalite(units: &[Unit], who: &[Who], rules: &Rules) -> Option<Fou
             (Role::Author, Body::Unknown) => (Modalite::Externe, 0.6),
             (Role::Author, Body::Internal) => (Modalite::Interne, 1.0),
             (Role::Support, Body::Firm | Body::Unknown) => (Modalite::Mixte, 0.9),
-            (Role::Support, Body::Internal) => continue,
+            (Role::Mention, Body::Firm | Body::Unknown) => (Modalite::Externe, 0.5),
+            (Role::Support | Role::Mention, Body::Internal) => continue,
         };
         add(modalite, weight * zone_weight, w.unit.text);
     }

@@ -37,10 +37,17 @@ static EXTENDED: LazyLock<Regex> = LazyLock::new(|| {
     .expect("extension pattern is valid")
 });
 
-/// Words before a date or year that make it something else than the
-/// report's date: a reference date of statistics, the contract's dates.
+/// Words before a year that make it something else than the report's
+/// date: a reference date of statistics, the contract's dates.
 static NOT_REPORT_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\bau|jusqu'au|jusqu'en|jusqu'a|depuis|signee?|insee|rp|recensement|donnees|source|sources|chiffres|millesime|entre|prolonge|proroge|horizon|d'ici|avant|apres|fin|debut|de|du|des|en|et|a|pour|vers|annee|base|population|periode|contrat de ville|contrats de ville) ?(?:\d{1,2}|1er)? ?$")
+    Regex::new(r"(?:\bau|jusqu'au|jusqu'en|jusqu'a|depuis|signee?|insee|rp|recensement|donnees|source|sources|chiffres|millesime|entre|prolongee?|prorogee?|horizon|d'ici|annee|base|population|periode|contrats? de ville) ?(?:\d{1,2}|1er)? ?$")
+        .expect("exclusion pattern is valid")
+});
+
+/// Small words before a year that usually date something else ("en 2019,
+/// 23 % des..."), unless the report's words come just before ("publié en 2021").
+static WEAK_NOT_REPORT_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:avant|apres|fin|debut|de|du|des|en|et|a|pour|vers) $")
         .expect("exclusion pattern is valid")
 });
 
@@ -61,6 +68,14 @@ static REPORT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 static CONTRACT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\bcontrats? de ville\b|\b(?:du|le|ce|au|notre|leur|son) contrat\b")
         .expect("contract pattern is valid")
+});
+
+/// "signé en 2015", "conclu le 3 juillet 2015".
+static SIGNED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?:signee?|conclue?) (?:en |le (?:1er|\d{{1,2}}) (?:{MONTHS}) )((?:19|20)\d\d)\b"
+    ))
+    .expect("signature pattern is valid")
 });
 
 /// The next contract's period is not the evaluated one's.
@@ -116,8 +131,11 @@ pub(crate) fn year(units: &[Unit], period: Option<&Period>) -> Option<Found> {
             continue;
         }
         for m in YEAR.find_iter(text) {
+            let before = &text[..m.start()];
+            let near = &before[before.char_indices().rev().nth(30).map_or(0, |(i, _)| i)..];
             if in_span(text, m.start(), m.end())
-                || NOT_REPORT_DATE.is_match(&text[..m.start()])
+                || NOT_REPORT_DATE.is_match(before)
+                || (WEAK_NOT_REPORT_DATE.is_match(before) && !REPORT_WORDS.is_match(near))
                 || DATE.find_iter(text).any(|d| d.start() <= m.start() && m.end() <= d.end())
             {
                 continue;
@@ -125,6 +143,7 @@ pub(crate) fn year(units: &[Unit], period: Option<&Period>) -> Option<Found> {
             // A title's "contrat de ville ... 2020" names the contract.
             if period.is_some_and(|p| p.years.contains(&m.as_str().parse().unwrap_or(0)))
                 && !says_report
+                && CONTRACT.is_match(text)
             {
                 continue;
             }
@@ -164,10 +183,23 @@ pub(crate) fn period(units: &[Unit]) -> Option<Period> {
             if !(2..=12).contains(&end.saturating_sub(start)) || start < 1990 {
                 continue;
             }
+            // The contracts of the 2014 law ran from 2014-2015 to 2020, then
+            // were prolonged to 2022 and 2023: such a span is likelier theirs.
+            let usual = matches!(start, 2014 | 2015) && matches!(end, 2020 | 2022 | 2023);
+            let confidence = if usual { confidence + 0.05 } else { confidence };
             if best.is_none_or(|(c, _, _)| confidence > c) {
                 best = Some((confidence, [start, end], unit));
             }
         }
+    }
+    // No span: the year of signature ("signé en 2015") starts the period.
+    if best.is_none() {
+        best = units.iter().find_map(|unit| {
+            let text = &unit.folded.text;
+            let caps = SIGNED.captures(text).filter(|_| CONTRACT.is_match(text))?;
+            let start: u32 = caps[1].parse().ok()?;
+            Some((0.6, [start, start], unit))
+        });
     }
     let (confidence, [start, mut end], unit) = best?;
     let mut evidence = unit.text.to_string();
@@ -187,6 +219,10 @@ pub(crate) fn period(units: &[Unit]) -> Option<Period> {
                 }
             }
         }
+    }
+    // A signature year alone is no period.
+    if end == start {
+        return None;
     }
     Some(Period {
         found: Found::new(format!("{start}-{end}"), &evidence, confidence),

@@ -207,13 +207,18 @@ pub(crate) fn territory(units: &[Unit], rules: &Rules) -> Option<Territory> {
         .min_by_key(|c| c.unit.zone);
     if let Some(contract) = contract {
         let zone_bonus = if contract.unit.zone == Zone::Cover { 0.0 } else { -0.1 };
-        // The same territory designated with its kind elsewhere on the cover.
+        // The same territory designated with its kind elsewhere on the
+        // cover; for an acronym ("contrat de ville de la CACEM"), the
+        // grouping the cover names.
+        let acronym = (2..=8).contains(&contract.value.chars().count())
+            && contract.value.chars().all(|c| c.is_uppercase());
         let fuller = candidates.iter().find(|c| {
             !c.from_contract
                 && c.kind.is_some()
                 && (c.core == contract.core
                     || c.core.ends_with(&contract.core)
-                    || contract.core.ends_with(&c.core))
+                    || contract.core.ends_with(&c.core)
+                    || (acronym && c.kind != Some("commune") && c.unit.zone == Zone::Cover))
         });
         return Some(match (contract.kind, fuller) {
             (Some(_), _) => make(contract, 0.85 + zone_bonus, 0.8),

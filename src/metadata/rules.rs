@@ -44,6 +44,7 @@ impl Modalite {
 pub(crate) enum Role {
     Author,
     Support,
+    Mention,
 }
 
 #[derive(Debug, Clone)]

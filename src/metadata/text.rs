@@ -86,11 +86,13 @@ pub(crate) fn units(doc: &Document) -> Vec<Unit<'_>> {
             .flatten()
             .map(|h| h.index())
     };
+    // The nearest heading only: a cover title is often the chapter
+    // ("section") the whole report sits under.
     let first_later = doc
         .paragraphs
         .iter()
         .filter(|p| p.page > 1)
-        .flat_map(referenced)
+        .filter_map(|p| p.heading.map(|h| h.index()))
         .min()
         .unwrap_or(doc.headings.len());
     let on_cover: Vec<usize> = doc
@@ -151,6 +153,10 @@ pub fn read_report(doc: &Document, rules: &Rules) -> ReportMeta {
     meta
 }
 
+static CODE_AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\s*\((?:\d{2,3}|2A|2B)\)$").expect("code pattern is valid")
+});
+
 /// Words a report's title holds (folded), with their weight.
 const TITLE_WORDS: [(&str, u32); 6] = [
     ("contrat de ville", 2),
@@ -189,7 +195,9 @@ fn title(units: &[Unit]) -> Option<Found> {
     }
     best.map(|(score, unit)| {
         let confidence = (0.4 + 0.1 * f64::from(score)).min(0.9);
-        Found::new(unit.text.trim(), unit.text, confidence)
+        // A département code after the title is no part of it: "... de Lille (59)".
+        let title = CODE_AFTER.replace(unit.text.trim(), "");
+        Found::new(title.trim(), unit.text, confidence)
     })
 }
 
