@@ -54,7 +54,7 @@ fn has_word(folded: &str, word: &str) -> bool {
 fn body_of(folded: &str, rules: &Rules) -> Body {
     let first = folded.split([' ', '\'']).next().unwrap_or("");
     if rules.service_heads.iter().any(|h| h == first)
-        || rules.internal_bodies.iter().any(|b| folded.starts_with(b.as_str()))
+        || rules.internal_bodies.iter().any(|b| has_word(folded, b))
     {
         Body::Internal
     } else if rules.firm_words.iter().any(|w| has_word(folded, w)) {
@@ -70,9 +70,9 @@ const SERVICE_ENDS: [&str; 17] = [
     " sur ", " à ", " qui ", " afin ",
 ];
 
-/// The body named at original byte `at` of `unit`, if any.
-fn body_at<'a>(unit: &'a Unit<'a>, at: usize, role: Role, rules: &Rules) -> Option<Who<'a>> {
-    let rest = unit.text[at..].trim_start();
+/// The body named at the start of `text` (a slice of `unit`), if any.
+fn body_at<'a>(unit: &'a Unit<'a>, text: &str, role: Role, rules: &Rules) -> Option<Who<'a>> {
+    let rest = text.trim_start();
     let folded_rest = fold(rest);
     let mut skip = 0;
     for article in ["le ", "la ", "les ", "l'", "un ", "une ", "des "] {
@@ -124,9 +124,17 @@ pub(crate) fn evaluators<'a>(units: &'a [Unit<'a>], rules: &Rules) -> Vec<Who<'a
     let mut found = Vec::new();
     for unit in units {
         for cue in &rules.evaluator_cues {
-            for m in cue.pattern.find_iter(&unit.folded.text) {
-                let at = unit.folded.original(m.end());
-                if let Some(who) = body_at(unit, at, cue.role, rules) {
+            for caps in cue.pattern.captures_iter(&unit.folded.text) {
+                // The name follows the cue ("réalisé par X"), or the cue
+                // marks it as `who` ("X a conduit l'évaluation").
+                let text = match caps.name("who") {
+                    Some(who) => unit.original(who.start(), who.end()),
+                    None => {
+                        let end = caps.get(0).expect("match").end();
+                        &unit.text[unit.folded.original(end)..]
+                    }
+                };
+                if let Some(who) = body_at(unit, text, cue.role, rules) {
                     found.push(who);
                 }
             }
@@ -249,7 +257,9 @@ pub(crate) fn modalite(units: &[Unit], who: &[Who], rules: &Rules) -> Option<Fou
         let zone_weight = if w.unit.zone == Zone::Body { 0.7 } else { 1.0 };
         let (modalite, weight) = match (w.role, w.body) {
             (Role::Author, Body::Firm) => (Modalite::Externe, 1.0),
-            (Role::Author, Body::Unknown) => (Modalite::Externe, 0.6),
+            // A proper name that is neither a service nor a partner is, in
+            // these reports, an outside body's.
+            (Role::Author, Body::Unknown) => (Modalite::Externe, 0.8),
             (Role::Author, Body::Internal) => (Modalite::Interne, 1.0),
             (Role::Support, Body::Firm | Body::Unknown) => (Modalite::Mixte, 0.9),
             (Role::Mention, Body::Firm | Body::Unknown) => (Modalite::Externe, 0.5),
