@@ -67,7 +67,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                         .map(|m| format!("; the metadata file has: {}", m.columns.join(", ")))
                         .unwrap_or_default();
                     anyhow::bail!(
-                        "--by {column}: no such column (read from the text: {}{csv})",
+                        "--by {column}: no column `{column}` (read from the text: {}{csv})",
                         fields.join(", ")
                     );
                 }

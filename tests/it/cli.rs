@@ -213,19 +213,14 @@ fn metadata_is_joined_and_its_problems_are_reported() {
         stdout.contains("Par modalite") && stdout.contains("cabinet (1 rapport)"),
         "{stdout}"
     );
-    let documents = std::fs::read_to_string(dir.path().join("tables/documents.csv")).unwrap();
-    assert!(
-        documents
-            .lines()
-            .next()
-            .unwrap()
-            .ends_with(";territory;modalite"),
-        "{documents}"
+    let documents = crate::covers::documents_csv(&dir.path().join("tables/documents.csv"));
+    let row = &documents["lorvillers"];
+    assert_eq!(
+        (row["territory"].as_str(), row["modalite"].as_str()),
+        ("Lorvillers", "cabinet"),
+        "the CSV overrides the text, and its first row wins"
     );
-    assert!(
-        documents.contains(";Lorvillers;cabinet"),
-        "first row wins: {documents}"
-    );
+    assert_eq!(row["modalite_evidence"], "metadata CSV");
     assert!(dir.path().join("tables/synthesis_by.csv").exists());
 
     let out = evalmine(

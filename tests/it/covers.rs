@@ -118,3 +118,79 @@ fn an_oracle_cell_left_empty_wants_an_abstention() {
     assert!(right(Field::Territory, "Cap Excellence", Some("CAP EXCELLENCE")));
     assert!(right(Field::Evaluator, "Flandre Études", Some("Direction X ; Flandre Etudes")));
 }
+
+/// documents.csv as doc_id -> column -> cell (the BOM and `;` of the tables).
+pub(crate) fn documents_csv(path: &Path) -> BTreeMap<String, BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).expect("documents.csv");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let row: BTreeMap<String, String> = headers
+                .iter()
+                .cloned()
+                .zip(r.iter().map(String::from))
+                .collect();
+            (row["doc_id"].clone(), row)
+        })
+        .collect()
+}
+
+#[test]
+fn run_fills_the_metadata_columns_and_the_csv_overrides_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let reports = dir.path().join("reports");
+    std::fs::create_dir_all(&reports).unwrap();
+    for id in ["d01", "d02", "d21"] {
+        std::fs::copy(
+            repo_root().join(format!("tests/covers/{id}.pdf")),
+            reports.join(format!("{id}.pdf")),
+        )
+        .unwrap();
+    }
+    crate::cli::write_config(dir.path(), "[\"csv\"]", "");
+    // Grouping by a field read from the text needs no metadata file.
+    let out = crate::cli::evalmine(&["run", "--by", "modalite"], dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("Par modalite"), "{stdout}");
+    let documents = documents_csv(&dir.path().join("tables/documents.csv"));
+    let d01 = &documents["d01"];
+    assert_eq!(d01["territory"], "Villiers-le-Bel");
+    assert_eq!(d01["departement"], "95");
+    assert_eq!(d01["departement_name"], "Val-d'Oise");
+    assert_eq!(d01["year"], "2022");
+    assert_eq!(d01["modalite"], "externe");
+    assert!(
+        d01["modalite_evidence"].to_lowercase().contains("sillages conseil"),
+        "the sentence it came from: {}",
+        d01["modalite_evidence"]
+    );
+    let confidence: f64 = d01["modalite_confidence"].parse().unwrap();
+    assert!((0.0..=1.0).contains(&confidence));
+    assert_eq!(documents["d02"]["modalite"], "interne");
+    // What the text does not say stays empty.
+    assert_eq!(documents["d21"]["departement"], "");
+    assert_eq!(documents["d21"]["departement_confidence"], "");
+
+    std::fs::write(
+        dir.path().join("meta.csv"),
+        "doc_id;modalite;year;region\nd02;mixte;2020;Île-de-France\n",
+    )
+    .unwrap();
+    let out = crate::cli::evalmine(&["run", "--metadata", "meta.csv"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let documents = documents_csv(&dir.path().join("tables/documents.csv"));
+    let d02 = &documents["d02"];
+    assert_eq!(
+        (d02["modalite"].as_str(), d02["modalite_evidence"].as_str(), d02["modalite_confidence"].as_str()),
+        ("mixte", "metadata CSV", "1.0")
+    );
+    assert_eq!(d02["year"], "2020");
+    assert_eq!(d02["region"], "Île-de-France", "other CSV columns are joined as before");
+    assert_eq!(documents["d01"]["modalite"], "externe", "the text where the CSV is silent");
+}
