@@ -15,7 +15,7 @@ use super::Found;
 /// An organisation's name as printed ("Arpège Conseil", "Territoires & Co",
 /// "Cité Plurielle").
 static ORG: LazyLock<Regex> = LazyLock::new(|| {
-    let word = r"[\p{Lu}\d][\p{L}\p{N}'’&.-]*";
+    let word = r"\p{Lu}[\p{L}\p{N}'’&.-]*";
     Regex::new(&format!(
         r"^{word}(?:\s+(?:(?:&|\+|et|de|du|des|la|le|les|en)\s+)?(?:[dl]['’])?{word})*"
     ))
@@ -282,4 +282,64 @@ pub(crate) fn modalite(units: &[Unit], who: &[Who], rules: &Rules) -> Option<Fou
         return None;
     };
     Some(Found::new(modalite.as_str(), &evidence, confidence))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::text::tests::{doc, rules};
+    use super::super::{read_report, Field, ReportMeta};
+
+    fn read(lines: &[(u32, bool, &str)]) -> ReportMeta {
+        read_report(&doc(lines), &rules())
+    }
+
+    #[test]
+    fn a_consultancy_that_wrote_it_is_externe() {
+        let meta = read(&[
+            (1, true, "Évaluation du contrat de ville de Bellac"),
+            (1, false, "Rapport final - Alterna Conseil - mars 2022"),
+        ]);
+        assert_eq!(meta.value(Field::Evaluator), Some("Alterna Conseil"));
+        assert_eq!(meta.value(Field::Modalite), Some("externe"));
+        let meta = read(&[
+            (1, true, "Évaluation du contrat de ville de Bellac"),
+            (2, false, "L'évaluation a été confiée au cabinet Ostinato en 2021."),
+        ]);
+        assert_eq!(meta.value(Field::Evaluator), Some("Ostinato"));
+        assert_eq!(meta.value(Field::Modalite), Some("externe"));
+    }
+
+    #[test]
+    fn a_service_is_interne_and_with_a_firms_support_mixte() {
+        let meta = read(&[
+            (1, true, "Bilan du contrat de ville de Bellac"),
+            (2, false, "Ce bilan a été rédigé par la direction de la cohésion sociale, sans recours à un cabinet."),
+        ]);
+        assert_eq!(meta.value(Field::Evaluator), Some("direction de la cohésion sociale"));
+        assert_eq!(meta.value(Field::Modalite), Some("interne"));
+        let meta = read(&[
+            (1, true, "Bilan du contrat de ville de Bellac"),
+            (2, false, "Il a été conduit par la mission politique de la ville, avec l'appui du cabinet Pollen Études."),
+        ]);
+        assert_eq!(meta.value(Field::Modalite), Some("mixte"));
+        let evaluator = meta.value(Field::Evaluator).unwrap();
+        assert!(evaluator.contains("mission politique de la ville") && evaluator.contains("Pollen Études"), "{evaluator}");
+    }
+
+    #[test]
+    fn a_report_that_does_not_say_gets_no_modalite() {
+        let meta = read(&[
+            (1, true, "Évaluation du contrat de ville de Bellac"),
+            (1, false, "Juin 2022"),
+            (2, false, "Le contrat de ville couvre deux quartiers. Les conseils citoyens se sont réunis six fois."),
+        ]);
+        assert_eq!(meta.value(Field::Modalite), None);
+        assert_eq!(meta.value(Field::Evaluator), None);
+        // A negated outside firm is no external evaluation.
+        let meta = read(&[
+            (1, true, "Évaluation du contrat de ville de Bellac"),
+            (2, false, "L'évaluation n'a pas été confiée à un cabinet : elle a été conduite en régie."),
+        ]);
+        assert_eq!(meta.value(Field::Modalite), Some("interne"));
+    }
 }

@@ -60,7 +60,7 @@ static NOT_REPORT_FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words that say a date is the report's own.
 static REPORT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:rapport|version|edition|publie|publication|acheve|imprime|redige|remis|date|depot|document|synthese|copyright)\b|©|\(c\)")
+    Regex::new(r"\b(?:rapport|version|edition|publie|publication|acheve d'imprimer|acheve de rediger|imprime|redige|remis|date|depot|document|synthese|copyright)\b|©|\(c\)")
         .expect("report words pattern is valid")
 });
 

@@ -26,6 +26,9 @@ const FRONT_PAGES: u32 = 4;
 /// not a cover (reports without a title page).
 const COVER_MAX_WORDS: usize = 150;
 
+/// Above this many words, the last page is the end of the text, not a colophon.
+const COLOPHON_MAX_WORDS: usize = 250;
+
 /// One sentence (or cover line) of the report.
 #[derive(Debug, Clone)]
 pub(crate) struct Unit<'a> {
@@ -72,9 +75,18 @@ pub(crate) fn units(doc: &Document) -> Vec<Unit<'_>> {
     } else {
         Zone::Front
     };
+    // The last page is a colophon when it is short; a last page of prose
+    // ("... achevé en 2021") is the body's.
+    let last_page_words: usize = doc
+        .paragraphs
+        .iter()
+        .filter(|p| p.page == last_page)
+        .map(|p| p.text.split_whitespace().count())
+        .sum();
+    let colophon = last_page > FRONT_PAGES && last_page_words <= COLOPHON_MAX_WORDS;
     let zone_of = |page: u32| match page {
         1 => first_zone,
-        p if p == last_page && last_page > FRONT_PAGES => Zone::Colophon,
+        p if p == last_page && colophon => Zone::Colophon,
         p if p <= FRONT_PAGES => Zone::Front,
         _ => Zone::Body,
     };
