@@ -60,7 +60,9 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             // The fields read from the text can be grouped by without a CSV.
             if let Some(column) = &by {
                 let fields = evalmine::metadata::Field::ALL.map(|f| f.column());
-                let in_csv = metadata.as_ref().is_some_and(|m| m.columns.contains(column));
+                let in_csv = metadata
+                    .as_ref()
+                    .is_some_and(|m| m.columns.contains(column));
                 if !in_csv && !fields.contains(&column.as_str()) {
                     let csv = metadata
                         .as_ref()

@@ -18,8 +18,14 @@ pub const BUILT_IN: [(&str, &str); 9] = [
     ("linear.json", include_str!("../models/linear.json")),
     ("codes.toml", include_str!("../models/codes.toml")),
     ("domain.toml", include_str!("../models/domain.toml")),
-    ("report_meta.toml", include_str!("../models/report_meta.toml")),
-    ("departements.tsv", include_str!("../models/departements.tsv")),
+    (
+        "report_meta.toml",
+        include_str!("../models/report_meta.toml"),
+    ),
+    (
+        "departements.tsv",
+        include_str!("../models/departements.tsv"),
+    ),
 ];
 
 /// How built-in files are named in messages.
@@ -189,14 +195,22 @@ mod tests {
         let built_in = ModelFiles::built_in();
         let metadata = [&shipped.report_meta, &shipped.departements];
         let metadata_built_in = [&built_in.report_meta, &built_in.departements];
-        for (disk, compiled) in shipped.all().into_iter().chain(metadata).zip(built_in.all().into_iter().chain(metadata_built_in)) {
+        for (disk, compiled) in shipped
+            .all()
+            .into_iter()
+            .chain(metadata)
+            .zip(built_in.all().into_iter().chain(metadata_built_in))
+        {
             assert_eq!(disk.read().unwrap(), compiled.read().unwrap());
             assert!(compiled.exists());
         }
         let missing = ModelFile::at("/nonexistent/codebook.toml");
         assert!(!missing.exists());
         let older = ModelFiles::in_dir(Path::new("/nonexistent"));
-        assert!(older.metadata_files().0.exists(), "falls back to the built-in file");
+        assert!(
+            older.metadata_files().0.exists(),
+            "falls back to the built-in file"
+        );
         assert!(missing
             .read()
             .unwrap_err()

@@ -22,6 +22,12 @@ static ORG: LazyLock<Regex> = LazyLock::new(|| {
     .expect("organisation pattern is valid")
 });
 
+/// A sentence about the evaluation or the report.
+static ABOUT_EVALUATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:evaluation|evaluateurs?|rapport|bilan|demarche|etude)\b")
+        .expect("evaluation pattern is valid")
+});
+
 /// What kind of body a name is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Body {
@@ -66,8 +72,23 @@ fn body_of(folded: &str, rules: &Rules) -> Body {
 
 /// The words after a service's head, up to the end of its name.
 const SERVICE_ENDS: [&str; 17] = [
-    ",", ".", ";", ":", "(", ")", " - ", " et ", " avec ", " pour ", " dans ", " sous ", " auprès ",
-    " sur ", " à ", " qui ", " afin ",
+    ",",
+    ".",
+    ";",
+    ":",
+    "(",
+    ")",
+    " - ",
+    " et ",
+    " avec ",
+    " pour ",
+    " dans ",
+    " sous ",
+    " auprès ",
+    " sur ",
+    " à ",
+    " qui ",
+    " afin ",
 ];
 
 /// The body named at the start of `text` (a slice of `unit`), if any.
@@ -83,10 +104,18 @@ fn body_at<'a>(unit: &'a Unit<'a>, text: &str, role: Role, rules: &Rules) -> Opt
     }
     let rest = &rest[skip..];
     let folded_rest = fold(rest);
-    let who = |name: Option<String>, body: Body| Who { name, body, role, unit };
+    let who = |name: Option<String>, body: Body| Who {
+        name,
+        body,
+        role,
+        unit,
+    };
     let head = folded_rest.split([' ', '\'']).next().unwrap_or("");
     if rules.service_heads.iter().any(|h| h == head)
-        || rules.internal_bodies.iter().any(|b| folded_rest.starts_with(&format!("{b} ")))
+        || rules
+            .internal_bodies
+            .iter()
+            .any(|b| folded_rest.starts_with(&format!("{b} ")))
     {
         let end = SERVICE_ENDS
             .iter()
@@ -98,7 +127,14 @@ fn body_at<'a>(unit: &'a Unit<'a>, text: &str, role: Role, rules: &Rules) -> Opt
     }
     let mut firm_marker = false;
     let mut rest = rest;
-    for marker in ["cabinet ", "bureau d'etudes ", "societe ", "groupement ", "consultant ", "prestataire "] {
+    for marker in [
+        "cabinet ",
+        "bureau d'etudes ",
+        "societe ",
+        "groupement ",
+        "consultant ",
+        "prestataire ",
+    ] {
         if fold(rest).starts_with(marker) {
             firm_marker = true;
             rest = &rest[Folded::new(rest).original(marker.len())..];
@@ -123,6 +159,14 @@ fn body_at<'a>(unit: &'a Unit<'a>, text: &str, role: Role, rules: &Rules) -> Opt
 pub(crate) fn evaluators<'a>(units: &'a [Unit<'a>], rules: &Rules) -> Vec<Who<'a>> {
     let mut found = Vec::new();
     for unit in units {
+        // In the body, only sentences about the evaluation itself say who made it
+        // (not "la base de données produite par la DGFiP").
+        if unit.zone == Zone::Body && !ABOUT_EVALUATION.is_match(&unit.folded.text) {
+            continue;
+        }
+        if rules.hypothetical.is_match(&unit.folded.text) {
+            continue;
+        }
         for cue in &rules.evaluator_cues {
             for caps in cue.pattern.captures_iter(&unit.folded.text) {
                 // The name follows the cue ("réalisé par X"), or the cue
@@ -146,6 +190,20 @@ pub(crate) fn evaluators<'a>(units: &'a [Unit<'a>], rules: &Rules) -> Vec<Who<'a
     found
 }
 
+/// "Département des Alpes-Maritimes", "Mission de Bellac": the word after
+/// the head's small words is capitalised.
+fn names_a_place(part: &str) -> bool {
+    part.split_whitespace()
+        .skip(1)
+        .find(|w| !matches!(*w, "de" | "du" | "des" | "la" | "le" | "les" | "l'" | "d'"))
+        .map(|w| {
+            ["l'", "d'", "l’", "d’"]
+                .iter()
+                .fold(w, |w, elision| w.strip_prefix(elision).unwrap_or(w))
+        })
+        .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
 /// Bodies a cover line names by themselves, a logo's text or a part of a
 /// line between dashes: "ARPÈGE CONSEIL", "Rapport final - Alterna Conseil -
 /// mars 2022", "Direction de la cohésion sociale".
@@ -167,22 +225,42 @@ fn cover_names<'a>(unit: &'a Unit<'a>, rules: &Rules) -> Vec<Who<'a>> {
             continue;
         }
         // A service's name has lowercase words ("Direction de la cohésion sociale").
-        let service = rules.service_heads.iter().any(|h| folded.starts_with(&format!("{h} ")));
+        // A service is named by its function ("Direction de la cohésion
+        // sociale"), a partner by its place ("Département des Alpes-Maritimes"): a logo.
+        let service = rules
+            .service_heads
+            .iter()
+            .any(|h| folded.starts_with(&format!("{h} ")))
+            && !names_a_place(part);
         if service && body_of(&folded, rules) == Body::Internal {
-            found.push(Who { name: Some(part.to_string()), body: Body::Internal, role: Role::Author, unit });
+            found.push(Who {
+                name: Some(part.to_string()),
+                body: Body::Internal,
+                role: Role::Author,
+                unit,
+            });
             continue;
         }
         // A firm's name among other words ("Rapport final Alterna Conseil novembre 2022").
-        let starts = part.char_indices().filter(|&(i, c)| c.is_uppercase() && (i == 0 || part[..i].ends_with(' ')));
+        let starts = part
+            .char_indices()
+            .filter(|&(i, c)| c.is_uppercase() && (i == 0 || part[..i].ends_with(' ')));
         let mut end = 0;
         for (at, _) in starts {
             if at < end {
                 continue;
             }
-            let Some(m) = ORG.find(&part[at..]) else { continue };
+            let Some(m) = ORG.find(&part[at..]) else {
+                continue;
+            };
             end = at + m.end();
             if body_of(&fold(m.as_str()), rules) == Body::Firm {
-                found.push(Who { name: Some(m.as_str().to_string()), body: Body::Firm, role: Role::Author, unit });
+                found.push(Who {
+                    name: Some(m.as_str().to_string()),
+                    body: Body::Firm,
+                    role: Role::Author,
+                    unit,
+                });
             }
         }
     }
@@ -193,10 +271,10 @@ fn cover_names<'a>(unit: &'a Unit<'a>, rules: &Rules) -> Vec<Who<'a>> {
 /// joined by " ; " ("Direction de la cohésion sociale ; Cité Plurielle").
 pub(crate) fn evaluator(who: &[Who]) -> Option<Found> {
     let mut names: Vec<(&str, &Who)> = Vec::new();
-    let ordered = who
-        .iter()
-        .filter(|w| w.role == Role::Author)
-        .chain(who.iter().filter(|w| w.role != Role::Author && w.body != Body::Internal));
+    let ordered = who.iter().filter(|w| w.role == Role::Author).chain(
+        who.iter()
+            .filter(|w| w.role != Role::Author && w.body != Body::Internal),
+    );
     for w in ordered {
         if let Some(name) = w.name.as_deref() {
             let folded = fold(name);
@@ -233,6 +311,10 @@ pub(crate) fn modalite(units: &[Unit], who: &[Who], rules: &Rules) -> Option<Fou
     };
     for unit in units {
         let text = &unit.folded.text;
+        // "Le prochain contrat devrait faire l'objet d'une évaluation externe."
+        if rules.hypothetical.is_match(text) {
+            continue;
+        }
         let negations: Vec<(usize, usize)> = rules
             .negation
             .find_iter(text)
@@ -251,7 +333,9 @@ pub(crate) fn modalite(units: &[Unit], who: &[Who], rules: &Rules) -> Option<Fou
         }
     }
     for w in who {
-        if rules.negation.is_match(&w.unit.folded.text) {
+        if rules.negation.is_match(&w.unit.folded.text)
+            || rules.hypothetical.is_match(&w.unit.folded.text)
+        {
             continue;
         }
         let zone_weight = if w.unit.zone == Zone::Body { 0.7 } else { 1.0 };
@@ -273,11 +357,27 @@ pub(crate) fn modalite(units: &[Unit], who: &[Who], rules: &Rules) -> Option<Fou
     let (modalite, confidence, evidence) = if mixte.0 >= at {
         (Modalite::Mixte, confidence(mixte.0), mixte.2)
     } else if interne.0 >= at && externe.0 >= at {
-        (Modalite::Mixte, 0.6, if interne.1 >= externe.1 { interne.2 } else { externe.2 })
+        (
+            Modalite::Mixte,
+            0.6,
+            if interne.1 >= externe.1 {
+                interne.2
+            } else {
+                externe.2
+            },
+        )
     } else if interne.0 >= at && interne.0 > externe.0 {
-        (Modalite::Interne, confidence(interne.0 - externe.0), interne.2)
+        (
+            Modalite::Interne,
+            confidence(interne.0 - externe.0),
+            interne.2,
+        )
     } else if externe.0 >= at {
-        (Modalite::Externe, confidence(externe.0 - interne.0), externe.2)
+        (
+            Modalite::Externe,
+            confidence(externe.0 - interne.0),
+            externe.2,
+        )
     } else {
         return None;
     };
@@ -303,7 +403,11 @@ mod tests {
         assert_eq!(meta.value(Field::Modalite), Some("externe"));
         let meta = read(&[
             (1, true, "Évaluation du contrat de ville de Bellac"),
-            (2, false, "L'évaluation a été confiée au cabinet Ostinato en 2021."),
+            (
+                2,
+                false,
+                "L'évaluation a été confiée au cabinet Ostinato en 2021.",
+            ),
         ]);
         assert_eq!(meta.value(Field::Evaluator), Some("Ostinato"));
         assert_eq!(meta.value(Field::Modalite), Some("externe"));
@@ -315,7 +419,10 @@ mod tests {
             (1, true, "Bilan du contrat de ville de Bellac"),
             (2, false, "Ce bilan a été rédigé par la direction de la cohésion sociale, sans recours à un cabinet."),
         ]);
-        assert_eq!(meta.value(Field::Evaluator), Some("direction de la cohésion sociale"));
+        assert_eq!(
+            meta.value(Field::Evaluator),
+            Some("direction de la cohésion sociale")
+        );
         assert_eq!(meta.value(Field::Modalite), Some("interne"));
         let meta = read(&[
             (1, true, "Bilan du contrat de ville de Bellac"),
@@ -323,7 +430,11 @@ mod tests {
         ]);
         assert_eq!(meta.value(Field::Modalite), Some("mixte"));
         let evaluator = meta.value(Field::Evaluator).unwrap();
-        assert!(evaluator.contains("mission politique de la ville") && evaluator.contains("Pollen Études"), "{evaluator}");
+        assert!(
+            evaluator.contains("mission politique de la ville")
+                && evaluator.contains("Pollen Études"),
+            "{evaluator}"
+        );
     }
 
     #[test]
@@ -338,8 +449,24 @@ mod tests {
         // A negated outside firm is no external evaluation.
         let meta = read(&[
             (1, true, "Évaluation du contrat de ville de Bellac"),
-            (2, false, "L'évaluation n'a pas été confiée à un cabinet : elle a été conduite en régie."),
+            (
+                2,
+                false,
+                "L'évaluation n'a pas été confiée à un cabinet : elle a été conduite en régie.",
+            ),
         ]);
         assert_eq!(meta.value(Field::Modalite), Some("interne"));
+        // What should be done is not what was; a partner's logo is no author.
+        let meta = read(&[
+            (1, true, "Évaluation du contrat de ville de Bellac"),
+            (1, false, "Département de la Haute-Vienne"),
+            (
+                2,
+                false,
+                "Le prochain contrat devrait faire l'objet d'une évaluation externe.",
+            ),
+        ]);
+        assert_eq!(meta.value(Field::Modalite), None);
+        assert_eq!(meta.value(Field::Evaluator), None);
     }
 }

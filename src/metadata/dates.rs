@@ -26,7 +26,8 @@ static YEAR: LazyLock<Regex> =
 /// "2015-2020", "2015 - 2022", "2015/2020", "2015 a 2020" (folded; not
 /// "entre 2019 et 2022", which dates statistics).
 static SPAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b((?:19|20)\d\d) ?(?:-|/|a|au) ?((?:19|20)\d\d)\b").expect("span pattern is valid")
+    Regex::new(r"\b((?:19|20)\d\d) ?(?:-|/|a|au) ?((?:19|20)\d\d)\b")
+        .expect("span pattern is valid")
 });
 
 /// "prolonge jusqu'en 2023", "proroge jusqu'au 31 decembre 2022".
@@ -86,7 +87,8 @@ static NEXT_CONTRACT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The years inside a span ("2015-2020") are the contract's, not a date.
 fn in_span(text: &str, at: usize, end: usize) -> bool {
-    SPAN.find_iter(text).any(|m| m.start() <= at && end <= m.end())
+    SPAN.find_iter(text)
+        .any(|m| m.start() <= at && end <= m.end())
 }
 
 /// The year of the report: the date of the cover, else of the colophon or
@@ -136,7 +138,9 @@ pub(crate) fn year(units: &[Unit], period: Option<&Period>) -> Option<Found> {
             if in_span(text, m.start(), m.end())
                 || NOT_REPORT_DATE.is_match(before)
                 || (WEAK_NOT_REPORT_DATE.is_match(before) && !REPORT_WORDS.is_match(near))
-                || DATE.find_iter(text).any(|d| d.start() <= m.start() && m.end() <= d.end())
+                || DATE
+                    .find_iter(text)
+                    .any(|d| d.start() <= m.start() && m.end() <= d.end())
             {
                 continue;
             }
@@ -243,7 +247,11 @@ mod tests {
     fn the_year_is_the_covers_date_not_the_contracts_or_the_datas() {
         let meta = read(&[
             (1, true, "Évaluation du contrat de ville 2015-2022"),
-            (1, false, "Données INSEE 2017 - comité de pilotage du 3 mars 2021"),
+            (
+                1,
+                false,
+                "Données INSEE 2017 - comité de pilotage du 3 mars 2021",
+            ),
             (1, false, "Rapport final - juin 2022"),
             (2, true, "Introduction"),
             (2, false, "Le contrat a été signé le 2 juillet 2015."),
@@ -265,10 +273,18 @@ mod tests {
         for page in 2..=6 {
             lines.push((page, false, "En 2019, 1 250 habitants ont été accompagnés."));
         }
-        lines.push((6, false, "Document achevé en novembre 2021. Mise en page : service communication."));
+        lines.push((
+            6,
+            false,
+            "Document achevé en novembre 2021. Mise en page : service communication.",
+        ));
         let meta = read(&lines);
         assert_eq!(meta.value(Field::Year), Some("2021"));
-        assert!(meta.get(Field::Year).unwrap().evidence.starts_with("Document achevé"));
+        assert!(meta
+            .get(Field::Year)
+            .unwrap()
+            .evidence
+            .starts_with("Document achevé"));
     }
 
     #[test]

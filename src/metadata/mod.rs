@@ -7,8 +7,8 @@
 
 mod author;
 mod dates;
-mod found;
 pub(crate) mod fold;
+mod found;
 mod place;
 pub mod rules;
 pub mod text;

@@ -28,15 +28,47 @@ static NAME: LazyLock<Regex> = LazyLock::new(|| {
 /// words belong to its name ("Communauté d'agglomération du X" is the
 /// name; "Ville de X" is X).
 const LEADS: [(&str, Option<&str>, bool); 9] = [
-    (r"\bcontrat de ville (?:intercommunal |unique |communal |metropolitain )?(?:de la |de l'|du |des |de |d')", None, false),
-    (r"\bcommunaute d'agglomeration (?:de la |de l'|du |des |de |d')?", Some("communaute_agglomeration"), true),
-    (r"\bcommunaute de communes (?:de la |de l'|du |des |de |d')?", Some("communaute_communes"), true),
-    (r"\bcommunaute urbaine (?:de la |de l'|du |des |de |d')?", Some("communaute_urbaine"), true),
-    (r"\b(?:euro)?metropole (?:de la |de l'|du |des |de |d')", Some("metropole"), true),
-    (r"\betablissement public territorial (?:t\d+ )?(?:- )?", Some("ept"), false),
+    (
+        r"\bcontrat de ville (?:intercommunal |unique |communal |metropolitain )?(?:de la |de l'|du |des |de |d')",
+        None,
+        false,
+    ),
+    (
+        r"\bcommunaute d'agglomeration (?:de la |de l'|du |des |de |d')?",
+        Some("communaute_agglomeration"),
+        true,
+    ),
+    (
+        r"\bcommunaute de communes (?:de la |de l'|du |des |de |d')?",
+        Some("communaute_communes"),
+        true,
+    ),
+    (
+        r"\bcommunaute urbaine (?:de la |de l'|du |des |de |d')?",
+        Some("communaute_urbaine"),
+        true,
+    ),
+    (
+        r"\b(?:euro)?metropole (?:de la |de l'|du |des |de |d')",
+        Some("metropole"),
+        true,
+    ),
+    (
+        r"\betablissement public territorial (?:t\d+ )?(?:- )?",
+        Some("ept"),
+        false,
+    ),
     (r"\bept (?:t?\d+ )?(?:- )?", Some("ept"), false),
-    (r"\bagglomeration (?:de la |de l'|du |des |de |d')", Some("communaute_agglomeration"), true),
-    (r"\b(?:ville|commune|mairie) (?:de la |de l'|du |des |de |d')", Some("commune"), false),
+    (
+        r"\bagglomeration (?:de la |de l'|du |des |de |d')",
+        Some("communaute_agglomeration"),
+        true,
+    ),
+    (
+        r"\b(?:ville|commune|mairie) (?:de la |de l'|du |des |de |d')",
+        Some("commune"),
+        false,
+    ),
 ];
 
 static LEAD_PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
@@ -94,8 +126,13 @@ fn name_at(unit: &Unit, at: usize, rules: &Rules) -> Option<String> {
         kept.push(word);
     }
     // Trailing small words left by the cut ("Saint-Denis de").
-    const SMALL: [&str; 13] = ["sur", "sous", "en", "lès", "lez", "les", "le", "la", "de", "du", "des", "et", "au"];
-    while kept.last().is_some_and(|w| SMALL.contains(w) || *w == "aux") {
+    const SMALL: [&str; 13] = [
+        "sur", "sous", "en", "lès", "lez", "les", "le", "la", "de", "du", "des", "et", "au",
+    ];
+    while kept
+        .last()
+        .is_some_and(|w| SMALL.contains(w) || *w == "aux")
+    {
         kept.pop();
     }
     (!kept.is_empty()).then(|| kept.join(" "))
@@ -117,7 +154,9 @@ fn candidates<'a>(units: &'a [Unit<'a>], rules: &Rules) -> Vec<Candidate<'a>> {
             for m in pattern.find_iter(text) {
                 let before = &text[..m.start()];
                 // "politique de la ville de X" and "contrat de ville de X" are read by the contract's lead.
-                if kind == Some("commune") && (before.ends_with("contrat de ") || before.ends_with("politique de la ")) {
+                if kind == Some("commune")
+                    && (before.ends_with("contrat de ") || before.ends_with("politique de la "))
+                {
                     continue;
                 }
                 let Some(name) = name_at(unit, unit.folded.original(m.end()), rules) else {
@@ -142,10 +181,14 @@ fn candidates<'a>(units: &'a [Unit<'a>], rules: &Rules) -> Vec<Candidate<'a>> {
         }
         // A cover line naming a grouping by its own words ("Pontverre Agglomération").
         if unit.zone == Zone::Cover {
-            for (at, _) in unit.text.char_indices().filter(|(i, c)| {
-                c.is_uppercase() && (*i == 0 || unit.text[..*i].ends_with(' '))
-            }) {
-                let Some(name) = name_at(unit, at, rules) else { continue };
+            for (at, _) in unit
+                .text
+                .char_indices()
+                .filter(|(i, c)| c.is_uppercase() && (*i == 0 || unit.text[..*i].ends_with(' ')))
+            {
+                let Some(name) = name_at(unit, at, rules) else {
+                    continue;
+                };
                 let core = fold(&name);
                 if core.contains(' ') {
                     if let Some(kind) = kind_of_name(&core) {
@@ -206,7 +249,11 @@ pub(crate) fn territory(units: &[Unit], rules: &Rules) -> Option<Territory> {
         .filter(|c| c.from_contract)
         .min_by_key(|c| c.unit.zone);
     if let Some(contract) = contract {
-        let zone_bonus = if contract.unit.zone == Zone::Cover { 0.0 } else { -0.1 };
+        let zone_bonus = if contract.unit.zone == Zone::Cover {
+            0.0
+        } else {
+            -0.1
+        };
         // The same territory designated with its kind elsewhere on the
         // cover; for an acronym ("contrat de ville de la CACEM"), the
         // grouping the cover names.
@@ -232,7 +279,11 @@ pub(crate) fn territory(units: &[Unit], rules: &Rules) -> Option<Territory> {
         });
     }
     let first = candidates.iter().min_by_key(|c| c.unit.zone)?;
-    let confidence = if first.unit.zone == Zone::Cover { 0.7 } else { 0.55 };
+    let confidence = if first.unit.zone == Zone::Cover {
+        0.7
+    } else {
+        0.55
+    };
     Some(make(first, confidence, 0.7))
 }
 
@@ -241,8 +292,9 @@ static CODE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\((\d{2}|2a|2b|97[1-6])\)").expect("code pattern is valid"));
 
 /// "93200 Saint-Denis", "97400 Saint-Denis" (a capitalised word after).
-static POSTAL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[^\d\s]\s*|\s)(\d{5}) \p{Lu}").expect("postal pattern is valid"));
+static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\d\s]\s*|\s)(\d{5}) \p{Lu}").expect("postal pattern is valid")
+});
 
 /// The département of a postal code: 97x overseas, 20xxx Corsica split.
 fn from_postal(code: &str) -> Option<String> {
@@ -255,6 +307,19 @@ fn from_postal(code: &str) -> Option<String> {
         96000..=99999 => None,
         _ => Some(code[..2].to_string()),
     }
+}
+
+/// Every word of a name starts with a capital, but the small ones
+/// ("Seine-Saint-Denis", "Val-d'Oise", "Territoire de Belfort").
+fn capitalised(name: &str) -> bool {
+    name.split([' ', '-', '\'', '’'])
+        .filter(|w| {
+            !matches!(
+                *w,
+                "" | "de" | "du" | "des" | "et" | "d" | "sur" | "la" | "le" | "les"
+            )
+        })
+        .all(|w| w.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// Whether a département name at `at..end` of `text` (folded) is meant as one.
@@ -276,7 +341,8 @@ fn names_departement(text: &str, at: usize, end: usize, ambiguous: bool) -> bool
         || head.ends_with("departement des")
         || head.ends_with("departement de")
         || (head.ends_with('(') && tail.starts_with(')'))
-        || ((head.ends_with(',') || head.ends_with('-')) && (tail.is_empty() || tail.starts_with([')', ',', '-'])))
+        || ((head.ends_with(',') || head.ends_with('-'))
+            && (tail.is_empty() || tail.starts_with([')', ',', '-'])))
 }
 
 /// The département: a code in brackets, a postal code or a name in the
@@ -306,9 +372,11 @@ pub(crate) fn departement(
             }
         }
         for d in &rules.departements {
-            let hit = text
-                .match_indices(&d.folded)
-                .any(|(at, m)| names_departement(text, at, at + m.len(), d.ambiguous));
+            // Written as a name: "La Réunion", not "la réunion" (a meeting).
+            let hit = text.match_indices(&d.folded).any(|(at, m)| {
+                names_departement(text, at, at + m.len(), d.ambiguous)
+                    && capitalised(unit.original(at, at + m.len()))
+            });
             if hit {
                 consider(base - 0.05, d.code.clone(), unit.text);
             }
@@ -334,14 +402,25 @@ mod tests {
     #[test]
     fn the_contracts_territory_in_its_fullest_designation() {
         let meta = read(&[
-            (1, true, "Évaluation du contrat de ville du Grand Castelbrunois 2015-2022"),
-            (1, false, "Communauté d'agglomération du Grand Castelbrunois (47)"),
+            (
+                1,
+                true,
+                "Évaluation du contrat de ville du Grand Castelbrunois 2015-2022",
+            ),
+            (
+                1,
+                false,
+                "Communauté d'agglomération du Grand Castelbrunois (47)",
+            ),
         ]);
         assert_eq!(
             meta.value(Field::Territory),
             Some("Communauté d'agglomération du Grand Castelbrunois")
         );
-        assert_eq!(meta.value(Field::TerritoryKind), Some("communaute_agglomeration"));
+        assert_eq!(
+            meta.value(Field::TerritoryKind),
+            Some("communaute_agglomeration")
+        );
         assert_eq!(meta.value(Field::Departement), Some("47"));
     }
 
@@ -349,36 +428,68 @@ mod tests {
     fn a_commune_a_postal_code_and_overseas() {
         let meta = read(&[
             (1, true, "CONTRAT DE VILLE DE SAINT-DENIS Rapport final"),
-            (1, false, "Ville de Saint-Denis - Hôtel de ville, 2 rue de Paris, 97400 Saint-Denis"),
+            (
+                1,
+                false,
+                "Ville de Saint-Denis - Hôtel de ville, 2 rue de Paris, 97400 Saint-Denis",
+            ),
         ]);
         assert_eq!(meta.value(Field::Territory), Some("SAINT-DENIS"));
         assert_eq!(meta.value(Field::TerritoryKind), Some("commune"));
         assert_eq!(meta.value(Field::Departement), Some("974"));
-        let meta = read(&[(1, true, "Bilan du contrat de ville de Porto-Vecchio"), (1, false, "20137 Porto-Vecchio")]);
+        let meta = read(&[
+            (1, true, "Bilan du contrat de ville de Porto-Vecchio"),
+            (1, false, "20137 Porto-Vecchio"),
+        ]);
         assert_eq!(meta.value(Field::Departement), Some("2A"));
     }
 
     #[test]
     fn departement_names_need_a_sign_when_they_are_common_words() {
         let meta = read(&[
-            (1, true, "Évaluation du contrat de ville de Villeneuve-sur-Lot"),
+            (
+                1,
+                true,
+                "Évaluation du contrat de ville de Villeneuve-sur-Lot",
+            ),
             (1, false, "Les quartiers Nord et le Lot de la ville"),
         ]);
-        assert_eq!(meta.value(Field::Departement), None, "{:?}", meta.get(Field::Departement));
+        assert_eq!(
+            meta.value(Field::Departement),
+            None,
+            "{:?}",
+            meta.get(Field::Departement)
+        );
         let meta = read(&[
             (1, true, "Évaluation du contrat de ville d'Argenteuil"),
             (1, false, "Val-d'Oise - Rapport 2021"),
         ]);
         assert_eq!(meta.value(Field::Departement), Some("95"));
         assert_eq!(meta.value(Field::Territory), Some("Argenteuil"));
-        assert_eq!(meta.value(Field::TerritoryKind), None, "the text does not say");
+        assert_eq!(
+            meta.value(Field::TerritoryKind),
+            None,
+            "the text does not say"
+        );
+        let meta = read(&[
+            (1, true, "Compte rendu"),
+            (1, false, "Photos de la réunion : voir l'annexe"),
+        ]);
+        assert_eq!(
+            meta.value(Field::Departement),
+            None,
+            "a meeting is not La Réunion"
+        );
         let meta = read(&[(1, true, "Contrat de ville de Roubaix, département du Nord")]);
         assert_eq!(meta.value(Field::Departement), Some("59"));
     }
 
     #[test]
     fn known_groupings_and_no_territory() {
-        let meta = read(&[(1, true, "Évaluation à mi-parcours - Plaine Commune"), (1, false, "Mars 2019")]);
+        let meta = read(&[
+            (1, true, "Évaluation à mi-parcours - Plaine Commune"),
+            (1, false, "Mars 2019"),
+        ]);
         assert_eq!(meta.value(Field::Territory), Some("Plaine Commune"));
         assert_eq!(meta.value(Field::TerritoryKind), Some("ept"));
         assert_eq!(meta.value(Field::Departement), Some("93"));

@@ -76,6 +76,7 @@ pub struct Rules {
     pub(crate) modalite_cues: Vec<ModaliteCue>,
     pub(crate) decide_at: f64,
     pub(crate) negation: Regex,
+    pub(crate) hypothetical: Regex,
     pub(crate) evaluator_cues: Vec<EvaluatorCue>,
     pub(crate) firm_words: Vec<String>,
     pub(crate) service_heads: Vec<String>,
@@ -97,6 +98,7 @@ struct RulesFile {
 struct ModaliteSection {
     decide_at: f64,
     negation: String,
+    hypothetical: String,
     cues: Vec<ModaliteCueFile>,
 }
 
@@ -168,7 +170,10 @@ impl Rules {
             let [code, name, _region] = cells[..] else {
                 return Err(fail(
                     departements,
-                    format!("line {}: expected code, name and region separated by tabs", line + 1),
+                    format!(
+                        "line {}: expected code, name and region separated by tabs",
+                        line + 1
+                    ),
                 ));
             };
             let folded = fold(name);
@@ -195,6 +200,7 @@ impl Rules {
                 .collect::<Result<_>>()?,
             decide_at: file.modalite.decide_at,
             negation: regex(&file.modalite.negation)?,
+            hypothetical: regex(&file.modalite.hypothetical)?,
             evaluator_cues: file
                 .evaluator
                 .cues
@@ -207,8 +213,18 @@ impl Rules {
                 })
                 .collect::<Result<_>>()?,
             firm_words: file.evaluator.firm_words.iter().map(|w| fold(w)).collect(),
-            service_heads: file.evaluator.service_heads.iter().map(|w| fold(w)).collect(),
-            internal_bodies: file.evaluator.internal_bodies.iter().map(|w| fold(w)).collect(),
+            service_heads: file
+                .evaluator
+                .service_heads
+                .iter()
+                .map(|w| fold(w))
+                .collect(),
+            internal_bodies: file
+                .evaluator
+                .internal_bodies
+                .iter()
+                .map(|w| fold(w))
+                .collect(),
             stop_words: file.territory.stop_words.iter().map(|w| fold(w)).collect(),
             known: file
                 .territory

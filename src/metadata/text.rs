@@ -159,11 +159,30 @@ pub fn read_report(doc: &Document, rules: &Rules) -> ReportMeta {
     let period = dates::period(&units);
     meta.set(Field::Year, dates::year(&units, period.as_ref()));
     meta.set(Field::Period, period.map(|p| p.found));
-    let who = author::evaluators(&units, rules);
-    meta.set(Field::Evaluator, author::evaluator(&who));
-    meta.set(Field::Modalite, author::modalite(&units, &who, rules));
+    // Who evaluated, and how, is asked only of a document that presents
+    // itself as an evaluation: a guide's publisher is no evaluator.
+    let evaluation = units
+        .iter()
+        .any(|u| u.zone <= Zone::Front && EVALUATION.is_match(&u.folded.text))
+        || doc
+            .headings
+            .first()
+            .is_some_and(|h| EVALUATION.is_match(&super::fold::fold(h)));
+    if evaluation {
+        let who = author::evaluators(&units, rules);
+        meta.set(Field::Evaluator, author::evaluator(&who));
+        meta.set(Field::Modalite, author::modalite(&units, &who, rules));
+    }
     meta
 }
+
+/// Words by which a report presents itself as an evaluation (folded).
+static EVALUATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"\b(?:evaluation|evaluer|evaluative|bilan|revue a mi-parcours|revue de projet)\b",
+    )
+    .expect("evaluation pattern is valid")
+});
 
 static CODE_AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"\s*\((?:\d{2,3}|2A|2B)\)$").expect("code pattern is valid")
@@ -261,7 +280,11 @@ pub(crate) mod tests {
     fn the_title_is_the_cover_line_that_reads_as_one() {
         let d = doc(&[
             (1, true, "Rapport final"),
-            (1, true, "Évaluation du contrat de ville de Bellac 2015-2022"),
+            (
+                1,
+                true,
+                "Évaluation du contrat de ville de Bellac 2015-2022",
+            ),
             (1, false, "Juin 2022"),
             (2, true, "1. Introduction"),
             (2, false, "Le présent rapport rend compte de l'évaluation."),

@@ -16,8 +16,7 @@ pub(super) fn documents_frame(
 ) -> PolarsResult<DataFrame> {
     let n = docs.len();
     // Without report metadata (library use), every field is null.
-    let meta_of =
-        |field: Field| (0..n).map(move |i| report_meta.get(i).and_then(|m| m.get(field)));
+    let meta_of = |field: Field| (0..n).map(move |i| report_meta.get(i).and_then(|m| m.get(field)));
     let mut columns = vec![
         Column::new(
             "doc_id".into(),
@@ -107,7 +106,11 @@ pub(super) fn documents_frame(
             columns.push(Column::new(
                 "departement_name".into(),
                 (0..n)
-                    .map(|i| report_meta.get(i).and_then(|m| m.departement_name.as_deref()))
+                    .map(|i| {
+                        report_meta
+                            .get(i)
+                            .and_then(|m| m.departement_name.as_deref())
+                    })
                     .collect::<Vec<Option<&str>>>(),
             ));
         }
@@ -129,7 +132,11 @@ pub(super) fn documents_frame(
     if let Some(meta) = metadata {
         // The CSV's fields are merged into the columns above.
         let fields: Vec<&str> = Field::ALL.iter().map(|f| f.column()).collect();
-        for name in meta.columns.iter().filter(|c| !fields.contains(&c.as_str())) {
+        for name in meta
+            .columns
+            .iter()
+            .filter(|c| !fields.contains(&c.as_str()))
+        {
             // A metadata column named like a built-in one is prefixed, not lost.
             let taken = columns.iter().any(|c| c.name().as_str() == name);
             let column_name = if taken {

@@ -205,8 +205,13 @@ fn write_tables(
         ),
         (
             "documents",
-            frames::documents_frame(docs, tables.metadata, tables.report_meta, tables.on_topic_min_terms)
-                .map_err(fail("documents"))?,
+            frames::documents_frame(
+                docs,
+                tables.metadata,
+                tables.report_meta,
+                tables.on_topic_min_terms,
+            )
+            .map_err(fail("documents"))?,
         ),
     ];
     let s = tables.synthesis;

@@ -64,7 +64,12 @@ fn measure(dir: &Path) -> Tally {
         let doc_id = &row[column("doc_id")];
         let split = row[column("split")].to_string();
         let doc = read_document(doc_id, &dir.join(format!("{doc_id}.pdf")));
-        assert_eq!(doc.read.status.as_str(), "ok", "{doc_id}: {}", doc.read.message);
+        assert_eq!(
+            doc.read.status.as_str(),
+            "ok",
+            "{doc_id}: {}",
+            doc.read.message
+        );
         let meta = read_report(&doc, &rules);
         for field in Field::ALL {
             let expected = &row[column(field.column())];
@@ -105,7 +110,10 @@ fn covers_metadata_accuracy() {
     for split in ["test", "test2"] {
         for (field, target) in [("modalite", 0.9), ("year", 0.9), ("territory", 0.8)] {
             let got = accuracy(split, field);
-            assert!(got >= target, "{field} on the {split} half: {got:.2}, target {target}");
+            assert!(
+                got >= target,
+                "{field} on the {split} half: {got:.2}, target {target}"
+            );
         }
     }
 }
@@ -115,8 +123,16 @@ fn an_oracle_cell_left_empty_wants_an_abstention() {
     assert!(right(Field::Modalite, "", None));
     assert!(!right(Field::Modalite, "", Some("interne")));
     assert!(!right(Field::Year, "2022", None));
-    assert!(right(Field::Territory, "Cap Excellence", Some("CAP EXCELLENCE")));
-    assert!(right(Field::Evaluator, "Flandre Études", Some("Direction X ; Flandre Etudes")));
+    assert!(right(
+        Field::Territory,
+        "Cap Excellence",
+        Some("CAP EXCELLENCE")
+    ));
+    assert!(right(
+        Field::Evaluator,
+        "Flandre Études",
+        Some("Direction X ; Flandre Etudes")
+    ));
 }
 
 /// documents.csv as doc_id -> column -> cell (the BOM and `;` of the tables).
@@ -156,7 +172,12 @@ fn run_fills_the_metadata_columns_and_the_csv_overrides_them() {
     // Grouping by a field read from the text needs no metadata file.
     let out = crate::cli::evalmine(&["run", "--by", "modalite"], dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("Par modalite"), "{stdout}");
     let documents = documents_csv(&dir.path().join("tables/documents.csv"));
     let d01 = &documents["d01"];
@@ -166,7 +187,9 @@ fn run_fills_the_metadata_columns_and_the_csv_overrides_them() {
     assert_eq!(d01["year"], "2022");
     assert_eq!(d01["modalite"], "externe");
     assert!(
-        d01["modalite_evidence"].to_lowercase().contains("sillages conseil"),
+        d01["modalite_evidence"]
+            .to_lowercase()
+            .contains("sillages conseil"),
         "the sentence it came from: {}",
         d01["modalite_evidence"]
     );
@@ -187,10 +210,20 @@ fn run_fills_the_metadata_columns_and_the_csv_overrides_them() {
     let documents = documents_csv(&dir.path().join("tables/documents.csv"));
     let d02 = &documents["d02"];
     assert_eq!(
-        (d02["modalite"].as_str(), d02["modalite_evidence"].as_str(), d02["modalite_confidence"].as_str()),
+        (
+            d02["modalite"].as_str(),
+            d02["modalite_evidence"].as_str(),
+            d02["modalite_confidence"].as_str()
+        ),
         ("mixte", "metadata CSV", "1.0")
     );
     assert_eq!(d02["year"], "2020");
-    assert_eq!(d02["region"], "Île-de-France", "other CSV columns are joined as before");
-    assert_eq!(documents["d01"]["modalite"], "externe", "the text where the CSV is silent");
+    assert_eq!(
+        d02["region"], "Île-de-France",
+        "other CSV columns are joined as before"
+    );
+    assert_eq!(
+        documents["d01"]["modalite"], "externe",
+        "the text where the CSV is silent"
+    );
 }
