@@ -37,8 +37,9 @@ pub enum Command {
         /// joined to the documents table.
         #[arg(long)]
         metadata: Option<PathBuf>,
-        /// Group the synthesis by this metadata column (e.g. modalite).
-        #[arg(long, requires = "metadata")]
+        /// Group the synthesis by this metadata column: one read from the
+        /// text (modalite, territory, departement, year...) or of --metadata.
+        #[arg(long)]
         by: Option<String>,
         /// Re-extract every PDF, ignoring the extraction cache.
         #[arg(long)]

@@ -57,11 +57,20 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             let (mut config, config_source) = load_config(config.as_deref())?;
             // A bad metadata file or an unknown --by column stops the run before any work.
             let metadata = metadata.map(|m| Metadata::load(&m)).transpose()?;
-            if let (Some(meta), Some(column)) = (&metadata, &by) {
-                if !meta.columns.contains(column) {
+            // The fields read from the text can be grouped by without a CSV.
+            if let Some(column) = &by {
+                let fields = evalmine::metadata::Field::ALL.map(|f| f.column());
+                let in_csv = metadata
+                    .as_ref()
+                    .is_some_and(|m| m.columns.contains(column));
+                if !in_csv && !fields.contains(&column.as_str()) {
+                    let csv = metadata
+                        .as_ref()
+                        .map(|m| format!("; the metadata file has: {}", m.columns.join(", ")))
+                        .unwrap_or_default();
                     anyhow::bail!(
-                        "--by {column}: the metadata file has no column `{column}` (it has: {})",
-                        meta.columns.join(", ")
+                        "--by {column}: no column `{column}` (read from the text: {}{csv})",
+                        fields.join(", ")
                     );
                 }
             }

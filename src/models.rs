@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// The shipped models/ folder, compiled in: (file name, contents).
-pub const BUILT_IN: [(&str, &str); 8] = [
+pub const BUILT_IN: [(&str, &str); 10] = [
     ("codebook.toml", include_str!("../models/codebook.toml")),
     ("analysis.toml", include_str!("../models/analysis.toml")),
     ("lexicon.toml", include_str!("../models/lexicon.toml")),
@@ -20,6 +20,14 @@ pub const BUILT_IN: [(&str, &str); 8] = [
     ("codes.toml", include_str!("../models/codes.toml")),
     ("domain.toml", include_str!("../models/domain.toml")),
     ("actions.toml", include_str!("../models/actions.toml")),
+    (
+        "report_meta.toml",
+        include_str!("../models/report_meta.toml"),
+    ),
+    (
+        "departements.tsv",
+        include_str!("../models/departements.tsv"),
+    ),
 ];
 
 /// How built-in files are named in messages.
@@ -87,6 +95,11 @@ pub struct ModelFiles {
     pub domain: ModelFile,
     /// Kinds of actions per theme (optional).
     pub actions: ModelFile,
+    /// Cues for the report metadata read from the text (not a classifier
+    /// file: outside `all()` and the scoring key).
+    pub report_meta: ModelFile,
+    /// The French départements: code, name, region.
+    pub departements: ModelFile,
 }
 
 impl ModelFiles {
@@ -102,6 +115,8 @@ impl ModelFiles {
             codes: at("codes.toml"),
             domain: at("domain.toml"),
             actions: at("actions.toml"),
+            report_meta: at("report_meta.toml"),
+            departements: at("departements.tsv"),
         }
     }
 
@@ -116,6 +131,8 @@ impl ModelFiles {
             codes: ModelFile::built_in("codes.toml"),
             domain: ModelFile::built_in("domain.toml"),
             actions: ModelFile::built_in("actions.toml"),
+            report_meta: ModelFile::built_in("report_meta.toml"),
+            departements: ModelFile::built_in("departements.tsv"),
         }
     }
 
@@ -123,6 +140,22 @@ impl ModelFiles {
     /// it names none.
     pub fn configured(dir: Option<&Path>) -> ModelFiles {
         dir.map_or_else(ModelFiles::built_in, ModelFiles::in_dir)
+    }
+
+    /// The metadata files, the built-in ones where the folder lacks them
+    /// (a models folder written by an `evalmine init` older than them).
+    pub fn metadata_files(&self) -> (ModelFile, ModelFile) {
+        let or_built_in = |file: &ModelFile, name: &str| {
+            if file.exists() {
+                file.clone()
+            } else {
+                ModelFile::built_in(name)
+            }
+        };
+        (
+            or_built_in(&self.report_meta, "report_meta.toml"),
+            or_built_in(&self.departements, "departements.tsv"),
+        )
     }
 
     /// "models/" or "built-in models", for the run's summary.
@@ -167,12 +200,24 @@ mod tests {
     fn built_in_files_are_the_shipped_folder() {
         let shipped = ModelFiles::in_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
         let built_in = ModelFiles::built_in();
-        for (disk, compiled) in shipped.all().iter().zip(built_in.all()) {
+        let metadata = [&shipped.report_meta, &shipped.departements];
+        let metadata_built_in = [&built_in.report_meta, &built_in.departements];
+        for (disk, compiled) in shipped
+            .all()
+            .into_iter()
+            .chain(metadata)
+            .zip(built_in.all().into_iter().chain(metadata_built_in))
+        {
             assert_eq!(disk.read().unwrap(), compiled.read().unwrap());
             assert!(compiled.exists());
         }
         let missing = ModelFile::at("/nonexistent/codebook.toml");
         assert!(!missing.exists());
+        let older = ModelFiles::in_dir(Path::new("/nonexistent"));
+        assert!(
+            older.metadata_files().0.exists(),
+            "falls back to the built-in file"
+        );
         assert!(missing
             .read()
             .unwrap_err()

@@ -22,7 +22,7 @@ use crate::extract::{Isolation, ReadOptions};
 use crate::hash::{hex, sha256_hex};
 use crate::ingest::{ingest_bytes, read_input};
 use crate::isolate::WorkerPool;
-use crate::metadata::Metadata;
+use crate::metadata::{read_report, Field, Metadata, ReportMeta, Rules};
 use crate::output::{self, Provenance, RunTables};
 use crate::record::{DocStatus, Document, Extracted, Paragraph};
 
@@ -139,6 +139,8 @@ pub struct Pipeline {
     classifier: Classifier,
     cache: Option<Cache>,
     workers: Option<WorkerPool>,
+    /// Cues and places for the metadata read from the text.
+    meta_rules: Rules,
 }
 
 impl Pipeline {
@@ -151,6 +153,10 @@ impl Pipeline {
             source,
         })?;
         let classifier = Classifier::load(&config.classify)?;
+        let (meta_cues, departements) =
+            crate::models::ModelFiles::configured(config.classify.models.as_deref())
+                .metadata_files();
+        let meta_rules = Rules::load(&meta_cues, &departements)?;
         let cache = config
             .cache
             .enabled
@@ -169,7 +175,22 @@ impl Pipeline {
             classifier,
             cache,
             workers,
+            meta_rules,
         })
+    }
+
+    /// Each report's metadata: read from its text, then the CSV's values
+    /// over it (`run --metadata`).
+    pub fn report_metadata(&self, documents: &[Document]) -> Vec<ReportMeta> {
+        let csv = self.options.metadata.as_ref();
+        documents
+            .par_iter()
+            .map(|d| {
+                let mut meta = read_report(d, &self.meta_rules);
+                meta.merge(&d.doc_id, csv, d.read.title.as_deref(), &self.meta_rules);
+                meta
+            })
+            .collect()
     }
 
     pub fn classifier(&self) -> &Classifier {
@@ -317,6 +338,7 @@ impl Pipeline {
             Ok(pool) => pool.install(process),
             Err(_) => process(),
         };
+        let report_meta = self.report_metadata(&documents);
         let mut timings = vec![("extract and classify", start.elapsed())];
         let stage = Instant::now();
         let Pipeline {
@@ -327,10 +349,30 @@ impl Pipeline {
         } = self;
         drop(workers);
         let metadata = options.metadata.as_ref();
-        let group_by = match (metadata, &options.by) {
-            (Some(metadata), Some(column)) => Some(GroupBy { column, metadata }),
-            _ => None,
+        // A field read from the text (with the CSV over it), or another CSV column.
+        let by_field = options
+            .by
+            .as_deref()
+            .and_then(|c| Field::ALL.into_iter().find(|f| f.column() == c));
+        let index: std::collections::HashMap<&str, usize> = documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.doc_id.as_str(), i))
+            .collect();
+        let value_of = |doc_id: &str| -> Option<String> {
+            let column = options.by.as_deref()?;
+            match by_field {
+                Some(field) => index
+                    .get(doc_id)
+                    .and_then(|&i| report_meta[i].value(field))
+                    .map(str::to_string),
+                None => metadata?.value(doc_id, column).map(str::to_string),
+            }
         };
+        let group_by = options.by.as_deref().map(|column| GroupBy {
+            column,
+            value: &value_of,
+        });
         let codebook = classifier.codebook();
         let synthesis = aggregate::synthesise(
             &documents,
@@ -369,6 +411,7 @@ impl Pipeline {
             synthesis: &synthesis,
             codebook,
             metadata,
+            report_meta: &report_meta,
             on_topic_min_terms,
         };
         let written = output::write_run(&tables, &config.output, &provenance)?;

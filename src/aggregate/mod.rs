@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::classify::{ActionTypes, Codebook, Codes};
 use crate::error::{Error, Result};
-use crate::metadata::Metadata;
 use crate::record::Document;
 
 /// Thresholds that turn a report's paragraph counts into a coverage level
@@ -95,10 +94,11 @@ impl Default for CoverageConfig {
 }
 
 /// Group the synthesis by this metadata column (`run --by`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct GroupBy<'a> {
     pub column: &'a str,
-    pub metadata: &'a Metadata,
+    /// A report's value in that column (from the CSV or read from the text).
+    pub value: &'a (dyn Fn(&str) -> Option<String> + Sync),
 }
 
 /// The tables of the synthesis.
@@ -133,11 +133,9 @@ pub fn synthesise(
     let fail = |source| Error::Aggregate { source };
     let mut synthesis =
         coverage::coverage_and_synthesis(docs, codebook, codes, actions, config).map_err(fail)?;
-    if let Some(GroupBy { column, metadata }) = by {
-        let frame = by_group::synthesis_by(&synthesis.coverage, codebook, column, &|d: &str| {
-            metadata.value(d, column).map(str::to_string)
-        })
-        .map_err(fail)?;
+    if let Some(GroupBy { column, value }) = by {
+        let frame =
+            by_group::synthesis_by(&synthesis.coverage, codebook, column, value).map_err(fail)?;
         synthesis.by = Some((column.to_string(), frame));
     }
     Ok(synthesis)

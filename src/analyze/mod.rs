@@ -6,7 +6,7 @@
 //! token maps back to the page), lowercase, split elisions (l', d', qu'...),
 //! flag stop words, stem with Snowball French corrected by an override table.
 
-mod sentences;
+pub(crate) mod sentences;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -55,15 +55,23 @@ fn negation_follows_french_grammar() {
         s[success] > s[difficulty]
     };
     // "plus" and "jamais" negate only with "ne".
-    assert!(leans_success("La démarche est plus efficace que la précédente."));
-    assert!(leans_success("L'intuition apparaît plus que jamais pertinente."));
+    assert!(leans_success(
+        "La démarche est plus efficace que la précédente."
+    ));
+    assert!(leans_success(
+        "L'intuition apparaît plus que jamais pertinente."
+    ));
     assert!(!leans_success("La démarche n'est plus efficace."));
     assert!(!leans_success("Le comité n'a jamais été efficace."));
     // "ne ... que" restricts, it does not negate.
     assert!(leans_success("Le rapporteur ne peut qu'être satisfait."));
     // "a permis" whatever follows it.
-    assert!(leans_success("Le cycle a permis la formation de 90 professionnels."));
-    assert!(leans_success("Ces actions ont permis aux jeunes de trouver un emploi."));
+    assert!(leans_success(
+        "Le cycle a permis la formation de 90 professionnels."
+    ));
+    assert!(leans_success(
+        "Ces actions ont permis aux jeunes de trouver un emploi."
+    ));
 }
 
 #[test]

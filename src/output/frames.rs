@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use crate::classify::Codebook;
-use crate::metadata::Metadata;
+use crate::metadata::{Field, Metadata, ReportMeta};
 use crate::record::Document;
 
 /// Builds the `documents` table: one row per input file, with the columns
@@ -11,9 +11,12 @@ use crate::record::Document;
 pub(super) fn documents_frame(
     docs: &[Document],
     metadata: Option<&Metadata>,
+    report_meta: &[ReportMeta],
     on_topic_min_terms: u32,
 ) -> PolarsResult<DataFrame> {
     let n = docs.len();
+    // Without report metadata (library use), every field is null.
+    let meta_of = |field: Field| (0..n).map(move |i| report_meta.get(i).and_then(|m| m.get(field)));
     let mut columns = vec![
         Column::new(
             "doc_id".into(),
@@ -75,8 +78,8 @@ pub(super) fn documents_frame(
         ),
         Column::new(
             "title".into(),
-            docs.iter()
-                .map(|d| d.read.title.as_deref())
+            meta_of(Field::Title)
+                .map(|f| f.map(|f| f.value.as_str()))
                 .collect::<Vec<Option<&str>>>(),
         ),
         Column::new(
@@ -92,8 +95,48 @@ pub(super) fn documents_frame(
                 .collect::<Vec<Option<bool>>>(),
         ),
     ];
+    for field in Field::ALL.into_iter().filter(|f| *f != Field::Title) {
+        columns.push(Column::new(
+            field.column().into(),
+            meta_of(field)
+                .map(|f| f.map(|f| f.value.as_str()))
+                .collect::<Vec<Option<&str>>>(),
+        ));
+        if field == Field::Departement {
+            columns.push(Column::new(
+                "departement_name".into(),
+                (0..n)
+                    .map(|i| {
+                        report_meta
+                            .get(i)
+                            .and_then(|m| m.departement_name.as_deref())
+                    })
+                    .collect::<Vec<Option<&str>>>(),
+            ));
+        }
+    }
+    for field in Field::ALL {
+        columns.push(Column::new(
+            format!("{}_evidence", field.column()).into(),
+            meta_of(field)
+                .map(|f| f.map(|f| f.evidence.as_str()))
+                .collect::<Vec<Option<&str>>>(),
+        ));
+        columns.push(Column::new(
+            format!("{}_confidence", field.column()).into(),
+            meta_of(field)
+                .map(|f| f.map(|f| f.confidence))
+                .collect::<Vec<Option<f64>>>(),
+        ));
+    }
     if let Some(meta) = metadata {
-        for name in &meta.columns {
+        // The CSV's fields are merged into the columns above.
+        let fields: Vec<&str> = Field::ALL.iter().map(|f| f.column()).collect();
+        for name in meta
+            .columns
+            .iter()
+            .filter(|c| !fields.contains(&c.as_str()))
+        {
             // A metadata column named like a built-in one is prefixed, not lost.
             let taken = columns.iter().any(|c| c.name().as_str() == name);
             let column_name = if taken {

@@ -31,7 +31,7 @@ use polars::prelude::*;
 use crate::aggregate::Synthesis;
 use crate::classify::Codebook;
 use crate::error::{Error, Result};
-use crate::metadata::Metadata;
+use crate::metadata::{Metadata, ReportMeta};
 use crate::record::Document;
 
 /// What a table says about how it was made.
@@ -53,6 +53,8 @@ pub(crate) struct RunTables<'a> {
     pub codebook: &'a Codebook,
     /// Columns joined to `documents` (`run --metadata`).
     pub metadata: Option<&'a Metadata>,
+    /// Each document's metadata (text and CSV), aligned with `documents`.
+    pub report_meta: &'a [ReportMeta],
     /// `[coverage] on_topic_min_terms`, for `documents.on_topic`.
     pub on_topic_min_terms: u32,
 }
@@ -206,8 +208,13 @@ fn write_tables(
     }
     let mut rest: Vec<(&'static str, DataFrame)> = vec![(
         "documents",
-        frames::documents_frame(docs, tables.metadata, tables.on_topic_min_terms)
-            .map_err(fail("documents"))?,
+        frames::documents_frame(
+            docs,
+            tables.metadata,
+            tables.report_meta,
+            tables.on_topic_min_terms,
+        )
+        .map_err(fail("documents"))?,
     )];
     let s = tables.synthesis;
     if let Some((_, by)) = &s.by {

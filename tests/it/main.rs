@@ -1,6 +1,7 @@
 //! Integration tests: one binary, each test in its own temporary folder.
 //!
 //! - `corpus`: the sample corpus against its oracle (page-exact paragraphs);
+//! - `covers`: report metadata read from the text against the cover set's oracle (tests/covers);
 //! - `real_pdfs`: real French PDFs written by others (../shared/pdfs/french);
 //! - `real_pages`: paragraph starts on 64 real pages against their oracle (tests/real_pages);
 //! - `cli`: the `evalmine` binary end to end (tables, statuses, exit codes);
@@ -22,6 +23,7 @@ mod actions;
 mod anywhere;
 mod cli;
 mod corpus;
+mod covers;
 mod edges;
 mod hostile;
 mod layout_matrix;

@@ -21,7 +21,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-
 use crate::cli::evalmine;
 use crate::repo_root;
 
@@ -326,7 +325,11 @@ fn every_chart_of_the_report_is_drawn_in_chromium() {
         count("codes") >= 4,
         "recurring findings in 4 themes of the sample"
     );
-    assert_eq!(count("actions"), themes, "action types in every theme of the sample");
+    assert_eq!(
+        count("actions"),
+        themes,
+        "action types in every theme of the sample"
+    );
     assert_eq!(count("modalite"), 1);
 
     let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report_browser.png");

@@ -1,8 +1,21 @@
-//! Report metadata (`run --metadata FILE.csv`): a CSV with a `doc_id` column
-//! and any others (territory, departement, modalite, year...), joined to the
-//! `documents` table and usable to group the synthesis (`--by modalite`).
-//! Rows naming no known report and duplicate rows are reported, never
-//! silently dropped.
+//! Report metadata: read from the text of each report (`text`: title,
+//! territory, département, year, contract period, evaluator, modalité, each
+//! with its evidence sentence and a confidence), and from the user's CSV
+//! (`run --metadata FILE.csv`: a `doc_id` column and any others), whose
+//! values override the text's. Rows of the CSV naming no known report and
+//! duplicate rows are reported, never silently dropped.
+
+mod author;
+mod dates;
+pub(crate) mod fold;
+mod found;
+mod place;
+pub mod rules;
+pub mod text;
+
+pub use found::{Field, Found, ReportMeta};
+pub use rules::Rules;
+pub use text::read_report;
 
 use std::collections::HashMap;
 use std::path::Path;
