@@ -183,8 +183,8 @@ def parse(path: Path) -> Report:
     for k in ("cover", "toc"):
         if meta[k] not in ("yes", "no"):
             raise SourceError(f"{name}: '{k}' must be yes or no")
-    if meta["modalite"] not in ("cabinet", "interne", "mixte"):
-        raise SourceError(f"{name}: modalite must be cabinet, interne or mixte")
+    if meta["modalite"] not in ("externe", "interne", "mixte"):
+        raise SourceError(f"{name}: modalite must be externe, interne or mixte")
     if not re.fullmatch(r"\d{4}", meta["year"]):
         raise SourceError(f"{name}: year must be four digits")
     coverage = {}

@@ -1,6 +1,6 @@
-//! report.html in a real browser: `evalmine run` on the sample corpus (with
-//! corpus/metadata.csv, so the modalité chart has its data), `evalmine
-//! report`, then headless Chromium renders the page to a PNG and the test
+//! report.html in a real browser: `evalmine run` on the sample corpus (the
+//! README's main command: the modalité comes from the reports' text),
+//! `evalmine report`, then headless Chromium renders the page to a PNG and the test
 //! checks from the pixels that every chart is drawn.
 //!
 //! How: every bar of every chart is a `<rect class="bar">` of a known size
@@ -286,8 +286,6 @@ fn every_chart_of_the_report_is_drawn_in_chromium() {
             corpus.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
-            "--metadata",
-            corpus.join("metadata.csv").to_str().unwrap(),
             "--quiet",
         ],
         dir.path(),
