@@ -11,10 +11,13 @@ tests/covers/<id>.pdf (HTML -> LibreOffice headless -> PDF) and
 tests/covers/oracle.csv (one row per report, all sources, sorted).
 
 Source format:
-    % split: test | test2 | dev  test: written first, never looked at while tuning;
+    % split: test | test2 | test3 | dev
+                                 test: written first, never looked at while tuning;
                                  test2: written after a first round of tuning
                                  (when the test half had been measured), then
-                                 never looked at either
+                                 never looked at either; test3: written by a
+                                 writer who read neither the rules nor the
+                                 other covers, measured once (oracle_t3.csv)
     % title: ...                 the cover's main title
     % territory: ...             as the report designates it
     % territory_kind: commune | communaute_agglomeration | communaute_communes |
@@ -79,8 +82,8 @@ def parse(path: Path) -> tuple[dict, list[tuple[str, str]]]:
     for key in FIELDS + ["split", "layout"]:
         if key not in head:
             raise SourceError(f"{path}: missing header `% {key}:`")
-    if head["split"] not in ("test", "test2", "dev"):
-        raise SourceError(f"{path}: split must be test, test2 or dev")
+    if head["split"] not in ("test", "test2", "test3", "dev"):
+        raise SourceError(f"{path}: split must be test, test2, test3 or dev")
     if head["modalite"] not in ("", "externe", "interne", "mixte"):
         raise SourceError(f"{path}: bad modalite {head['modalite']!r}")
     return head, body
@@ -138,11 +141,17 @@ def build(ids: list[str]) -> None:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             (Path(tmp) / f"{doc_id}.pdf").replace(HERE / f"{doc_id}.pdf")
             print(f"built {doc_id}.pdf")
-    with open(HERE / "oracle.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=["doc_id", "split"] + FIELDS, delimiter=";")
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"oracle.csv: {len(rows)} reports")
+    # The third held-out half (test3, written blind to the rules and to the
+    # other covers) keeps an oracle file of its own, with `test` as split
+    # (the accuracy test names the half).
+    for name, part in [("oracle.csv", [r for r in rows if r["split"] != "test3"]),
+                       ("oracle_t3.csv", [{**r, "split": "test"} for r in rows
+                                          if r["split"] == "test3"])]:
+        with open(HERE / name, "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=["doc_id", "split"] + FIELDS, delimiter=";")
+            writer.writeheader()
+            writer.writerows(part)
+        print(f"{name}: {len(part)} reports")
 
 
 if __name__ == "__main__":
