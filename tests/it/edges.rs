@@ -211,3 +211,41 @@ fn a_run_that_fails_while_writing_leaves_the_previous_tables_as_they_were() {
         "report.html is refreshed by run"
     );
 }
+
+/// Pages a viewer reads although they break the rules: no MediaBox anywhere
+/// in the page tree (read on US Letter), and a path operator missing its
+/// operands before the text (skipped). Both used to panic the parser and
+/// lose the page.
+#[test]
+fn pages_without_media_box_or_with_short_operators_are_read() {
+    use crate::pdf_writer::Pdf;
+    let mut pdf = Pdf::default();
+    let catalog = pdf.reserve();
+    let tree = pdf.reserve();
+    let font = pdf
+        .add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
+    let content = pdf.add_stream(
+        "",
+        b"1 c 10 l BT /F1 12 Tf 72 700 Td (Le conseil citoyen s'est reuni quatre fois.) Tj ET",
+    );
+    let page = pdf.add(format!(
+        "<< /Type /Page /Parent {tree} 0 R /Contents {content} 0 R /Resources << /Font << /F1 {font} 0 R >> >> >>"
+    ));
+    pdf.set(
+        tree,
+        format!("<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>"),
+    );
+    pdf.set(catalog, format!("<< /Type /Catalog /Pages {tree} 0 R >>"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.pdf");
+    std::fs::write(&path, pdf.finish(catalog)).unwrap();
+    let doc = crate::read_document("broken", &path);
+    assert_eq!(doc.read.status.as_str(), "ok", "{}", doc.read.message);
+    assert!(
+        doc.paragraphs
+            .iter()
+            .any(|p| p.text.contains("conseil citoyen s'est reuni")),
+        "{:?}",
+        doc.paragraphs
+    );
+}

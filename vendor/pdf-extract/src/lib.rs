@@ -1645,6 +1645,20 @@ impl<'a> Processor<'a> {
         for operation in &content.operations {
             //dlog!("op: {:?}", operation);
 
+            // evalmine patch: an operator with fewer operands than it needs
+            // is skipped, as viewers do, instead of panicking on the missing
+            // one (and losing the whole page).
+            let needed = match operation.operator.as_ref() {
+                "w" | "Tc" | "Tw" | "Tz" | "TL" | "Ts" | "Tj" | "TJ" | "gs" => 1,
+                "m" | "l" | "Td" | "TD" | "Tf" => 2,
+                "v" | "y" | "re" => 4,
+                "c" | "cm" | "Tm" => 6,
+                _ => 0,
+            };
+            if operation.operands.len() < needed {
+                dlog!("operator with too few operands skipped {:?}", operation);
+                continue;
+            }
             match operation.operator.as_ref() {
                 "BT" => {
                     tlm = Transform2D::identity();
@@ -2495,7 +2509,11 @@ fn output_doc_inner<'a>(page_num: u32, object_id: ObjectId, doc: &'a Document, p
     let resources = get_inherited(doc, page_dict, b"Resources").unwrap_or(empty_resources);
     dlog!("resources {:?}", resources);
     // pdfium searches up the page tree for MediaBoxes as needed
-    let media_box: Vec<f64> = get_inherited(doc, page_dict, b"MediaBox").expect("MediaBox");
+    // evalmine patch: a page tree without a usable MediaBox is read on US
+    // Letter, as pdf.js and pdfium do, instead of panicking ("MediaBox").
+    let media_box: Vec<f64> = get_inherited::<Vec<f64>>(doc, page_dict, b"MediaBox")
+        .filter(|b| b.len() >= 4)
+        .unwrap_or_else(|| vec![0.0, 0.0, 612.0, 792.0]);
     let media_box = MediaBox { llx: media_box[0], lly: media_box[1], urx: media_box[2], ury: media_box[3] };
     let art_box = get::<Option<Vec<f64>>>(&doc, page_dict, b"ArtBox")
         .map(|x| (x[0], x[1], x[2], x[3]));
