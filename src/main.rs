@@ -230,9 +230,8 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Report { out, config } => {
             let (config, _) = load_config(config.as_deref())?;
-            let codebook = classify::Codebook::load(
-                &ModelFiles::configured(config.classify.models.as_deref()).codebook,
-            )?;
+            let files = ModelFiles::configured(config.classify.models.as_deref());
+            let codebook = classify::Codebook::load(&files.codebook)?;
             let dir = out.unwrap_or(config.output.dir);
             let path = output::write_report(&dir, &codebook)?;
             println!("evalmine: report -> {}", path.display());
@@ -245,9 +244,8 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             config,
         } => {
             let (config, _) = load_config(config.as_deref())?;
-            let codebook = classify::Codebook::load(
-                &ModelFiles::configured(config.classify.models.as_deref()).codebook,
-            )?;
+            let files = ModelFiles::configured(config.classify.models.as_deref());
+            let codebook = classify::Codebook::load(&files.codebook)?;
             if let Some(path) = qdpx {
                 let dir = out.unwrap_or(config.output.dir);
                 let e = output::write_qdpx(&dir, &codebook, &path)?;
@@ -275,7 +273,8 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 );
             }
             if let Some(path) = qdc {
-                let e = output::write_qdc(&codebook, &path)?;
+                let actions = output::model_action_types(&files, &codebook)?;
+                let e = output::write_qdc(&codebook, &actions, &path)?;
                 println!(
                     "evalmine: REFI-QDA codebook -> {} ({} codes)",
                     e.path.display(),

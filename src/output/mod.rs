@@ -19,7 +19,7 @@ mod summary;
 pub use config::{OutputConfig, TableFormat};
 pub use inspect::inspect_report;
 pub use labels::write_labels;
-pub use qda::{write_qdc, write_qdpx, QdaExport};
+pub use qda::{model_action_types, write_qdc, write_qdpx, QdaExport};
 pub use report::write_report;
 pub use summary::summary_fr;
 

@@ -152,9 +152,18 @@ fn the_export_is_a_valid_refi_qda_project_whose_segments_are_the_paragraphs() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // 5 themes with 4 polarities each; per theme a "Types d'actions" group
+    // and its action types (every row of the run's `actions` table).
+    let action_types = table(&dir.path().join("tables"), "actions").height();
     assert!(
-        stdout.contains("(25 codes, 2 text sources, ") && stdout.contains("grille.qdc (25 codes)"),
-        "5 themes with 4 polarities each, 2 readable reports: {stdout}"
+        action_types >= 5,
+        "the shipped action types: {action_types}"
+    );
+    let n_codes = 25 + 5 + action_types;
+    assert!(
+        stdout.contains(&format!("({n_codes} codes, 2 text sources, "))
+            && stdout.contains(&format!("grille.qdc ({n_codes} codes)")),
+        "{n_codes} codes, 2 readable reports: {stdout}"
     );
 
     // The layout of the standard: project.qde at the root, the sources in
@@ -206,7 +215,7 @@ fn the_export_is_a_valid_refi_qda_project_whose_segments_are_the_paragraphs() {
         codes.insert(e.attr("guid").to_string(), (e.attr("name").to_string(), up));
         parent.push((depth, e.attr("name").to_string()));
     }
-    assert_eq!(codes.len(), 25);
+    assert_eq!(codes.len(), n_codes);
     assert!(codes
         .values()
         .any(|(n, p)| n == "Difficulté" && p.as_deref() == Some("Égalité femmes-hommes")));
@@ -261,6 +270,7 @@ fn the_export_is_a_valid_refi_qda_project_whose_segments_are_the_paragraphs() {
         })
         .collect();
     let mut found = Vec::new();
+    let mut action_codings = 0;
     let (mut doc, mut chars) = ("", Vec::new());
     for (at, e) in all.iter().enumerate() {
         if e.name == "TextSource" {
@@ -303,6 +313,10 @@ fn the_export_is_a_valid_refi_qda_project_whose_segments_are_the_paragraphs() {
             .iter()
             .find(|(_, up)| up.as_deref() == Some(theme.0.as_str()))
             .expect("and with the theme's polarity");
+        action_codings += refs
+            .iter()
+            .filter(|(_, up)| up.as_deref() == Some("Types d'actions"))
+            .count();
         found.push((doc.to_string(), cut, theme.0.clone(), polarity.0.clone()));
     }
     expected.sort();
@@ -315,6 +329,16 @@ fn the_export_is_a_valid_refi_qda_project_whose_segments_are_the_paragraphs() {
     assert_eq!(
         found, expected,
         "one segment per finding, its text the paragraph's, coded with its theme and polarity"
+    );
+    // ... and with every action type the finding describes.
+    let lists = findings.column("actions").unwrap().list().unwrap().clone();
+    let described: usize = (0..lists.len())
+        .map(|i| lists.get_as_series(i).map_or(0, |l| l.len()))
+        .sum();
+    assert!(described > 0, "the two reports describe action types");
+    assert_eq!(
+        action_codings, described,
+        "one coding per action type described"
     );
 
     // The codebook alone carries the same codes, with the same GUIDs.

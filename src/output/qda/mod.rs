@@ -2,11 +2,12 @@
 //! (QDA-XML 1.0, REFI-QDA 1.5) that ATLAS.ti, MAXQDA, NVivo or QualCoder
 //! open, read back from the run's Parquet tables; and the codebook alone.
 //!
-//! Codes: each theme of the codebook, with its four polarities as sub-codes.
+//! Codes: each theme of the codebook, with its four polarities as sub-codes
+//! and, under "Types d'actions", its action types (models/actions.toml).
 //! Sources: each readable document as a plain-text source whose text is its
 //! paragraphs joined by blank lines. Segments: each finding (paragraph,
 //! theme) as a selection over its paragraph's characters, coded with the
-//! theme and with the theme's polarity sub-code.
+//! theme, the theme's polarity sub-code and the action types it describes.
 
 mod read;
 mod xml;
@@ -19,7 +20,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use super::french::polarity_name;
-use crate::classify::Codebook;
+use crate::classify::{ActionTypes, Codebook, ModelFiles};
 use crate::error::Result;
 use crate::record::Polarity;
 use read::{Doc, Finding, Para, Run};
@@ -64,19 +65,35 @@ struct PolarityCode {
     guid: String,
 }
 
-/// A theme code and its polarity sub-codes.
+/// An action type of a theme (models/actions.toml).
+struct ActionCode {
+    id: String,
+    label: String,
+    guid: String,
+}
+
+/// A theme code, its polarity sub-codes and its action types (under a
+/// grouping code that is not codable itself).
 struct ThemeCode {
     id: String,
     name: String,
     guid: String,
     polarities: Vec<PolarityCode>,
+    actions: Vec<ActionCode>,
 }
+
+/// An action type as the export takes it: theme id, action type id, label.
+pub type ActionDef = (String, String, String);
 
 /// The codes: the codebook's themes, then any theme of the findings the
 /// codebook no longer has (named by its id). A code's GUID depends only on
 /// its theme and polarity ids, so every export, and the .qdc, give the same
 /// code the same GUID and analysts' programs can match them.
-fn code_tree<'a>(codebook: &'a Codebook, more: impl Iterator<Item = &'a str>) -> Vec<ThemeCode> {
+fn code_tree<'a>(
+    codebook: &'a Codebook,
+    more: impl Iterator<Item = &'a str>,
+    actions: &[ActionDef],
+) -> Vec<ThemeCode> {
     let mut themes: Vec<(String, String)> = codebook
         .themes
         .iter()
@@ -96,6 +113,15 @@ fn code_tree<'a>(codebook: &'a Codebook, more: impl Iterator<Item = &'a str>) ->
                 .map(|p| PolarityCode {
                     id: p.id(),
                     guid: guid(&["code", &id, p.id()]),
+                })
+                .collect(),
+            actions: actions
+                .iter()
+                .filter(|(theme, _, _)| *theme == id)
+                .map(|(_, action, label)| ActionCode {
+                    guid: guid(&["code", &id, "action", action]),
+                    id: action.clone(),
+                    label: label.clone(),
                 })
                 .collect(),
             id,
@@ -172,14 +198,77 @@ fn write_codes(x: &mut Xml, tree: &[ThemeCode]) {
             );
             x.close("Code");
         }
+        if !theme.actions.is_empty() {
+            x.open(
+                "Code",
+                Attrs::new()
+                    .set("guid", &guid(&["code", &theme.id, "actions"]))
+                    .set("name", "Types d'actions")
+                    .set("isCodable", "false")
+                    .set("color", ACTION_COLOR),
+            );
+            x.element(
+                "Description",
+                &format!(
+                    "Les types d'actions du thème {} que les rapports décrivent \
+                     (models/actions.toml d'evalmine).",
+                    theme.name
+                ),
+            );
+            for a in &theme.actions {
+                x.open(
+                    "Code",
+                    Attrs::new()
+                        .set("guid", &a.guid)
+                        .set("name", &a.label)
+                        .set("isCodable", "true")
+                        .set("color", ACTION_COLOR),
+                );
+                x.element(
+                    "Description",
+                    &format!(
+                        "Type d'action « {} » (id {}), thème : {}. Codé sur les passages \
+                         du thème qui décrivent ce type d'action, quelle que soit leur polarité.",
+                        a.label, a.id, theme.name
+                    ),
+                );
+                x.close("Code");
+            }
+            x.close("Code");
+        }
         x.close("Code");
     }
     x.close("Codes");
 }
 
+/// The action types of a models folder (none when it has no
+/// actions.toml), for the codebook alone (`--qdc`); a project (`--qdpx`)
+/// takes those its run used, from its `actions` table.
+pub fn model_action_types(files: &ModelFiles, codebook: &Codebook) -> Result<Vec<ActionDef>> {
+    if !files.actions.exists() {
+        return Ok(Vec::new());
+    }
+    let analyzer = crate::analyze::Analyzer::load(&files.analysis)?;
+    let types = ActionTypes::load(&files.actions, codebook, &analyzer)?;
+    Ok(types
+        .types
+        .iter()
+        .map(|a| {
+            (
+                codebook.themes[a.theme].id.clone(),
+                a.id.clone(),
+                a.label.clone(),
+            )
+        })
+        .collect())
+}
+
+/// Colour of the action types' codes.
+const ACTION_COLOR: &str = "#5E3C99";
+
 /// Writes the codebook alone as a REFI-QDA codebook (.qdc, QDA-XML 1.0).
-pub fn write_qdc(codebook: &Codebook, path: &Path) -> Result<QdaExport> {
-    let tree = code_tree(codebook, std::iter::empty());
+pub fn write_qdc(codebook: &Codebook, actions: &[ActionDef], path: &Path) -> Result<QdaExport> {
+    let tree = code_tree(codebook, std::iter::empty(), actions);
     let mut x = Xml::new();
     x.open(
         "CodeBook",
@@ -202,7 +291,9 @@ pub fn write_qdc(codebook: &Codebook, path: &Path) -> Result<QdaExport> {
 }
 
 fn count_codes(tree: &[ThemeCode]) -> usize {
-    tree.iter().map(|t| 1 + t.polarities.len()).sum()
+    tree.iter()
+        .map(|t| 1 + t.polarities.len() + t.actions.len() + usize::from(!t.actions.is_empty()))
+        .sum()
 }
 
 fn origin() -> String {
@@ -217,7 +308,7 @@ pub fn write_qdpx(dir: &Path, codebook: &Codebook, path: &Path) -> Result<QdaExp
         .docs
         .iter()
         .flat_map(|d| d.findings.iter().map(|f| f.theme.as_str()));
-    let tree = code_tree(codebook, themes);
+    let tree = code_tree(codebook, themes, &run.action_types);
     let when = run.run_id.as_deref().and_then(xml::run_time);
     let run_key = run.run_id.clone().unwrap_or_default();
     let user = guid(&["user", "evalmine"]);
@@ -307,6 +398,11 @@ pub fn write_qdpx(dir: &Path, codebook: &Codebook, path: &Path) -> Result<QdaExp
                 .find(|p| Some(p.id) == f.polarity.as_deref())
             {
                 targets.push(("polarity", p.guid.as_str()));
+            }
+            for action in &f.actions {
+                if let Some(a) = theme.actions.iter().find(|a| a.id == *action) {
+                    targets.push((a.id.as_str(), a.guid.as_str()));
+                }
             }
             for (kind, target) in targets {
                 x.open(
@@ -431,6 +527,19 @@ fn segment_description(f: &Finding, para: &Para, tree: &[ThemeCode], run: &Run) 
         let label = run.code_labels.get(code).unwrap_or(code);
         parts.push(format!("constat récurrent « {label} »"));
     }
+    let actions: Vec<&str> = f
+        .actions
+        .iter()
+        .map(|a| {
+            run.action_types
+                .iter()
+                .find(|(_, id, _)| id == a)
+                .map_or(a.as_str(), |(_, _, label)| label.as_str())
+        })
+        .collect();
+    if !actions.is_empty() {
+        parts.push(format!("types d'actions : {}", actions.join(", ")));
+    }
     if !f.evidence.is_empty() {
         parts.push(format!("indices : {}", f.evidence));
     }
@@ -474,7 +583,7 @@ mod tests {
              [[themes]]\nid = \"emploi\"\nname = \"Emploi\"\n",
         )
         .unwrap();
-        let tree = code_tree(&codebook, ["emploi", "ancien_theme"].into_iter());
+        let tree = code_tree(&codebook, ["emploi", "ancien_theme"].into_iter(), &[]);
         assert_eq!(
             tree.len(),
             2,
@@ -484,7 +593,7 @@ mod tests {
         assert_eq!(count_codes(&tree), 10);
         assert_eq!(
             tree[0].guid,
-            code_tree(&codebook, std::iter::empty())[0].guid
+            code_tree(&codebook, std::iter::empty(), &[])[0].guid
         );
         assert_ne!(tree[0].polarities[0].guid, tree[1].polarities[0].guid);
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use polars::prelude::{DataFrame, PolarsError, PolarsResult};
 
-use super::super::readback::{f64_col, read_run, run_id, str_col, u32_col};
+use super::super::readback::{f64_col, read_optional, read_run, run_id, str_col, u32_col};
 use crate::error::{Error, Result};
 
 /// A paragraph of a readable document.
@@ -25,6 +25,9 @@ pub(super) struct Finding {
     pub(super) code: Option<String>,
     pub(super) score: Option<f64>,
     pub(super) evidence: String,
+    /// Action types the paragraph describes (`findings.actions`; none in
+    /// tables written before the action types).
+    pub(super) actions: Vec<String>,
 }
 
 /// A readable document with its paragraphs (in order) and findings.
@@ -42,6 +45,9 @@ pub(super) struct Run {
     pub(super) docs: Vec<Doc>,
     /// Labels of the recurring findings (table `codes`), by code id.
     pub(super) code_labels: HashMap<String, String>,
+    /// The action types of the run (table `actions`, in its order): theme,
+    /// action type id, label. Empty when the run wrote no such table.
+    pub(super) action_types: Vec<(String, String, String)>,
     pub(super) run_id: Option<String>,
     /// Findings of no readable document (none in the tables of one run).
     pub(super) orphans: usize,
@@ -60,6 +66,7 @@ pub(super) fn read(dir: &Path) -> Result<Run> {
     let mut run = Run {
         docs: Vec::new(),
         code_labels: HashMap::new(),
+        action_types: Vec::new(),
         run_id: run_id(&provenance).map(str::to_string),
         orphans: 0,
         provenance: provenance
@@ -71,6 +78,9 @@ pub(super) fn read(dir: &Path) -> Result<Run> {
     };
     read_documents(&mut run, &documents, &paragraphs).map_err(fail)?;
     read_findings(&mut run, &findings, &codes).map_err(fail)?;
+    if let Some(actions) = read_optional(dir, "actions", &provenance)? {
+        read_action_types(&mut run, &actions).map_err(fail)?;
+    }
     Ok(run)
 }
 
@@ -147,6 +157,11 @@ fn read_findings(run: &mut Run, findings: &DataFrame, codes: &DataFrame) -> Pola
     let f_code = str_col(findings, "code")?;
     let f_score = f64_col(findings, "score")?;
     let f_evidence = str_col(findings, "evidence")?;
+    let f_actions = findings
+        .column("actions")
+        .ok()
+        .map(|c| c.list().cloned())
+        .transpose()?;
     for i in 0..findings.height() {
         let (Some(doc), Some(para_id), Some(theme)) = (f_doc.get(i), f_para.get(i), f_theme.get(i))
         else {
@@ -159,10 +174,34 @@ fn read_findings(run: &mut Run, findings: &DataFrame, codes: &DataFrame) -> Pola
             code: f_code.get(i).map(str::to_string),
             score: f_score.get(i),
             evidence: f_evidence.get(i).unwrap_or("").to_string(),
+            actions: match f_actions.as_ref().and_then(|a| a.get_as_series(i)) {
+                Some(list) => {
+                    let values = list.cast(&polars::prelude::DataType::String)?;
+                    let values = values.str()?;
+                    (0..values.len())
+                        .filter_map(|j| values.get(j).map(str::to_string))
+                        .collect()
+                }
+                None => Vec::new(),
+            },
         };
         match index.get(doc) {
             Some(&d) => run.docs[d].findings.push(finding),
             None => run.orphans += 1,
+        }
+    }
+    Ok(())
+}
+
+fn read_action_types(run: &mut Run, actions: &DataFrame) -> PolarsResult<()> {
+    let theme = str_col(actions, "theme")?;
+    let id = str_col(actions, "action_type")?;
+    let label = str_col(actions, "label")?;
+    for i in 0..actions.height() {
+        if let (Some(t), Some(a)) = (theme.get(i), id.get(i)) {
+            let label = label.get(i).unwrap_or(a);
+            run.action_types
+                .push((t.to_string(), a.to_string(), label.to_string()));
         }
     }
     Ok(())
