@@ -31,6 +31,8 @@ pub(super) struct Assembler<'a> {
     last_footnote: Option<(usize, &'a Line)>,
     /// The open table row: paragraph index, table row, baseline row of its last line.
     last_table: Option<(usize, usize, usize)>,
+    /// The open caption: paragraph index and caption number.
+    last_caption: Option<(usize, usize)>,
 }
 
 impl<'a> Assembler<'a> {
@@ -47,6 +49,7 @@ impl<'a> Assembler<'a> {
             last_heading_line: None,
             last_footnote: None,
             last_table: None,
+            last_caption: None,
         }
     }
 
@@ -60,12 +63,19 @@ impl<'a> Assembler<'a> {
                 Role::Heading => self.heading_line(line),
                 Role::Footnote => self.footnote_line(line),
                 Role::TableRow(row) => self.table_line(line, *row),
+                Role::Caption(n) => self.caption_line(line, *n),
                 Role::Text => self.text_line(line),
             }
         }
         for p in &mut self.paragraphs {
             p.text = strip_soft_hyphens(&p.text);
         }
+        // A paragraph with no letter or digit ("........" form blanks,
+        // "* * *" breaks, a lone "•") says nothing to a reader or the
+        // classifier and no quote can come from it: dropped rather than
+        // given a kind, as furniture is.
+        self.paragraphs
+            .retain(|p| p.text.chars().any(char::is_alphanumeric));
         (self.all_headings, self.paragraphs)
     }
 
@@ -159,6 +169,33 @@ impl<'a> Assembler<'a> {
                     labels: None,
                 });
                 self.last_table = Some((self.paragraphs.len() - 1, row, line.row));
+            }
+        }
+    }
+
+    /// A caption's lines make one paragraph (roles decided where it ends).
+    fn caption_line(&mut self, line: &'a Line, caption: usize) {
+        self.open = None;
+        self.last_heading_line = None;
+        self.last_table = None;
+        match self.last_caption {
+            Some((index, c)) if c == caption => {
+                join_line(
+                    &mut self.paragraphs[index].text,
+                    &line.text,
+                    self.vocabulary,
+                );
+            }
+            _ => {
+                self.paragraphs.push(Paragraph {
+                    page: line.page,
+                    heading: self.heading(),
+                    section: self.section(),
+                    kind: ParagraphKind::Caption,
+                    text: line.text.clone(),
+                    labels: None,
+                });
+                self.last_caption = Some((self.paragraphs.len() - 1, caption));
             }
         }
     }

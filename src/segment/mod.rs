@@ -8,6 +8,7 @@
 //! section: "4. Le conseil citoyen" above "4.2 Les difficultés").
 
 mod assemble;
+mod captions;
 mod join;
 mod roles;
 mod typography;

@@ -14,6 +14,8 @@ pub(super) enum Role {
     Footnote,
     /// Part of a table; the index is the table row it belongs to.
     TableRow(usize),
+    /// Part of a figure's or table's caption; the index tells captions apart.
+    Caption(usize),
     Text,
 }
 
@@ -43,12 +45,13 @@ const SIZE_CHANGE: f64 = 0.1;
 /// Most words a heading told only by the space around it has.
 const LABEL_MAX_WORDS: usize = 4;
 
-/// The role of every line, in three passes: footnotes, then tables, then
-/// headings among the remaining lines.
+/// The role of every line, in four passes: footnotes, tables, captions,
+/// then headings among the remaining lines.
 pub(super) fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
     let mut roles = vec![Role::Text; lines.len()];
     mark_footnotes(lines, typo, &mut roles);
     mark_tables(lines, typo, &mut roles);
+    super::captions::mark_captions(lines, typo, &mut roles);
     mark_headings(lines, typo, &mut roles);
     roles
 }

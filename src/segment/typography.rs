@@ -120,6 +120,15 @@ impl Typography {
             .unwrap_or((l.x0, l.x1))
     }
 
+    /// The line is centred in its column: at least `margin` body sizes
+    /// from either edge, the two margins within `margin` of each other.
+    pub(crate) fn is_centred(&self, l: &Line, margin: f64) -> bool {
+        let (left, right) = self.edges(l);
+        let (before, after) = (l.x0 - left, right - l.x1);
+        let m = margin * self.body_size;
+        before >= m && after >= m && (before - after).abs() <= m
+    }
+
     /// The line reaches (nearly) the right edge of its column.
     pub(crate) fn is_full(&self, l: &Line) -> bool {
         let (left, right) = self.edges(l);
