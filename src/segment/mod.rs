@@ -10,6 +10,7 @@
 mod assemble;
 mod captions;
 mod join;
+mod labels;
 mod roles;
 mod typography;
 

@@ -44,6 +44,11 @@ const CONTINUATION_MAX_STEP: f64 = 1.5;
 const SIZE_CHANGE: f64 = 0.1;
 /// Most words a heading told only by the space around it has.
 const LABEL_MAX_WORDS: usize = 4;
+/// A short line at least this share of the body size and of the next
+/// line's size is raised like a heading...
+const RAISED_SIZE: f64 = 1.05;
+/// ... when it has at most this many words.
+const RAISED_MAX_WORDS: usize = 12;
 
 /// The role of every line, in four passes: footnotes, tables, captions,
 /// then headings among the remaining lines.
@@ -176,6 +181,7 @@ fn mark_tables(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
 /// standing apart.
 fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
     let body = typo.body_size;
+    let recurring = super::labels::recurring_labels(lines, roles);
     for i in 0..lines.len() {
         if roles[i] != Role::Text {
             continue;
@@ -215,14 +221,14 @@ fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
             && !l.text.ends_with(',')
             && (MULTI_LEVEL_NUMBER.is_match(&l.text) || apart_after);
         let alphanumeric = l.text.chars().filter(|c| c.is_alphanumeric()).count();
-        let capitals = letters >= 4
+        let capitals_line = letters >= 4
             && letters * 10 >= alphanumeric * 6
             && words <= 12
             && l.text
                 .chars()
                 .filter(|c| c.is_alphabetic())
-                .all(char::is_uppercase)
-            && apart_after;
+                .all(char::is_uppercase);
+        let capitals = capitals_line && apart_after;
         // A short bold line on its own (the next line is not bold, or stands
         // apart): the usual heading of word-processed reports. A bold
         // paragraph goes on in bold and ends with a full stop, so it is not one.
@@ -238,9 +244,10 @@ fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
             let p = lines[i - 1];
             p.page != l.page || p.column != l.column || l.y - p.y > APART_STEP * typo.line_step
         };
+        let starts_capital = l.text.chars().next().is_some_and(char::is_uppercase);
         let label = words <= LABEL_MAX_WORDS
             && letters >= 4
-            && l.text.chars().next().is_some_and(char::is_uppercase)
+            && starts_capital
             && !l
                 .text
                 .trim_end()
@@ -248,7 +255,46 @@ fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
             && apart_before
             && apart_after
             && lines.get(i + 1).is_some_and(|n| n.page == l.page);
-        if bigger || numbered || capitals || bold || label {
+        // A label the document sets again and again on a line of its own
+        // after a space ("Références", "Cas particuliers", "Points forts"):
+        // its template's heading, whatever spacing follows it.
+        let recurring = apart_before && recurring.contains(&i);
+        // A short line a little larger than the body and than the line
+        // under it ("Avantages :" at 13 pt over 11 pt items): a heading by
+        // size below the general threshold, told by being short and open.
+        let next_size = lines
+            .get(i + 1)
+            .filter(|n| n.page == l.page)
+            .map_or(body, |n| n.size);
+        // The line above, same size and close, left its sentence open: this
+        // line goes on with it ("https://github.com/x/Parser-" / "IRISA/issues").
+        let goes_on = i > 0 && roles[i - 1] != Role::Heading && {
+            let p = lines[i - 1];
+            p.page == l.page
+                && p.column == l.column
+                && l.y > p.y
+                && l.y - p.y < CONTINUATION_MAX_STEP * typo.line_step * l.size / body
+                && (p.size - l.size).abs() <= SIZE_CHANGE * l.size
+                && !ends_sentence(&p.text)
+        };
+        let raised = l.size >= RAISED_SIZE * body
+            && l.size >= RAISED_SIZE * next_size
+            && words <= RAISED_MAX_WORDS
+            && starts_capital
+            && !goes_on
+            && !super::labels::ends_open(&l.text)
+            && !l.text.trim_end().ends_with(['.', ';', ',', '…', '!', '?']);
+        // A line in capitals after a space, over a line of ordinary text
+        // that opens a sentence ("PROCÈS-VERBAL" over "Séance publique..."):
+        // a title even when the text follows at the line pitch.
+        let capitals_over_text = capitals_line
+            && apart_before
+            && lines.get(i + 1).is_some_and(|n| {
+                n.page == l.page
+                    && n.text.chars().next().is_some_and(char::is_uppercase)
+                    && n.text.chars().any(char::is_lowercase)
+            });
+        if bigger || numbered || capitals || bold || label || recurring || raised || capitals_over_text {
             roles[i] = Role::Heading;
         }
     }
