@@ -25,7 +25,7 @@ static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         // Case-blind for the name only: what follows the number must be
         // a capital for the line to be a label.
-        r"^(?i:figure|fig\.|tableau|graphique|graphe|carte|sch[ée]ma|illustration|encadr[ée]|diagramme|photo(graphie)?|image)\s*(?i:n[°o]\s*)?([0-9]{1,3}([.-][0-9]{1,2})*[a-z]?|[IVX]{1,5})(\s*$|\s*[:.–—-]|\s+[\p{Lu}(«])",
+        r"^(?i:figure|fig\.|tableau|graphique|graphe|carte|sch[ée]ma|illustration|encadr[ée]|diagramme|photo(graphie)?|image)\s*(?i:n[°o]\s*)?([A-Z]\.)?([0-9]{1,3}([.-][0-9]{1,2})*[a-z]?|[IVX]{1,5})(\s*$|\s*[:.–—-]|\s+[\p{Lu}(«])",
     )
     .expect("valid")
 });
@@ -310,6 +310,7 @@ mod tests {
             "FiGURE 2 – Associer une image à la réutilisation",
             "Tableau 3 : Puissance installée",
             "Tableau n° 4. Répartition des crédits",
+            "Tableau A.2 : Applications mobiles",
             "Graphique 2.1 Taux de chômage des 15-24 ans",
             "Carte 1",
             "Schéma 2 - Gouvernance du contrat",

@@ -12,6 +12,7 @@ mod captions;
 mod join;
 mod labels;
 mod roles;
+mod tables;
 mod typography;
 
 use crate::record::{heading_text, ExtractedPage, HeadingId, Line, Paragraph};

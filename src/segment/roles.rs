@@ -27,12 +27,6 @@ pub(super) enum Role {
 const TEXT_MIN_SIZE: f64 = 0.92;
 /// A footnote is set smaller than this share of the body size...
 const FOOTNOTE_MAX_SIZE: f64 = 0.88;
-/// A line this far below the last multi-cell row (in line pitches) ends a table.
-const TABLE_MAX_GAP: f64 = 3.0;
-/// A wrapped cell line sits at most this far below its row (in line pitches)...
-const TABLE_WRAP_MAX_STEP: f64 = 1.15;
-/// ... and is indented by at least this many body sizes from the table's edge.
-const TABLE_WRAP_MIN_INDENT: f64 = 2.0;
 /// A heading by size is at least this share of the body size.
 const HEADING_MIN_SIZE: f64 = 1.15;
 /// A line stands apart from the next one past this many line pitches.
@@ -55,7 +49,7 @@ const RAISED_MAX_WORDS: usize = 12;
 pub(super) fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
     let mut roles = vec![Role::Text; lines.len()];
     mark_footnotes(lines, typo, &mut roles);
-    mark_tables(lines, typo, &mut roles);
+    super::tables::mark_tables(lines, typo, &mut roles);
     super::captions::mark_captions(lines, typo, &mut roles);
     mark_headings(lines, typo, &mut roles);
     roles
@@ -108,72 +102,6 @@ fn mark_footnotes(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
                 roles[i] = Role::Footnote;
             }
         }
-    }
-}
-
-/// Tables: runs of rows cut into several cells, in one column.
-fn mark_tables(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
-    let mut table_row = 0usize;
-    let mut i = 0;
-    while i < lines.len() {
-        let cells = |i: usize| {
-            let l = lines[i];
-            lines[i..]
-                .iter()
-                .take_while(|m| m.page == l.page && m.row == l.row && m.column == l.column)
-                .count()
-        };
-        let n = cells(i);
-        if n >= 2 && roles[i] == Role::Text {
-            // Collect the run: multi-cell rows, and single lines between them
-            // (wrapped cells) that stay close.
-            let mut j = i;
-            let mut rows = 0;
-            let mut last_multi_end = i;
-            while j < lines.len()
-                && roles[j] == Role::Text
-                && lines[j].page == lines[i].page
-                && lines[j].column == lines[i].column
-            {
-                let c = cells(j);
-                if c >= 2 {
-                    rows += 1;
-                    last_multi_end = j + c;
-                } else if lines[j].y - lines[last_multi_end - 1].y > TABLE_MAX_GAP * typo.line_step
-                {
-                    break;
-                }
-                j += c;
-            }
-            // Wrapped lines of the last row, just below it.
-            while last_multi_end < lines.len()
-                && roles[last_multi_end] == Role::Text
-                && cells(last_multi_end) == 1
-                && lines[last_multi_end].page == lines[i].page
-                && lines[last_multi_end].y > lines[last_multi_end - 1].y
-                && lines[last_multi_end].y - lines[last_multi_end - 1].y
-                    <= TABLE_WRAP_MAX_STEP * typo.line_step
-                && lines[last_multi_end].x0 > lines[i].x0 + TABLE_WRAP_MIN_INDENT * typo.body_size
-            {
-                last_multi_end += 1;
-            }
-            if rows >= 2 {
-                let mut k = i;
-                while k < last_multi_end {
-                    let c = cells(k);
-                    if c >= 2 {
-                        table_row += 1;
-                    }
-                    for r in &mut roles[k..k + c] {
-                        *r = Role::TableRow(table_row);
-                    }
-                    k += c;
-                }
-                i = last_multi_end;
-                continue;
-            }
-        }
-        i += n.max(1);
     }
 }
 
