@@ -211,7 +211,11 @@ mod tests {
             .enumerate()
             .map(|(row, &(gap, size, text))| {
                 y += 14.0 * gap;
-                let x1 = if text.len() > 70 { 520.0 } else { 72.0 + 4.5 * text.len() as f64 };
+                let x1 = if text.len() > 70 {
+                    520.0
+                } else {
+                    72.0 + 4.5 * text.len() as f64
+                };
                 Line {
                     page: 1,
                     x0: 72.0,
@@ -239,7 +243,8 @@ mod tests {
     }
 
     const FULL: &str = "Le contrat de ville a réuni les partenaires autour de trois piliers et de";
-    const FULL2: &str = "nombreuses actions dont le bilan est dressé dans les pages qui suivent ici";
+    const FULL2: &str =
+        "nombreuses actions dont le bilan est dressé dans les pages qui suivent ici";
 
     fn kinds(lines: &[(f64, f64, &str)]) -> Vec<(ParagraphKind, String)> {
         segment(&[page(lines)])
@@ -256,7 +261,11 @@ mod tests {
             (1.0, 10.0, FULL2),
             (1.0, 10.0, "et des moyens."),
             // The chart is an image: a wide space, then its title and source.
-            (12.0, 10.0, "Graphique 3 : Taux de chômage des 15-24 ans par quartier,"),
+            (
+                12.0,
+                10.0,
+                "Graphique 3 : Taux de chômage des 15-24 ans par quartier,",
+            ),
             (1.0, 10.0, "de 2015 à 2020"),
             (1.2, 8.5, "Source : INSEE, RP 2020."),
             (2.5, 10.0, FULL),
@@ -285,11 +294,19 @@ mod tests {
             (1.0, 10.0, FULL),
             (1.0, 10.0, "et des moyens."),
             // Paragraph spacing only: no figure's space, same size and weight.
-            (1.5, 10.0, "Source de difficultés, le renouvellement des membres du"),
+            (
+                1.5,
+                10.0,
+                "Source de difficultés, le renouvellement des membres du",
+            ),
             (1.0, 10.0, "conseil citoyen reste lent."),
             (1.5, 10.0, "Note : les chiffres de 2020 sont provisoires."),
             // A long block opening like a caption is a paragraph about it.
-            (3.0, 10.0, "Tableau 2 : les crédits engagés par axe montrent un effort qui"),
+            (
+                3.0,
+                10.0,
+                "Tableau 2 : les crédits engagés par axe montrent un effort qui",
+            ),
             (1.0, 10.0, FULL),
             (1.0, 10.0, FULL2),
             (1.0, 10.0, FULL),

@@ -90,7 +90,11 @@ mod tests {
             .enumerate()
             .map(|(row, &(gap, size, text))| {
                 y += 15.0 * gap;
-                let x1 = if text.len() > 70 { 520.0 } else { 72.0 + 4.5 * text.len() as f64 };
+                let x1 = if text.len() > 70 {
+                    520.0
+                } else {
+                    72.0 + 4.5 * text.len() as f64
+                };
                 Line {
                     page: number,
                     x0: 72.0,
@@ -124,7 +128,13 @@ mod tests {
         let seg = segment(pages);
         seg.paragraphs
             .iter()
-            .map(|p| (p.kind, seg.heading(p.heading).map(String::from), p.text.clone()))
+            .map(|p| {
+                (
+                    p.kind,
+                    seg.heading(p.heading).map(String::from),
+                    p.text.clone(),
+                )
+            })
             .collect()
     }
 
@@ -140,7 +150,11 @@ mod tests {
                 (1.0, 11.0, "• l'ordre est gardé"),
                 (1.6, 12.0, "Le bilan est positif."),
                 // Raised but going on with the line above: not a heading.
-                (1.5, 13.0, "Voir le tableau de bord https://exemple.fr/suivi-"),
+                (
+                    1.5,
+                    13.0,
+                    "Voir le tableau de bord https://exemple.fr/suivi-",
+                ),
                 (1.0, 13.0, "Contrat/bilan"),
                 (1.5, 12.0, FULL),
                 (1.0, 12.0, "et des moyens."),
@@ -180,7 +194,10 @@ mod tests {
         let refs: Vec<&(ParagraphKind, Option<String>, String)> =
             got.iter().filter(|p| p.2.starts_with("EN 301")).collect();
         assert_eq!(refs.len(), 3, "{got:?}");
-        assert!(refs.iter().all(|p| p.1.as_deref() == Some("Références")), "{got:?}");
+        assert!(
+            refs.iter().all(|p| p.1.as_deref() == Some("Références")),
+            "{got:?}"
+        );
         // Twice is not a template.
         let got = read(&[criterion(1), criterion(2)]);
         assert!(got.iter().any(|p| p.2.starts_with("Références")), "{got:?}");
@@ -190,7 +207,11 @@ mod tests {
             &[
                 (1.0, 12.0, "COMITÉ DE DÉMOLITION"),
                 (2.0, 12.0, "PROCÈS-VERBAL"),
-                (1.0, 12.0, "Séance publique tenue le 20 juin à la salle du conseil."),
+                (
+                    1.0,
+                    12.0,
+                    "Séance publique tenue le 20 juin à la salle du conseil.",
+                ),
                 (1.5, 12.0, FULL),
                 (1.0, 12.0, "et des moyens."),
             ],
@@ -218,9 +239,18 @@ mod tests {
     #[test]
     fn a_label_set_three_times_recurs_but_a_sentence_or_a_pair_does_not() {
         let texts = [
-            "Références", "EN 301 549", "Cas particuliers", "Voir plus haut.",
-            "Références :", "EN 301 549", "Cas particuliers", "Voir plus haut.",
-            "Références", "EN 301 549", "Voir plus haut.", "Voir plus haut.",
+            "Références",
+            "EN 301 549",
+            "Cas particuliers",
+            "Voir plus haut.",
+            "Références :",
+            "EN 301 549",
+            "Cas particuliers",
+            "Voir plus haut.",
+            "Références",
+            "EN 301 549",
+            "Voir plus haut.",
+            "Voir plus haut.",
         ];
         let lines: Vec<Line> = texts.iter().enumerate().map(|(i, t)| line(i, t)).collect();
         let refs: Vec<&Line> = lines.iter().collect();

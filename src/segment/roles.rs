@@ -222,7 +222,15 @@ fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
                     && n.text.chars().next().is_some_and(char::is_uppercase)
                     && n.text.chars().any(char::is_lowercase)
             });
-        if bigger || numbered || capitals || bold || label || recurring || raised || capitals_over_text {
+        if bigger
+            || numbered
+            || capitals
+            || bold
+            || label
+            || recurring
+            || raised
+            || capitals_over_text
+        {
             roles[i] = Role::Heading;
         }
     }

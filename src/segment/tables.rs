@@ -179,7 +179,10 @@ fn cell_starts(lines: &[&Line], i: usize) -> Vec<f64> {
 }
 
 fn aligned(a: &[f64], b: &[f64], size: f64) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() <= ALIGNED * size)
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| (x - y).abs() <= ALIGNED * size)
 }
 
 /// A table cut by a page break leaves one row alone on a page (its header
@@ -200,8 +203,7 @@ fn rows_over_page_breaks(lines: &[&Line], roles: &mut [Role], table_row: &mut us
             continue;
         }
         let is_table = |k: usize, roles: &[Role]| matches!(roles[k], Role::TableRow(_));
-        let loose_row =
-            |k: usize, roles: &[Role]| roles[k] == Role::Text && cells(lines, k) >= 2;
+        let loose_row = |k: usize, roles: &[Role]| roles[k] == Role::Text && cells(lines, k) >= 2;
         let size = lines[a].size.max(lines[b].size);
         if !aligned(&cell_starts(lines, a), &cell_starts(lines, b), size) {
             continue;
@@ -311,7 +313,12 @@ mod tests {
         lines.extend(row(1, 3, 160.0, ["Tâches", "Avancement", "Personne"]));
         lines.extend(row(1, 4, 175.0, ["Rendu", "En cours", "Sofiane"]));
         let seg = segment(&[page(1, lines)]);
-        assert_eq!(seg.headings, ["Réunion du 23 mars :"], "{:?}", seg.paragraphs);
+        assert_eq!(
+            seg.headings,
+            ["Réunion du 23 mars :"],
+            "{:?}",
+            seg.paragraphs
+        );
         assert!(seg
             .paragraphs
             .iter()
@@ -323,7 +330,14 @@ mod tests {
         let mut lines = vec![
             // An indented item whose last line, right of the table's left
             // edge, sits just above the table.
-            at(1, 0, 95.0, 60.0, 12.0, "• La méthode de suivi reste à préciser avec les"),
+            at(
+                1,
+                0,
+                95.0,
+                60.0,
+                12.0,
+                "• La méthode de suivi reste à préciser avec les",
+            ),
             at(1, 1, 110.0, 74.0, 12.0, "partenaires"),
             // A cell centred in a tall row, on a baseline of its own.
             at(1, 2, 390.0, 90.0, 12.0, "Personne"),
@@ -344,6 +358,9 @@ mod tests {
             (ParagraphKind::TableRow, "Personne".to_string()),
             "{got:?}"
         );
-        assert!(got[2..].iter().all(|(k, _)| *k == ParagraphKind::TableRow), "{got:?}");
+        assert!(
+            got[2..].iter().all(|(k, _)| *k == ParagraphKind::TableRow),
+            "{got:?}"
+        );
     }
 }
