@@ -3,12 +3,19 @@
 //! the headings of its template. Counting them is the document's own
 //! evidence that such a line is a heading even when neither its size, its
 //! weight nor the space under it says so (colour, which the text layer
-//! does not give, often does).
+//! does not give, often does). Likewise a numbered series the document
+//! opens blocks with ("Critère 1.7 ...", "Action 3 : ...", "Objectif 2.1
+//! ..."): its headings, over the lines they wrap to.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::roles::Role;
+use super::typography::Typography;
 use crate::record::Line;
+use crate::text::{ends_sentence, starts_item};
 
 /// Most words a recurring label has.
 const MAX_WORDS: usize = 4;
@@ -73,6 +80,79 @@ pub(super) fn recurring_labels(lines: &[&Line], roles: &[Role]) -> HashSet<usize
     candidates
         .into_iter()
         .filter(|&i| counts[&key(&lines[i].text)] >= MIN_TIMES)
+        .collect()
+}
+
+/// A word and a number opening a line, then a separator or a capital
+/// ("Critère 4.2 Pour chaque...", "Action 3 : Le..."; not "Depuis 3 ans").
+static SERIES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(\p{Lu}\p{Ll}{2,})\x20+([0-9]{1,2}(\.[0-9]{1,2}){0,3})\x20*([.:–—-]\x20*\S|\x20\p{Lu})",
+    )
+    .expect("valid")
+});
+/// Fewest different numbers a series shows.
+const SERIES_MIN: usize = 3;
+/// Most lines a heading of a series wraps to.
+const SERIES_MAX_LINES: usize = 3;
+/// A line this many line pitches under another (scaled by size) goes on
+/// with it.
+const WRAP_STEP: f64 = 1.5;
+
+/// The lines of the document's numbered series headings: blocks of at
+/// most `SERIES_MAX_LINES` lines opening a block with "Word N" (the same
+/// word with at least `SERIES_MIN` different numbers in the document),
+/// whose last line stops short and is not closed by a full stop (a
+/// sentence that starts "Action 3 : le comité a..." is a paragraph).
+pub(super) fn series_headings(
+    lines: &[&Line],
+    typo: &Typography,
+    roles: &[Role],
+) -> HashSet<usize> {
+    let goes_on = |k: usize| {
+        k > 0 && {
+            let (p, l) = (lines[k - 1], lines[k]);
+            roles[k] == Role::Text
+                && p.page == l.page
+                && p.column == l.column
+                && l.y > p.y
+                && l.y - p.y <= WRAP_STEP * typo.line_step * l.size / typo.body_size
+                && (l.size - p.size).abs() <= 0.05 * p.size
+                && !ends_sentence(&p.text)
+                && !starts_item(&l.text)
+        }
+    };
+    let mut blocks: Vec<(String, String, std::ops::Range<usize>)> = Vec::new();
+    for i in 0..lines.len() {
+        if roles[i] != Role::Text || starts_item(&lines[i].text) || goes_on(i) {
+            continue;
+        }
+        let Some(c) = SERIES.captures(lines[i].text.trim_start()) else {
+            continue;
+        };
+        let mut end = i + 1;
+        while end < lines.len() && end - i < SERIES_MAX_LINES && goes_on(end) {
+            end += 1;
+        }
+        // A heading's last line stops short of the column's edge or closes
+        // a question; a full open one runs on (into a line of another
+        // size, a note's last word).
+        let last = lines[end - 1].text.trim_end();
+        let closed = last.ends_with(['.', ';', ','])
+            || (typo.is_full(lines[end - 1]) && !last.ends_with(['?', ':']));
+        if closed || (end < lines.len() && goes_on(end)) {
+            continue;
+        }
+        blocks.push((c[1].to_string(), c[2].to_string(), i..end));
+    }
+    let mut numbers: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (word, number, _) in &blocks {
+        numbers.entry(word).or_default().insert(number);
+    }
+    blocks
+        .iter()
+        .filter(|(word, _, _)| numbers[word.as_str()].len() >= SERIES_MIN)
+        .flat_map(|(_, _, range)| range.clone())
         .collect()
 }
 
@@ -175,6 +255,63 @@ mod tests {
             "{got:?}"
         );
     }
+
+    #[test]
+    fn a_numbered_series_the_document_opens_blocks_with_gives_headings() {
+        let action = |n: u32, title: &str| {
+            page(
+                n,
+                &[
+                    (1.0, 12.0, title),
+                    (1.0, 12.0, "bien suivie par le comité ?"),
+                    (1.5, 12.0, FULL),
+                    (1.0, 12.0, "et des moyens."),
+                    // A sentence opening like the series, closed by a full stop.
+                    (1.5, 12.0, "Action 9 : Le comité a renforcé le suivi."),
+                ],
+            )
+        };
+        let pages = [
+            action(
+                1,
+                "Action 1 : La concertation avec les habitants a-t-elle été",
+            ),
+            action(
+                2,
+                "Action 2 : La rénovation des logements sociaux a-t-elle été",
+            ),
+            action(
+                3,
+                "Action 3 : Les actions de la politique de la ville ont-elles été",
+            ),
+        ];
+        let got = read(&pages);
+        let headings: Vec<Option<&str>> = got
+            .iter()
+            .filter(|p| p.2 == FULL_PARAGRAPH)
+            .map(|p| p.1.as_deref())
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                Some("Action 1 : La concertation avec les habitants a-t-elle été bien suivie par le comité ?"),
+                Some("Action 2 : La rénovation des logements sociaux a-t-elle été bien suivie par le comité ?"),
+                Some("Action 3 : Les actions de la politique de la ville ont-elles été bien suivie par le comité ?"),
+            ],
+            "{got:?}"
+        );
+        assert_eq!(
+            got.iter().filter(|p| p.2.starts_with("Action 9")).count(),
+            3,
+            "{got:?}"
+        );
+        // Two numbers are no series.
+        let got = read(&pages[..2]);
+        assert!(got.iter().any(|p| p.2.starts_with("Action 1")), "{got:?}");
+    }
+
+    const FULL_PARAGRAPH: &str =
+        "Le contrat de ville a réuni les partenaires autour de trois piliers et de et des moyens.";
 
     #[test]
     fn a_label_the_document_repeats_is_a_heading_and_a_title_in_capitals_too() {

@@ -110,8 +110,13 @@ fn mark_footnotes(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
 fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
     let body = typo.body_size;
     let recurring = super::labels::recurring_labels(lines, roles);
+    let series = super::labels::series_headings(lines, typo, roles);
     for i in 0..lines.len() {
         if roles[i] != Role::Text {
+            continue;
+        }
+        if series.contains(&i) {
+            roles[i] = Role::Heading;
             continue;
         }
         let l = lines[i];
