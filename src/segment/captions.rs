@@ -321,6 +321,12 @@ mod tests {
     }
 
     #[test]
+    fn captions_are_never_classified() {
+        assert!(!ParagraphKind::Caption.is_classified());
+        assert_eq!(ParagraphKind::Caption.as_str(), "caption");
+    }
+
+    #[test]
     fn caption_labels_and_their_look_alikes() {
         for caption in [
             "Figure 1 : Création d'un compte utilisateur",
