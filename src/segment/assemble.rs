@@ -203,7 +203,7 @@ impl<'a> Assembler<'a> {
     fn text_line(&mut self, line: &'a Line) {
         self.last_heading_line = None;
         self.last_table = None;
-        let item = starts_item(&line.text);
+        let item = starts_item(&line.text) && !self.dash_goes_on(line);
         if !item {
             if let Some((index, prev)) = self.open {
                 if self.continues(prev, line, self.paragraphs[index].kind) {
@@ -251,6 +251,26 @@ impl<'a> Assembler<'a> {
         self.open_lines = 1;
     }
 
+    /// A line opening with a dash at the open paragraph's margin, under a
+    /// full line that ends no sentence, goes on with the paragraph: a list
+    /// of codes or figures wrapped at a " - " separator ("G8" / "- G166 -
+    /// H96"). Items follow a line that ends (with a colon, mostly), or hang
+    /// right of the text.
+    fn dash_goes_on(&self, line: &Line) -> bool {
+        let Some((index, prev)) = self.open else {
+            return false;
+        };
+        line.text.starts_with(['-', '–'])
+            && self.paragraphs[index].kind == ParagraphKind::Body
+            && line.page == prev.page
+            && line.column == prev.column
+            && line.y > prev.y
+            && line.y - prev.y <= self.typo.break_step() * line.size / self.typo.body_size
+            && (line.x0 - self.open_x0).abs() <= 0.5 * line.size
+            && self.typo.is_full(prev)
+            && !ends_sentence(&prev.text)
+    }
+
     /// The nearest heading above.
     fn heading(&self) -> Option<HeadingId> {
         self.headings.last().map(|h| h.id)
@@ -266,6 +286,17 @@ impl<'a> Assembler<'a> {
     fn continues(&self, prev: &Line, line: &Line, kind: ParagraphKind) -> bool {
         if (line.size - prev.size).abs() > 0.15 * prev.size {
             return false;
+        }
+        // Two pieces of one baseline row, cut by a wide gap (an inline
+        // picture) and told no table, the second going on in lower case:
+        // one line of text. (Side by side columns the page was not found
+        // to have start theirs with a capital as often as not.)
+        if line.page == prev.page
+            && line.column == prev.column
+            && line.row == prev.row
+            && line.text.chars().next().is_some_and(char::is_lowercase)
+        {
+            return true;
         }
         let same_flow = line.page == prev.page && line.column == prev.column && line.y > prev.y;
         if !same_flow {

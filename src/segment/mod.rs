@@ -278,6 +278,47 @@ mod tests {
     }
 
     #[test]
+    fn a_row_cut_by_a_picture_is_one_line_and_a_wrapped_code_list_no_item() {
+        let codes = long("Techniques suffisantes : G58 - G69 - G78 - G158 - G159 - G173 - G8");
+        let mut p = page(
+            6,
+            &[
+                Some((
+                    72.0,
+                    10.0,
+                    "On nous informe du changement de page par l'élément :",
+                )),
+                Some((345.0, 10.0, "avec au-dessus le numéro de la page.")),
+                None,
+                Some((72.0, 10.0, &codes)),
+                Some((72.0, 10.0, "- G166 - H96 - SM6 - SM7")),
+                None,
+                Some((72.0, 10.0, "Les difficultés sont les suivantes :")),
+                Some((72.0, 10.0, "- un rôle mal défini ;")),
+            ],
+        );
+        // The second piece sits on the first one's baseline, right of a picture.
+        p.lines[1].y = p.lines[0].y;
+        p.lines[1].row = p.lines[0].row;
+        p.lines[0].x1 = 320.0;
+        let seg = segment(&[p]);
+        let got: Vec<(&str, &str)> = seg
+            .paragraphs
+            .iter()
+            .map(|p| (p.kind.as_str(), p.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("body", "On nous informe du changement de page par l'élément : avec au-dessus le numéro de la page."),
+                ("body", format!("{codes} - G166 - H96 - SM6 - SM7").as_str()),
+                ("body", "Les difficultés sont les suivantes :"),
+                ("list_item", "un rôle mal défini ;"),
+            ]
+        );
+    }
+
+    #[test]
     fn small_lines_under_the_text_are_footnotes() {
         let mut p = page(
             2,
