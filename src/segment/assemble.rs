@@ -201,6 +201,15 @@ impl<'a> Assembler<'a> {
     }
 
     fn text_line(&mut self, line: &'a Line) {
+        // A sub- or superscript of digits left on a baseline of its own
+        // (the "2" of "pCO2") cannot be put back in its word: dropped,
+        // rather than cutting the paragraph and making one of its own.
+        if self
+            .open
+            .is_some_and(|(_, prev)| super::siblings::is_fragment_of(line, prev))
+        {
+            return;
+        }
         self.last_heading_line = None;
         self.last_table = None;
         let item = starts_item(&line.text) && !self.dash_goes_on(line);

@@ -12,6 +12,7 @@ mod captions;
 mod join;
 mod labels;
 mod roles;
+mod siblings;
 mod tables;
 mod typography;
 

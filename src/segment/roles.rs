@@ -141,7 +141,9 @@ fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
         if continues_above {
             continue;
         }
-        let apart_after = lines.get(i + 1).is_none_or(|n| {
+        // A sub- or superscript left on its own baseline under the line
+        // is part of it, not the next line.
+        let apart_after = super::siblings::next_line(lines, i).is_none_or(|n| {
             n.page != l.page
                 || n.column != l.column
                 || n.y - l.y > APART_STEP * typo.line_step
@@ -152,7 +154,9 @@ fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
             && words <= 14
             && !ends_sentence(&l.text)
             && !l.text.ends_with(',')
-            && (MULTI_LEVEL_NUMBER.is_match(&l.text) || apart_after);
+            && (MULTI_LEVEL_NUMBER.is_match(&l.text) || apart_after)
+            // "C." between "B." and "D." is an item of their list.
+            && !super::siblings::in_list(lines, typo, i);
         let alphanumeric = l.text.chars().filter(|c| c.is_alphanumeric()).count();
         let capitals_line = letters >= 4
             && letters * 10 >= alphanumeric * 6
