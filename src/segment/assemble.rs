@@ -344,6 +344,18 @@ impl<'a> Assembler<'a> {
             }
             _ => {}
         }
+        // A line stopping before two thirds of its column, followed by one
+        // opening with a capital, ends its block even without punctuation:
+        // the lines of a list set without bullets ("Le titre du papier" /
+        // "Le résumé de l'auteur"), a label over its text. Running text
+        // wraps where the next word no longer fits, far later (a long word
+        // cut at a hyphen aside).
+        if self.typo.is_short(prev)
+            && !prev.text.ends_with(['-', '\u{AD}'])
+            && line.text.chars().next().is_some_and(char::is_uppercase)
+        {
+            return false;
+        }
         // A short line that ends a sentence ends its paragraph.
         !ends_sentence(&prev.text) || self.typo.is_full(prev)
     }

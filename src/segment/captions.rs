@@ -305,7 +305,7 @@ mod tests {
             (
                 3.0,
                 10.0,
-                "Tableau 2 : les crédits engagés par axe montrent un effort qui",
+                "Tableau 2 : les crédits engagés par axe montrent un effort qui se poursuit",
             ),
             (1.0, 10.0, FULL),
             (1.0, 10.0, FULL2),

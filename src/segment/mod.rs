@@ -320,6 +320,34 @@ mod tests {
     }
 
     #[test]
+    fn short_lines_opening_with_capitals_are_blocks_of_their_own() {
+        let first = long("Nous voulons comme sortie un fichier par article");
+        let p = page(
+            7,
+            &[
+                Some((72.0, 10.0, &first)),
+                Some((72.0, 10.0, "avec les sections suivantes :")),
+                Some((72.0, 10.0, "Le titre du papier")),
+                Some((72.0, 10.0, "Le résumé de l'auteur")),
+                Some((
+                    72.0,
+                    10.0,
+                    &long("Considérez que les sections ne sont pas toutes présentes"),
+                )),
+                // A short line going on in lower case stays in its paragraph.
+                Some((72.0, 10.0, "dans les papiers et")),
+                Some((72.0, 10.0, "que certains en ont d'autres.")),
+            ],
+        );
+        let seg = segment(&[p]);
+        let starts: Vec<&str> = seg.paragraphs.iter().map(|p| &p.text[..12]).collect();
+        assert_eq!(
+            starts,
+            ["Nous voulons", "Le titre du ", "Le résumé ", "Considérez "]
+        );
+    }
+
+    #[test]
     fn small_lines_under_the_text_are_footnotes() {
         let mut p = page(
             2,
