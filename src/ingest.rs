@@ -77,7 +77,8 @@ pub fn keep_configured_kinds(
     paragraphs.retain(|p| match p.kind {
         ParagraphKind::Footnote => config.footnotes == KeepOrDrop::Keep,
         ParagraphKind::TableRow => config.tables == KeepOrDrop::Keep,
-        ParagraphKind::Body | ParagraphKind::ListItem => true,
+        // Captions are few and say what a figure shows: always kept.
+        ParagraphKind::Body | ParagraphKind::ListItem | ParagraphKind::Caption => true,
     });
     paragraphs
 }

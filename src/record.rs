@@ -50,6 +50,10 @@ pub enum ParagraphKind {
     Footnote,
     /// One row of a table, cells joined by " | " (kept out of body paragraphs).
     TableRow,
+    /// The caption of a figure, table, chart or map, or a statistical note
+    /// set under one ("Source : INSEE, 2020", "Lecture : ..."): kept out of
+    /// body paragraphs.
+    Caption,
 }
 
 impl ParagraphKind {
@@ -58,8 +62,8 @@ impl ParagraphKind {
         self.into()
     }
 
-    /// Body paragraphs and list items are classified; footnotes and table
-    /// rows are not.
+    /// Body paragraphs and list items are classified; footnotes, table
+    /// rows and captions are not.
     pub(crate) fn is_classified(self) -> bool {
         matches!(self, ParagraphKind::Body | ParagraphKind::ListItem)
     }

@@ -31,6 +31,8 @@ pub(super) struct Assembler<'a> {
     last_footnote: Option<(usize, &'a Line)>,
     /// The open table row: paragraph index, table row, baseline row of its last line.
     last_table: Option<(usize, usize, usize)>,
+    /// The open caption: paragraph index and caption number.
+    last_caption: Option<(usize, usize)>,
 }
 
 impl<'a> Assembler<'a> {
@@ -47,6 +49,7 @@ impl<'a> Assembler<'a> {
             last_heading_line: None,
             last_footnote: None,
             last_table: None,
+            last_caption: None,
         }
     }
 
@@ -60,12 +63,19 @@ impl<'a> Assembler<'a> {
                 Role::Heading => self.heading_line(line),
                 Role::Footnote => self.footnote_line(line),
                 Role::TableRow(row) => self.table_line(line, *row),
+                Role::Caption(n) => self.caption_line(line, *n),
                 Role::Text => self.text_line(line),
             }
         }
         for p in &mut self.paragraphs {
             p.text = strip_soft_hyphens(&p.text);
         }
+        // A paragraph with no letter or digit ("........" form blanks,
+        // "* * *" breaks, a lone "•") says nothing to a reader or the
+        // classifier and no quote can come from it: dropped rather than
+        // given a kind, as furniture is.
+        self.paragraphs
+            .retain(|p| p.text.chars().any(char::is_alphanumeric));
         (self.all_headings, self.paragraphs)
     }
 
@@ -163,10 +173,46 @@ impl<'a> Assembler<'a> {
         }
     }
 
-    fn text_line(&mut self, line: &'a Line) {
+    /// A caption's lines make one paragraph (roles decided where it ends).
+    fn caption_line(&mut self, line: &'a Line, caption: usize) {
+        self.open = None;
         self.last_heading_line = None;
         self.last_table = None;
-        let item = starts_item(&line.text);
+        match self.last_caption {
+            Some((index, c)) if c == caption => {
+                join_line(
+                    &mut self.paragraphs[index].text,
+                    &line.text,
+                    self.vocabulary,
+                );
+            }
+            _ => {
+                self.paragraphs.push(Paragraph {
+                    page: line.page,
+                    heading: self.heading(),
+                    section: self.section(),
+                    kind: ParagraphKind::Caption,
+                    text: line.text.clone(),
+                    labels: None,
+                });
+                self.last_caption = Some((self.paragraphs.len() - 1, caption));
+            }
+        }
+    }
+
+    fn text_line(&mut self, line: &'a Line) {
+        // A sub- or superscript of digits left on a baseline of its own
+        // (the "2" of "pCO2") cannot be put back in its word: dropped,
+        // rather than cutting the paragraph and making one of its own.
+        if self
+            .open
+            .is_some_and(|(_, prev)| super::siblings::is_fragment_of(line, prev))
+        {
+            return;
+        }
+        self.last_heading_line = None;
+        self.last_table = None;
+        let item = starts_item(&line.text) && !self.dash_goes_on(line);
         if !item {
             if let Some((index, prev)) = self.open {
                 if self.continues(prev, line, self.paragraphs[index].kind) {
@@ -214,6 +260,26 @@ impl<'a> Assembler<'a> {
         self.open_lines = 1;
     }
 
+    /// A line opening with a dash at the open paragraph's margin, under a
+    /// full line that ends no sentence, goes on with the paragraph: a list
+    /// of codes or figures wrapped at a " - " separator ("G8" / "- G166 -
+    /// H96"). Items follow a line that ends (with a colon, mostly), or hang
+    /// right of the text.
+    fn dash_goes_on(&self, line: &Line) -> bool {
+        let Some((index, prev)) = self.open else {
+            return false;
+        };
+        line.text.starts_with(['-', '–'])
+            && self.paragraphs[index].kind == ParagraphKind::Body
+            && line.page == prev.page
+            && line.column == prev.column
+            && line.y > prev.y
+            && line.y - prev.y <= self.typo.break_step() * line.size / self.typo.body_size
+            && (line.x0 - self.open_x0).abs() <= 0.5 * line.size
+            && self.typo.is_full(prev)
+            && !ends_sentence(&prev.text)
+    }
+
     /// The nearest heading above.
     fn heading(&self) -> Option<HeadingId> {
         self.headings.last().map(|h| h.id)
@@ -229,6 +295,17 @@ impl<'a> Assembler<'a> {
     fn continues(&self, prev: &Line, line: &Line, kind: ParagraphKind) -> bool {
         if (line.size - prev.size).abs() > 0.15 * prev.size {
             return false;
+        }
+        // Two pieces of one baseline row, cut by a wide gap (an inline
+        // picture) and told no table, the second going on in lower case:
+        // one line of text. (Side by side columns the page was not found
+        // to have start theirs with a capital as often as not.)
+        if line.page == prev.page
+            && line.column == prev.column
+            && line.row == prev.row
+            && line.text.chars().next().is_some_and(char::is_lowercase)
+        {
+            return true;
         }
         let same_flow = line.page == prev.page && line.column == prev.column && line.y > prev.y;
         if !same_flow {
@@ -266,6 +343,18 @@ impl<'a> Assembler<'a> {
                     && (!ends_sentence(&prev.text) || self.typo.is_full(prev));
             }
             _ => {}
+        }
+        // A line stopping before two thirds of its column, followed by one
+        // opening with a capital, ends its block even without punctuation:
+        // the lines of a list set without bullets ("Le titre du papier" /
+        // "Le résumé de l'auteur"), a label over its text. Running text
+        // wraps where the next word no longer fits, far later (a long word
+        // cut at a hyphen aside).
+        if self.typo.is_short(prev)
+            && !prev.text.ends_with(['-', '\u{AD}'])
+            && line.text.chars().next().is_some_and(char::is_uppercase)
+        {
+            return false;
         }
         // A short line that ends a sentence ends its paragraph.
         !ends_sentence(&prev.text) || self.typo.is_full(prev)

@@ -8,8 +8,12 @@
 //! section: "4. Le conseil citoyen" above "4.2 Les difficultés").
 
 mod assemble;
+mod captions;
 mod join;
+mod labels;
 mod roles;
+mod siblings;
+mod tables;
 mod typography;
 
 use crate::record::{heading_text, ExtractedPage, HeadingId, Line, Paragraph};
@@ -272,6 +276,75 @@ mod tests {
             Some("Les difficultés rencontrées")
         );
         assert!(paragraphs[1].text.starts_with("Un encadré en gras"));
+    }
+
+    #[test]
+    fn a_row_cut_by_a_picture_is_one_line_and_a_wrapped_code_list_no_item() {
+        let codes = long("Techniques suffisantes : G58 - G69 - G78 - G158 - G159 - G173 - G8");
+        let mut p = page(
+            6,
+            &[
+                Some((
+                    72.0,
+                    10.0,
+                    "On nous informe du changement de page par l'élément :",
+                )),
+                Some((345.0, 10.0, "avec au-dessus le numéro de la page.")),
+                None,
+                Some((72.0, 10.0, &codes)),
+                Some((72.0, 10.0, "- G166 - H96 - SM6 - SM7")),
+                None,
+                Some((72.0, 10.0, "Les difficultés sont les suivantes :")),
+                Some((72.0, 10.0, "- un rôle mal défini ;")),
+            ],
+        );
+        // The second piece sits on the first one's baseline, right of a picture.
+        p.lines[1].y = p.lines[0].y;
+        p.lines[1].row = p.lines[0].row;
+        p.lines[0].x1 = 320.0;
+        let seg = segment(&[p]);
+        let got: Vec<(&str, &str)> = seg
+            .paragraphs
+            .iter()
+            .map(|p| (p.kind.as_str(), p.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("body", "On nous informe du changement de page par l'élément : avec au-dessus le numéro de la page."),
+                ("body", format!("{codes} - G166 - H96 - SM6 - SM7").as_str()),
+                ("body", "Les difficultés sont les suivantes :"),
+                ("list_item", "un rôle mal défini ;"),
+            ]
+        );
+    }
+
+    #[test]
+    fn short_lines_opening_with_capitals_are_blocks_of_their_own() {
+        let first = long("Nous voulons comme sortie un fichier par article");
+        let p = page(
+            7,
+            &[
+                Some((72.0, 10.0, &first)),
+                Some((72.0, 10.0, "avec les sections suivantes :")),
+                Some((72.0, 10.0, "Le titre du papier")),
+                Some((72.0, 10.0, "Le résumé de l'auteur")),
+                Some((
+                    72.0,
+                    10.0,
+                    &long("Considérez que les sections ne sont pas toutes présentes"),
+                )),
+                // A short line going on in lower case stays in its paragraph.
+                Some((72.0, 10.0, "dans les papiers et")),
+                Some((72.0, 10.0, "que certains en ont d'autres.")),
+            ],
+        );
+        let seg = segment(&[p]);
+        let starts: Vec<&str> = seg.paragraphs.iter().map(|p| &p.text[..12]).collect();
+        assert_eq!(
+            starts,
+            ["Nous voulons", "Le titre du ", "Le résumé ", "Considérez "]
+        );
     }
 
     #[test]

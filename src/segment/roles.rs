@@ -14,6 +14,8 @@ pub(super) enum Role {
     Footnote,
     /// Part of a table; the index is the table row it belongs to.
     TableRow(usize),
+    /// Part of a figure's or table's caption; the index tells captions apart.
+    Caption(usize),
     Text,
 }
 
@@ -25,12 +27,6 @@ pub(super) enum Role {
 const TEXT_MIN_SIZE: f64 = 0.92;
 /// A footnote is set smaller than this share of the body size...
 const FOOTNOTE_MAX_SIZE: f64 = 0.88;
-/// A line this far below the last multi-cell row (in line pitches) ends a table.
-const TABLE_MAX_GAP: f64 = 3.0;
-/// A wrapped cell line sits at most this far below its row (in line pitches)...
-const TABLE_WRAP_MAX_STEP: f64 = 1.15;
-/// ... and is indented by at least this many body sizes from the table's edge.
-const TABLE_WRAP_MIN_INDENT: f64 = 2.0;
 /// A heading by size is at least this share of the body size.
 const HEADING_MIN_SIZE: f64 = 1.15;
 /// A line stands apart from the next one past this many line pitches.
@@ -42,13 +38,19 @@ const CONTINUATION_MAX_STEP: f64 = 1.5;
 const SIZE_CHANGE: f64 = 0.1;
 /// Most words a heading told only by the space around it has.
 const LABEL_MAX_WORDS: usize = 4;
+/// A short line at least this share of the body size and of the next
+/// line's size is raised like a heading...
+const RAISED_SIZE: f64 = 1.05;
+/// ... when it has at most this many words.
+const RAISED_MAX_WORDS: usize = 12;
 
-/// The role of every line, in three passes: footnotes, then tables, then
-/// headings among the remaining lines.
+/// The role of every line, in four passes: footnotes, tables, captions,
+/// then headings among the remaining lines.
 pub(super) fn assign_roles(lines: &[&Line], typo: &Typography) -> Vec<Role> {
     let mut roles = vec![Role::Text; lines.len()];
     mark_footnotes(lines, typo, &mut roles);
-    mark_tables(lines, typo, &mut roles);
+    super::tables::mark_tables(lines, typo, &mut roles);
+    super::captions::mark_captions(lines, typo, &mut roles);
     mark_headings(lines, typo, &mut roles);
     roles
 }
@@ -103,78 +105,18 @@ fn mark_footnotes(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
     }
 }
 
-/// Tables: runs of rows cut into several cells, in one column.
-fn mark_tables(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
-    let mut table_row = 0usize;
-    let mut i = 0;
-    while i < lines.len() {
-        let cells = |i: usize| {
-            let l = lines[i];
-            lines[i..]
-                .iter()
-                .take_while(|m| m.page == l.page && m.row == l.row && m.column == l.column)
-                .count()
-        };
-        let n = cells(i);
-        if n >= 2 && roles[i] == Role::Text {
-            // Collect the run: multi-cell rows, and single lines between them
-            // (wrapped cells) that stay close.
-            let mut j = i;
-            let mut rows = 0;
-            let mut last_multi_end = i;
-            while j < lines.len()
-                && roles[j] == Role::Text
-                && lines[j].page == lines[i].page
-                && lines[j].column == lines[i].column
-            {
-                let c = cells(j);
-                if c >= 2 {
-                    rows += 1;
-                    last_multi_end = j + c;
-                } else if lines[j].y - lines[last_multi_end - 1].y > TABLE_MAX_GAP * typo.line_step
-                {
-                    break;
-                }
-                j += c;
-            }
-            // Wrapped lines of the last row, just below it.
-            while last_multi_end < lines.len()
-                && roles[last_multi_end] == Role::Text
-                && cells(last_multi_end) == 1
-                && lines[last_multi_end].page == lines[i].page
-                && lines[last_multi_end].y > lines[last_multi_end - 1].y
-                && lines[last_multi_end].y - lines[last_multi_end - 1].y
-                    <= TABLE_WRAP_MAX_STEP * typo.line_step
-                && lines[last_multi_end].x0 > lines[i].x0 + TABLE_WRAP_MIN_INDENT * typo.body_size
-            {
-                last_multi_end += 1;
-            }
-            if rows >= 2 {
-                let mut k = i;
-                while k < last_multi_end {
-                    let c = cells(k);
-                    if c >= 2 {
-                        table_row += 1;
-                    }
-                    for r in &mut roles[k..k + c] {
-                        *r = Role::TableRow(table_row);
-                    }
-                    k += c;
-                }
-                i = last_multi_end;
-                continue;
-            }
-        }
-        i += n.max(1);
-    }
-}
-
 /// Headings: larger type, or numbered / capitalised / bold short lines
 /// standing apart.
 fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
     let body = typo.body_size;
+    let recurring = super::labels::recurring_labels(lines, roles);
+    let series = super::labels::series_headings(lines, typo, roles);
     for i in 0..lines.len() {
         if roles[i] != Role::Text {
+            continue;
+        }
+        if series.contains(&i) {
+            roles[i] = Role::Heading;
             continue;
         }
         let l = lines[i];
@@ -199,7 +141,9 @@ fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
         if continues_above {
             continue;
         }
-        let apart_after = lines.get(i + 1).is_none_or(|n| {
+        // A sub- or superscript left on its own baseline under the line
+        // is part of it, not the next line.
+        let apart_after = super::siblings::next_line(lines, i).is_none_or(|n| {
             n.page != l.page
                 || n.column != l.column
                 || n.y - l.y > APART_STEP * typo.line_step
@@ -210,16 +154,18 @@ fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
             && words <= 14
             && !ends_sentence(&l.text)
             && !l.text.ends_with(',')
-            && (MULTI_LEVEL_NUMBER.is_match(&l.text) || apart_after);
+            && (MULTI_LEVEL_NUMBER.is_match(&l.text) || apart_after)
+            // "C." between "B." and "D." is an item of their list.
+            && !super::siblings::in_list(lines, typo, i);
         let alphanumeric = l.text.chars().filter(|c| c.is_alphanumeric()).count();
-        let capitals = letters >= 4
+        let capitals_line = letters >= 4
             && letters * 10 >= alphanumeric * 6
             && words <= 12
             && l.text
                 .chars()
                 .filter(|c| c.is_alphabetic())
-                .all(char::is_uppercase)
-            && apart_after;
+                .all(char::is_uppercase);
+        let capitals = capitals_line && apart_after;
         // A short bold line on its own (the next line is not bold, or stands
         // apart): the usual heading of word-processed reports. A bold
         // paragraph goes on in bold and ends with a full stop, so it is not one.
@@ -235,9 +181,10 @@ fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
             let p = lines[i - 1];
             p.page != l.page || p.column != l.column || l.y - p.y > APART_STEP * typo.line_step
         };
+        let starts_capital = l.text.chars().next().is_some_and(char::is_uppercase);
         let label = words <= LABEL_MAX_WORDS
             && letters >= 4
-            && l.text.chars().next().is_some_and(char::is_uppercase)
+            && starts_capital
             && !l
                 .text
                 .trim_end()
@@ -245,7 +192,54 @@ fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
             && apart_before
             && apart_after
             && lines.get(i + 1).is_some_and(|n| n.page == l.page);
-        if bigger || numbered || capitals || bold || label {
+        // A label the document sets again and again on a line of its own
+        // after a space ("Références", "Cas particuliers", "Points forts"):
+        // its template's heading, whatever spacing follows it.
+        let recurring = apart_before && recurring.contains(&i);
+        // A short line a little larger than the body and than the line
+        // under it ("Avantages :" at 13 pt over 11 pt items): a heading by
+        // size below the general threshold, told by being short and open.
+        let next_size = lines
+            .get(i + 1)
+            .filter(|n| n.page == l.page)
+            .map_or(body, |n| n.size);
+        // The line above, same size and close, left its sentence open: this
+        // line goes on with it ("https://github.com/x/Parser-" / "IRISA/issues").
+        let goes_on = i > 0 && roles[i - 1] != Role::Heading && {
+            let p = lines[i - 1];
+            p.page == l.page
+                && p.column == l.column
+                && l.y > p.y
+                && l.y - p.y < CONTINUATION_MAX_STEP * typo.line_step * l.size / body
+                && (p.size - l.size).abs() <= SIZE_CHANGE * l.size
+                && !ends_sentence(&p.text)
+        };
+        let raised = l.size >= RAISED_SIZE * body
+            && l.size >= RAISED_SIZE * next_size
+            && words <= RAISED_MAX_WORDS
+            && starts_capital
+            && !goes_on
+            && !super::labels::ends_open(&l.text)
+            && !l.text.trim_end().ends_with(['.', ';', ',', '…', '!', '?']);
+        // A line in capitals after a space, over a line of ordinary text
+        // that opens a sentence ("PROCÈS-VERBAL" over "Séance publique..."):
+        // a title even when the text follows at the line pitch.
+        let capitals_over_text = capitals_line
+            && apart_before
+            && lines.get(i + 1).is_some_and(|n| {
+                n.page == l.page
+                    && n.text.chars().next().is_some_and(char::is_uppercase)
+                    && n.text.chars().any(char::is_lowercase)
+            });
+        if bigger
+            || numbered
+            || capitals
+            || bold
+            || label
+            || recurring
+            || raised
+            || capitals_over_text
+        {
             roles[i] = Role::Heading;
         }
     }

@@ -20,6 +20,10 @@ pub(super) struct Typography {
     pub edges: HashMap<(u32, u8), (f64, f64)>,
 }
 
+/// A line ending before this share of its column's width is short: no
+/// word of running text is that long.
+const SHORT_LINE: f64 = 0.65;
+
 /// Smallest paragraph spacing (pt) told apart from the line pitch: baselines
 /// are exact in a PDF, but rounding and superscripts move them a little.
 const MIN_SPACING: f64 = 1.5;
@@ -118,6 +122,21 @@ impl Typography {
             .get(&(l.page, l.column))
             .copied()
             .unwrap_or((l.x0, l.x1))
+    }
+
+    /// The line is centred in its column: at least `margin` body sizes
+    /// from either edge, the two margins within `margin` of each other.
+    pub(crate) fn is_centred(&self, l: &Line, margin: f64) -> bool {
+        let (left, right) = self.edges(l);
+        let (before, after) = (l.x0 - left, right - l.x1);
+        let m = margin * self.body_size;
+        before >= m && after >= m && (before - after).abs() <= m
+    }
+
+    /// The line stops before `SHORT_LINE` of its column's width.
+    pub(crate) fn is_short(&self, l: &Line) -> bool {
+        let (left, right) = self.edges(l);
+        l.x1 < left + SHORT_LINE * (right - left)
     }
 
     /// The line reaches (nearly) the right edge of its column.

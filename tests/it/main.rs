@@ -21,6 +21,7 @@
 
 mod actions;
 mod anywhere;
+mod captions;
 mod cli;
 mod corpus;
 mod covers;

@@ -1,0 +1,403 @@
+//! Recurring labels: short lines a document sets on their own again and
+//! again ("Références", "Cas particuliers", "Points forts", "Avantages :"),
+//! the headings of its template. Counting them is the document's own
+//! evidence that such a line is a heading even when neither its size, its
+//! weight nor the space under it says so (colour, which the text layer
+//! does not give, often does). Likewise a numbered series the document
+//! opens blocks with ("Critère 1.7 ...", "Action 3 : ...", "Objectif 2.1
+//! ..."): its headings, over the lines they wrap to.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::roles::Role;
+use super::typography::Typography;
+use crate::record::Line;
+use crate::text::{ends_sentence, starts_item};
+
+/// Most words a recurring label has.
+const MAX_WORDS: usize = 4;
+/// Fewest times a label recurs on a line of its own.
+const MIN_TIMES: usize = 3;
+
+/// The label as compared: lower case, closing colon and spaces aside.
+fn key(text: &str) -> String {
+    text.trim()
+        .trim_end_matches([':', ' ', '\u{a0}'])
+        .to_lowercase()
+}
+
+/// Whether the line could be a label: a few words opening with a capital,
+/// mostly letters, closed by no sentence punctuation (a colon allowed).
+fn label_like(l: &Line) -> bool {
+    let text = l.text.trim();
+    let words = text.split_whitespace().count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let others = text.chars().filter(|c| !c.is_whitespace()).count();
+    (1..=MAX_WORDS).contains(&words)
+        && letters >= 4
+        && letters * 10 >= others * 8
+        && text.chars().next().is_some_and(char::is_uppercase)
+        && !text.ends_with(['.', ';', ',', '…', '!', '?'])
+        && !ends_open(text)
+}
+
+/// Words a title does not end on: the text goes on on the next line
+/// ("Nom du jeu de" / "données" in a table's header cell).
+const OPEN_ENDINGS: [&str; 16] = [
+    "de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "et", "ou", "à", "en", "pour",
+    "par",
+];
+
+/// The text ends on a word that needs more after it.
+pub(super) fn ends_open(text: &str) -> bool {
+    let t = text.trim_end().to_lowercase();
+    OPEN_ENDINGS
+        .iter()
+        .any(|w| t.ends_with(&format!(" {w}")) || (w.ends_with(['\'', '’']) && t.ends_with(w)))
+}
+
+/// Indices of the text lines whose label recurs at least `MIN_TIMES` times
+/// in the document, each time with a line after it on the same page (a
+/// label introduces something).
+pub(super) fn recurring_labels(lines: &[&Line], roles: &[Role]) -> HashSet<usize> {
+    let candidates: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            roles[i] == Role::Text
+                && label_like(lines[i])
+                && lines.get(i + 1).is_some_and(|n| n.page == lines[i].page)
+                // Alone on its baseline row (not a table cell).
+                && (i == 0 || lines[i - 1].row != lines[i].row || lines[i - 1].page != lines[i].page)
+                && lines.get(i + 1).is_none_or(|n| n.row != lines[i].row)
+        })
+        .collect();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for &i in &candidates {
+        *counts.entry(key(&lines[i].text)).or_default() += 1;
+    }
+    candidates
+        .into_iter()
+        .filter(|&i| counts[&key(&lines[i].text)] >= MIN_TIMES)
+        .collect()
+}
+
+/// A word and a number opening a line, then a separator or a capital
+/// ("Critère 4.2 Pour chaque...", "Action 3 : Le..."; not "Depuis 3 ans").
+static SERIES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(\p{Lu}\p{Ll}{2,})\x20+([0-9]{1,2}(\.[0-9]{1,2}){0,3})\x20*([.:–—-]\x20*\S|\x20\p{Lu})",
+    )
+    .expect("valid")
+});
+/// Fewest different numbers a series shows.
+const SERIES_MIN: usize = 3;
+/// Most lines a heading of a series wraps to.
+const SERIES_MAX_LINES: usize = 3;
+/// A line this many line pitches under another (scaled by size) goes on
+/// with it.
+const WRAP_STEP: f64 = 1.5;
+
+/// The lines of the document's numbered series headings: blocks of at
+/// most `SERIES_MAX_LINES` lines opening a block with "Word N" (the same
+/// word with at least `SERIES_MIN` different numbers in the document),
+/// whose last line stops short and is not closed by a full stop (a
+/// sentence that starts "Action 3 : le comité a..." is a paragraph).
+pub(super) fn series_headings(
+    lines: &[&Line],
+    typo: &Typography,
+    roles: &[Role],
+) -> HashSet<usize> {
+    let goes_on = |k: usize| {
+        k > 0 && {
+            let (p, l) = (lines[k - 1], lines[k]);
+            roles[k] == Role::Text
+                && p.page == l.page
+                && p.column == l.column
+                && l.y > p.y
+                && l.y - p.y <= WRAP_STEP * typo.line_step * l.size / typo.body_size
+                && (l.size - p.size).abs() <= 0.05 * p.size
+                && !ends_sentence(&p.text)
+                && !starts_item(&l.text)
+        }
+    };
+    let mut blocks: Vec<(String, String, std::ops::Range<usize>)> = Vec::new();
+    for i in 0..lines.len() {
+        if roles[i] != Role::Text || starts_item(&lines[i].text) || goes_on(i) {
+            continue;
+        }
+        let Some(c) = SERIES.captures(lines[i].text.trim_start()) else {
+            continue;
+        };
+        let mut end = i + 1;
+        while end < lines.len() && end - i < SERIES_MAX_LINES && goes_on(end) {
+            end += 1;
+        }
+        // A heading's last line stops short of the column's edge or closes
+        // a question; a full open one runs on (into a line of another
+        // size, a note's last word).
+        let last = lines[end - 1].text.trim_end();
+        let closed = last.ends_with(['.', ';', ','])
+            || (typo.is_full(lines[end - 1]) && !last.ends_with(['?', ':']));
+        if closed || (end < lines.len() && goes_on(end)) {
+            continue;
+        }
+        blocks.push((c[1].to_string(), c[2].to_string(), i..end));
+    }
+    let mut numbers: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (word, number, _) in &blocks {
+        numbers.entry(word).or_default().insert(number);
+    }
+    blocks
+        .iter()
+        .filter(|(word, _, _)| numbers[word.as_str()].len() >= SERIES_MIN)
+        .flat_map(|(_, _, range)| range.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{ExtractedPage, ParagraphKind};
+    use crate::segment::segment;
+
+    /// A page of (gap before in 15 pt steps, size, text) lines at the margin.
+    fn page(number: u32, lines: &[(f64, f64, &str)]) -> ExtractedPage {
+        let mut y = 80.0;
+        let lines = lines
+            .iter()
+            .enumerate()
+            .map(|(row, &(gap, size, text))| {
+                y += 15.0 * gap;
+                let x1 = if text.len() > 70 {
+                    520.0
+                } else {
+                    72.0 + 4.5 * text.len() as f64
+                };
+                Line {
+                    page: number,
+                    x0: 72.0,
+                    x1,
+                    y,
+                    size,
+                    text: text.to_string(),
+                    column: 0,
+                    row,
+                    starts_with_marker: false,
+                    bold: false,
+                    bold_lead: None,
+                }
+            })
+            .collect();
+        ExtractedPage {
+            number,
+            width: 595.0,
+            height: 842.0,
+            columns: 1,
+            lines,
+            dropped: Vec::new(),
+            failed: false,
+        }
+    }
+
+    const FULL: &str = "Le contrat de ville a réuni les partenaires autour de trois piliers et de";
+
+    /// (kind, heading, text) of every paragraph.
+    fn read(pages: &[ExtractedPage]) -> Vec<(ParagraphKind, Option<String>, String)> {
+        let seg = segment(pages);
+        seg.paragraphs
+            .iter()
+            .map(|p| {
+                (
+                    p.kind,
+                    seg.heading(p.heading).map(String::from),
+                    p.text.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_short_line_raised_over_its_items_is_a_heading_but_short_body_lines_are_not() {
+        let got = read(&[page(
+            1,
+            &[
+                (1.0, 12.0, FULL),
+                (1.0, 12.0, "et des moyens."),
+                (1.2, 13.0, "Avantages :"),
+                (1.0, 11.0, "• le texte est lu en entier"),
+                (1.0, 11.0, "• l'ordre est gardé"),
+                (1.6, 12.0, "Le bilan est positif."),
+                // Raised but going on with the line above: not a heading.
+                (
+                    1.5,
+                    13.0,
+                    "Voir le tableau de bord https://exemple.fr/suivi-",
+                ),
+                (1.0, 13.0, "Contrat/bilan"),
+                (1.5, 12.0, FULL),
+                (1.0, 12.0, "et des moyens."),
+            ],
+        )]);
+        let kinds: Vec<(ParagraphKind, Option<&str>)> =
+            got.iter().map(|(k, h, _)| (*k, h.as_deref())).collect();
+        assert_eq!(
+            kinds,
+            [
+                (ParagraphKind::Body, None),
+                (ParagraphKind::ListItem, Some("Avantages :")),
+                (ParagraphKind::ListItem, Some("Avantages :")),
+                (ParagraphKind::Body, Some("Avantages :")),
+                (ParagraphKind::Body, Some("Avantages :")),
+                (ParagraphKind::Body, Some("Avantages :")),
+            ],
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn a_numbered_series_the_document_opens_blocks_with_gives_headings() {
+        let action = |n: u32, title: &str| {
+            page(
+                n,
+                &[
+                    (1.0, 12.0, title),
+                    (1.0, 12.0, "bien suivie par le comité ?"),
+                    (1.5, 12.0, FULL),
+                    (1.0, 12.0, "et des moyens."),
+                    // A sentence opening like the series, closed by a full stop.
+                    (1.5, 12.0, "Action 9 : Le comité a renforcé le suivi."),
+                ],
+            )
+        };
+        let pages = [
+            action(
+                1,
+                "Action 1 : La concertation avec les habitants a-t-elle été",
+            ),
+            action(
+                2,
+                "Action 2 : La rénovation des logements sociaux a-t-elle été",
+            ),
+            action(
+                3,
+                "Action 3 : Les actions de la politique de la ville ont-elles été",
+            ),
+        ];
+        let got = read(&pages);
+        let headings: Vec<Option<&str>> = got
+            .iter()
+            .filter(|p| p.2 == FULL_PARAGRAPH)
+            .map(|p| p.1.as_deref())
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                Some("Action 1 : La concertation avec les habitants a-t-elle été bien suivie par le comité ?"),
+                Some("Action 2 : La rénovation des logements sociaux a-t-elle été bien suivie par le comité ?"),
+                Some("Action 3 : Les actions de la politique de la ville ont-elles été bien suivie par le comité ?"),
+            ],
+            "{got:?}"
+        );
+        assert_eq!(
+            got.iter().filter(|p| p.2.starts_with("Action 9")).count(),
+            3,
+            "{got:?}"
+        );
+        // Two numbers are no series.
+        let got = read(&pages[..2]);
+        assert!(got.iter().any(|p| p.2.starts_with("Action 1")), "{got:?}");
+    }
+
+    const FULL_PARAGRAPH: &str =
+        "Le contrat de ville a réuni les partenaires autour de trois piliers et de et des moyens.";
+
+    #[test]
+    fn a_label_the_document_repeats_is_a_heading_and_a_title_in_capitals_too() {
+        let criterion = |n: u32| {
+            page(
+                n,
+                &[
+                    (1.0, 12.0, FULL),
+                    (1.0, 12.0, "et des moyens."),
+                    // Set apart above only, at body size and weight.
+                    (2.0, 12.0, "Références"),
+                    (1.2, 12.0, "EN 301 549 V2.1.2 / WCAG 2.1"),
+                ],
+            )
+        };
+        let got = read(&[criterion(1), criterion(2), criterion(3)]);
+        let refs: Vec<&(ParagraphKind, Option<String>, String)> =
+            got.iter().filter(|p| p.2.starts_with("EN 301")).collect();
+        assert_eq!(refs.len(), 3, "{got:?}");
+        assert!(
+            refs.iter().all(|p| p.1.as_deref() == Some("Références")),
+            "{got:?}"
+        );
+        // Twice is not a template.
+        let got = read(&[criterion(1), criterion(2)]);
+        assert!(got.iter().any(|p| p.2.starts_with("Références")), "{got:?}");
+
+        let got = read(&[page(
+            1,
+            &[
+                (1.0, 12.0, "COMITÉ DE DÉMOLITION"),
+                (2.0, 12.0, "PROCÈS-VERBAL"),
+                (
+                    1.0,
+                    12.0,
+                    "Séance publique tenue le 20 juin à la salle du conseil.",
+                ),
+                (1.5, 12.0, FULL),
+                (1.0, 12.0, "et des moyens."),
+            ],
+        )]);
+        assert_eq!(got[0].1.as_deref(), Some("PROCÈS-VERBAL"), "{got:?}");
+        assert!(got[0].2.starts_with("Séance publique"), "{got:?}");
+    }
+
+    fn line(row: usize, text: &str) -> Line {
+        Line {
+            page: 1 + row as u32 / 10,
+            x0: 72.0,
+            x1: 300.0,
+            y: 100.0 + 20.0 * (row % 10) as f64,
+            size: 11.0,
+            text: text.into(),
+            column: 0,
+            row,
+            starts_with_marker: false,
+            bold: false,
+            bold_lead: None,
+        }
+    }
+
+    #[test]
+    fn a_label_set_three_times_recurs_but_a_sentence_or_a_pair_does_not() {
+        let texts = [
+            "Références",
+            "EN 301 549",
+            "Cas particuliers",
+            "Voir plus haut.",
+            "Références :",
+            "EN 301 549",
+            "Cas particuliers",
+            "Voir plus haut.",
+            "Références",
+            "EN 301 549",
+            "Voir plus haut.",
+            "Voir plus haut.",
+        ];
+        let lines: Vec<Line> = texts.iter().enumerate().map(|(i, t)| line(i, t)).collect();
+        let refs: Vec<&Line> = lines.iter().collect();
+        let roles = vec![Role::Text; refs.len()];
+        let mut got: Vec<usize> = recurring_labels(&refs, &roles).into_iter().collect();
+        got.sort();
+        // "Références" three times (colon aside); "Cas particuliers" only
+        // twice; "Voir plus haut." ends a sentence; "EN 301 549" is mostly digits.
+        assert_eq!(got, [0, 4, 8]);
+        assert!(ends_open("Nom du jeu de") && ends_open("Budget de l’"));
+        assert!(!ends_open("Cas particuliers") && !ends_open("Mise en œuvre"));
+    }
+}
