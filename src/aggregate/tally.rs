@@ -220,8 +220,8 @@ mod tests {
         let c1 = &t.codes.by_id["c1"];
         assert_eq!(
             (c1.n_documents, c1.n_findings),
-            (2, 4),
-            "the scan is not counted"
+            (2, 3),
+            "two reports, three findings; the scan is not counted"
         );
         assert_eq!(
             (c1.example.doc_id.as_str(), c1.example.page),
