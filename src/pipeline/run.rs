@@ -225,9 +225,13 @@ impl Pipeline {
         while next < inputs.len() {
             // Every spawned task sends once (a panic becomes an error
             // document in `process_guarded`), and this thread keeps a
-            // sender, so the wait ends with a document.
+            // sender, so the wait ends with a document; were it to end
+            // otherwise, the tables would lack rows: the run fails.
             let Ok((i, document, meta)) = receiver.recv() else {
-                break;
+                return Err(Error::WriteTable {
+                    path: self.config.output.dir.clone(),
+                    source: "the documents stopped coming before all were written".into(),
+                });
             };
             waiting.insert(i, (document, meta));
             while let Some((document, meta)) = waiting.remove(&next) {
