@@ -102,6 +102,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 worker_program: std::env::current_exe().ok(),
                 passwords,
                 on_document: progress(quiet, verbose),
+                ..RunOptions::default()
             };
             if !quiet {
                 eprintln!(
@@ -123,16 +124,12 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             for w in &outcome.warnings {
                 eprintln!("evalmine: warning: {}", output::terminal_safe(w));
             }
-            for d in outcome
-                .documents
-                .iter()
-                .filter(|d| d.read.status.is_failure())
-            {
+            for d in outcome.documents.iter().filter(|d| d.status.is_failure()) {
                 eprintln!(
                     "evalmine: {}: {}: {}",
                     output::terminal_safe(&d.doc_id),
-                    d.read.status,
-                    output::terminal_safe(&d.read.message)
+                    d.status,
+                    output::terminal_safe(&d.message)
                 );
             }
             if !quiet {

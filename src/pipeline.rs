@@ -1,19 +1,23 @@
 //! Drives documents through the stages: find the PDFs, then for each one in
 //! parallel read -> extract -> segment (`ingest`, in a worker process or
-//! here) -> classify, then aggregate and write the tables.
+//! here) -> classify; each document, in doc_id order, is then counted for
+//! the synthesis and its rows written, and dropped (`run`).
 //!
 //! ```text
-//! input folder --discover--> files --(rayon, per document)--> Pipeline::process --> Document
-//!     all documents --> aggregate::synthesise --> output::write_run + the summary
+//! input folder --discover--> files --(rayon, a bounded window)--> Pipeline::process --> Document
+//!     --(reordered by doc_id)--> aggregate::Tally::add + output::RunWriter::add (rows in batches)
+//!     end: Tally::synthesise --> RunWriter::finish (synthesis tables, staging moved) + the summary
 //! ```
 
+mod run;
+
+pub use run::{DocOutcome, RunOutcome};
+
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::aggregate::{self, GroupBy};
 use crate::cache::Cache;
 use crate::classify::{Classifier, Headings, Scored};
 use crate::config::PipelineConfig;
@@ -22,8 +26,7 @@ use crate::extract::{Isolation, ReadOptions};
 use crate::hash::{hex, sha256_hex};
 use crate::ingest::{ingest_bytes, read_input};
 use crate::isolate::WorkerPool;
-use crate::metadata::{read_report, Field, Metadata, ReportMeta, Rules};
-use crate::output::{self, Provenance, RunTables};
+use crate::metadata::{read_report, Metadata, ReportMeta, Rules};
 use crate::record::{DocStatus, Document, Extracted, Paragraph};
 
 /// A PDF found under the input folder.
@@ -117,6 +120,10 @@ pub struct RunOptions {
     pub passwords: Vec<String>,
     /// Told of every document as it is done (`run` shows progress with it).
     pub on_document: Option<OnDocument>,
+    /// Paragraphs written per batch of rows; 0 for the default,
+    /// `output::BATCH_PARAGRAPHS` (tests make batches small to check that
+    /// the tables do not depend on it).
+    pub batch_paragraphs: usize,
 }
 
 impl std::fmt::Debug for RunOptions {
@@ -182,15 +189,20 @@ impl Pipeline {
     /// Each report's metadata: read from its text, then the CSV's values
     /// over it (`run --metadata`).
     pub fn report_metadata(&self, documents: &[Document]) -> Vec<ReportMeta> {
+        documents.par_iter().map(|d| self.meta_of(d)).collect()
+    }
+
+    /// One report's metadata (see `report_metadata`).
+    pub fn meta_of(&self, document: &Document) -> ReportMeta {
         let csv = self.options.metadata.as_ref();
-        documents
-            .par_iter()
-            .map(|d| {
-                let mut meta = read_report(d, &self.meta_rules);
-                meta.merge(&d.doc_id, csv, d.read.title.as_deref(), &self.meta_rules);
-                meta
-            })
-            .collect()
+        let mut meta = read_report(document, &self.meta_rules);
+        meta.merge(
+            &document.doc_id,
+            csv,
+            document.read.title.as_deref(),
+            &self.meta_rules,
+        );
+        meta
     }
 
     pub fn classifier(&self) -> &Classifier {
@@ -302,185 +314,6 @@ impl Pipeline {
             let labels = classifier.paragraph_labels(&p.text, Headings::of(headings, p), scored);
             p.labels = Some(labels);
         }
-    }
-
-    /// The whole `run` command: discover, process in parallel, aggregate,
-    /// write the tables.
-    pub fn run(self) -> Result<RunOutcome> {
-        let start = Instant::now();
-        let config = &self.config;
-        let inputs = discover(&config.input.dir)?;
-        if inputs.is_empty() {
-            return Err(Error::NoInput {
-                path: config.input.dir.clone(),
-            });
-        }
-        let threads = match config.input.threads {
-            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
-            n => n,
-        };
-        let done = std::sync::atomic::AtomicUsize::new(0);
-        let process = || {
-            inputs
-                .par_iter()
-                .map(|input| {
-                    let document = self.process(input);
-                    if let Some(tell) = &self.options.on_document {
-                        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        tell(&document, n, inputs.len());
-                    }
-                    document
-                })
-                .collect::<Vec<_>>()
-        };
-        // One worker process per thread: each thread holds at most one.
-        let documents = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-            Ok(pool) => pool.install(process),
-            Err(_) => process(),
-        };
-        let report_meta = self.report_metadata(&documents);
-        let mut timings = vec![("extract and classify", start.elapsed())];
-        let stage = Instant::now();
-        let Pipeline {
-            classifier,
-            options,
-            workers,
-            ..
-        } = self;
-        drop(workers);
-        let metadata = options.metadata.as_ref();
-        // A field read from the text (with the CSV over it), or another CSV column.
-        let by_field = options
-            .by
-            .as_deref()
-            .and_then(|c| Field::ALL.into_iter().find(|f| f.column() == c));
-        let index: std::collections::HashMap<&str, usize> = documents
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.doc_id.as_str(), i))
-            .collect();
-        let value_of = |doc_id: &str| -> Option<String> {
-            let column = options.by.as_deref()?;
-            match by_field {
-                Some(field) => index
-                    .get(doc_id)
-                    .and_then(|&i| report_meta[i].value(field))
-                    .map(str::to_string),
-                None => metadata?.value(doc_id, column).map(str::to_string),
-            }
-        };
-        let group_by = options.by.as_deref().map(|column| GroupBy {
-            column,
-            value: &value_of,
-        });
-        let codebook = classifier.codebook();
-        let synthesis = aggregate::synthesise(
-            &documents,
-            codebook,
-            &classifier.codes,
-            &classifier.actions,
-            &config.coverage,
-            group_by,
-        )?;
-        timings.push(("aggregate", stage.elapsed()));
-        let stage = Instant::now();
-        let on_topic_min_terms = config.coverage.on_topic_min_terms;
-        let summary_fr = output::summary_fr(&synthesis, &documents, codebook, on_topic_min_terms)?;
-        let mut warnings = Vec::new();
-        if let Some(meta) = metadata {
-            let known: Vec<&str> = documents.iter().map(|d| d.doc_id.as_str()).collect();
-            for doc_id in meta.unknown(&known) {
-                warnings.push(format!(
-                    "metadata: doc_id `{doc_id}` matches no report of the input folder"
-                ));
-            }
-            for doc_id in &meta.duplicates {
-                warnings.push(format!(
-                    "metadata: doc_id `{doc_id}` has several rows; the first one is used"
-                ));
-            }
-        }
-        let provenance = Provenance {
-            program_version: env!("CARGO_PKG_VERSION").to_string(),
-            config_hash: config.hash(),
-            model_version: classifier.version().to_string(),
-            run_id: run_id(),
-        };
-        let tables = RunTables {
-            documents: &documents,
-            synthesis: &synthesis,
-            codebook,
-            metadata,
-            report_meta: &report_meta,
-            on_topic_min_terms,
-        };
-        let written = output::write_run(&tables, &config.output, &provenance)?;
-        timings.push(("summary and tables", stage.elapsed()));
-        Ok(RunOutcome {
-            documents,
-            summary_fr,
-            warnings,
-            written,
-            elapsed: start.elapsed(),
-            timings,
-        })
-    }
-}
-
-/// An id for this run's tables: the time and the process.
-fn run_id() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    format!("{nanos:x}-{}", std::process::id())
-}
-
-/// What a run did, for the summary line and the exit code.
-#[derive(Debug)]
-pub struct RunOutcome {
-    pub documents: Vec<Document>,
-    /// The synthesis summary in French, printed at the end of `run`.
-    pub summary_fr: String,
-    /// Problems with the inputs that did not stop the run (metadata rows).
-    pub warnings: Vec<String>,
-    pub written: Vec<PathBuf>,
-    pub elapsed: Duration,
-    /// Wall time of each stage, in order (`run --verbose` prints them).
-    pub timings: Vec<(&'static str, Duration)>,
-}
-
-impl RunOutcome {
-    pub fn any_failed(&self) -> bool {
-        self.documents.iter().any(|d| d.read.status.is_failure())
-    }
-
-    /// One line: documents by status, pages, paragraphs, time.
-    pub fn summary(&self) -> String {
-        let mut by_status: Vec<(&str, usize)> = Vec::new();
-        for d in &self.documents {
-            let status = d.read.status.as_str();
-            match by_status.iter_mut().find(|(s, _)| *s == status) {
-                Some((_, n)) => *n += 1,
-                None => by_status.push((status, 1)),
-            }
-        }
-        let statuses = by_status
-            .iter()
-            .map(|(s, n)| format!("{n} {s}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let statuses = if statuses.is_empty() {
-            statuses
-        } else {
-            format!(" ({statuses})")
-        };
-        let pages: u64 = self.documents.iter().map(|d| d.read.pages as u64).sum();
-        let paragraphs: usize = self.documents.iter().map(|d| d.paragraphs.len()).sum();
-        format!(
-            "evalmine: {} documents{statuses}, {pages} pages, {paragraphs} paragraphs in {:.1} s",
-            self.documents.len(),
-            self.elapsed.as_secs_f64()
-        )
     }
 }
 

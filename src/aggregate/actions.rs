@@ -3,8 +3,8 @@
 
 use polars::prelude::*;
 
+use super::tally::FoundById;
 use crate::classify::{ActionTypes, Codebook};
-use crate::record::Document;
 
 /// One row per action type of the file, zero counts included, themes in
 /// codebook order and types in file order within a theme: theme,
@@ -12,29 +12,29 @@ use crate::record::Document;
 /// finding of that type), n_total (readable reports), and an example
 /// finding (doc_id, page, and the sentence naming the action; null when no
 /// report has one): the one matching most of the type's cues, the first in
-/// reading order on a tie.
+/// doc_id and reading order on a tie.
 pub(super) fn action_counts(
-    readable: &[&Document],
+    found: &FoundById,
+    n_total: u32,
     codebook: &Codebook,
     actions: &ActionTypes,
 ) -> PolarsResult<DataFrame> {
-    let (mut doc_id, mut action, mut quote, mut page, mut hits) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for d in readable {
-        for p in &d.paragraphs {
-            let Some(labels) = &p.labels else { continue };
-            for f in &labels.findings {
-                for a in &f.actions {
-                    doc_id.push(d.doc_id.as_str());
-                    action.push(a.id.as_str());
-                    quote.push(a.quote.as_str());
-                    page.push(p.page);
-                    hits.push(a.hits);
-                }
-            }
-        }
+    let (mut action, mut n_documents) = (Vec::new(), Vec::new());
+    let (mut doc_id, mut page, mut quote) = (Vec::new(), Vec::new(), Vec::new());
+    for (id, f) in found.iter() {
+        action.push(id);
+        n_documents.push(f.n_documents);
+        doc_id.push(f.example.doc_id.as_str());
+        page.push(f.example.page);
+        quote.push(f.example.quote.as_str());
     }
-    let found = df!("doc_id" => doc_id, "action_type" => action, "quote" => quote, "page" => page, "hits" => hits)?;
+    let counted = df!(
+        "action_type" => action,
+        "n_documents" => n_documents,
+        "doc_id" => doc_id,
+        "page" => page,
+        "quote" => quote,
+    )?;
     let (mut theme, mut id, mut label, mut order) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (t, def) in codebook.themes.iter().enumerate() {
@@ -45,29 +45,10 @@ pub(super) fn action_counts(
             order.push(order.len() as u32);
         }
     }
-    let n_total = readable.len() as u32;
     let defs = df!("theme" => theme, "action_type" => id, "label" => label, "order" => order)?;
-    let counted = found
-        .lazy()
-        .sort(
-            ["hits"],
-            SortMultipleOptions::default()
-                .with_order_descending(true)
-                .with_maintain_order(true),
-        )
-        .group_by_stable([col("action_type")])
-        .agg([
-            col("doc_id")
-                .n_unique()
-                .cast(DataType::UInt32)
-                .alias("n_documents"),
-            col("doc_id").first().alias("doc_id"),
-            col("page").first().alias("page"),
-            col("quote").first().alias("quote"),
-        ]);
     defs.lazy()
         .join(
-            counted,
+            counted.lazy(),
             [col("action_type")],
             [col("action_type")],
             JoinArgs::new(JoinType::Left),
@@ -94,6 +75,7 @@ pub(super) fn action_counts(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aggregate::tally::Tally;
     use crate::aggregate::tests::{codebook, doc, para};
     use crate::analyze::Analyzer;
     use crate::models::ModelFile;
@@ -149,11 +131,9 @@ mod tests {
             doc("c", vec![para("emploi", "neutre", false)]),
             scan,
         ];
-        let readable: Vec<&Document> = docs
-            .iter()
-            .filter(|d| d.read.status == DocStatus::Ok)
-            .collect();
-        let t = action_counts(&readable, &codebook(), &types).unwrap();
+        let mut tally = Tally::new(&codebook());
+        docs.iter().for_each(|d| tally.add(d));
+        let t = action_counts(&tally.actions, tally.n_reports(), &codebook(), &types).unwrap();
         assert_eq!(
             t.height(),
             types.types.len(),
@@ -224,8 +204,9 @@ mod tests {
             "a",
             vec![with_actions("emploi", 2, &[("emp_mobilite", 1)])],
         )];
-        let readable: Vec<&Document> = docs.iter().collect();
-        let t = action_counts(&readable, &codebook(), &ActionTypes::default()).unwrap();
+        let mut tally = Tally::new(&codebook());
+        tally.add(&docs[0]);
+        let t = action_counts(&tally.actions, 1, &codebook(), &ActionTypes::default()).unwrap();
         assert_eq!(t.height(), 0);
         assert_eq!(t.width(), 8);
         assert_eq!(t.column("n_documents").unwrap().dtype(), &DataType::UInt32);

@@ -3,33 +3,35 @@
 
 use polars::prelude::*;
 
+use super::tally::FoundById;
 use crate::classify::{Codebook, Codes};
-use crate::record::Document;
 
 /// Reports and findings per code, most frequent first, with the finding
-/// matching most of the code's cues as an example (quote, report, page).
+/// matching most of the code's cues as an example (quote, report, page;
+/// the first in doc_id and reading order on a tie).
 pub(super) fn code_counts(
-    readable: &[&Document],
+    found: &FoundById,
     codebook: &Codebook,
     codes: &Codes,
 ) -> PolarsResult<DataFrame> {
-    let (mut doc_id, mut code, mut quote, mut page, mut score) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for d in readable {
-        for p in &d.paragraphs {
-            let Some(labels) = &p.labels else { continue };
-            for f in &labels.findings {
-                if let Some((c, hits)) = &f.code {
-                    doc_id.push(d.doc_id.as_str());
-                    code.push(c.as_str());
-                    quote.push(f.quote.as_str());
-                    page.push(p.page);
-                    score.push(*hits);
-                }
-            }
-        }
+    let (mut code, mut n_documents, mut n_findings) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut quote, mut doc_id, mut page) = (Vec::new(), Vec::new(), Vec::new());
+    for (id, f) in found.iter() {
+        code.push(id);
+        n_documents.push(f.n_documents);
+        n_findings.push(f.n_findings);
+        quote.push(f.example.quote.as_str());
+        doc_id.push(f.example.doc_id.as_str());
+        page.push(f.example.page);
     }
-    let found = df!("doc_id" => doc_id, "code" => code, "quote" => quote, "page" => page, "score" => score)?;
+    let counted = df!(
+        "code" => code,
+        "n_documents" => n_documents,
+        "n_findings" => n_findings,
+        "example_quote" => quote,
+        "example_doc_id" => doc_id,
+        "example_page" => page,
+    )?;
     let (mut id, mut theme, mut polarity, mut label) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for c in &codes.codes {
@@ -39,26 +41,8 @@ pub(super) fn code_counts(
         label.push(c.label.as_str());
     }
     let defs = df!("code" => id, "theme" => theme, "polarity" => polarity, "label" => label)?;
-    // The example is the finding that matches most of the code's cues.
-    found
+    counted
         .lazy()
-        .sort(
-            ["score"],
-            SortMultipleOptions::default()
-                .with_order_descending(true)
-                .with_maintain_order(true),
-        )
-        .group_by_stable([col("code")])
-        .agg([
-            col("doc_id")
-                .n_unique()
-                .cast(DataType::UInt32)
-                .alias("n_documents"),
-            len().cast(DataType::UInt32).alias("n_findings"),
-            col("quote").first().alias("example_quote"),
-            col("doc_id").first().alias("example_doc_id"),
-            col("page").first().alias("example_page"),
-        ])
         .join(
             defs.lazy(),
             [col("code")],

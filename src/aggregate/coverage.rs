@@ -1,75 +1,67 @@
 //! Coverage levels per (report, theme) and the synthesis counts per (theme,
-//! level), as polars expressions over a long table of (paragraph, theme).
+//! level), as polars expressions over the counts the tally kept per
+//! (report, theme).
 
 use polars::prelude::*;
 
+use super::tally::Tally;
 use super::{CoverageConfig, Synthesis};
 use crate::classify::{ActionTypes, Codebook, Codes};
-use crate::record::{DocStatus, Document, Level, Polarity, Verdict};
+use crate::record::{Level, Polarity, Verdict};
 
 /// Coverage (one row per readable report and theme) and synthesis (reports
-/// per theme and level) from the labelled documents, and the codes and
+/// per theme and level) from the tally of the documents, and the codes and
 /// action types tables.
 pub(super) fn coverage_and_synthesis(
-    docs: &[Document],
+    tally: &Tally,
     codebook: &Codebook,
     codes: &Codes,
     actions: &ActionTypes,
     config: &CoverageConfig,
 ) -> PolarsResult<Synthesis> {
-    let readable: Vec<&Document> = docs
-        .iter()
-        .filter(|d| d.read.status == DocStatus::Ok)
-        .collect();
-    let n_reports = readable.len() as u32;
-
-    // Long table: one row per (paragraph, theme) it carries.
-    let (mut doc_id, mut theme, mut polarity, mut on_section) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    // Paragraphs that were classified, per report (the denominator of `share`).
-    let (mut total_doc, mut total_n) = (Vec::new(), Vec::new());
-    // Every (report, theme), so themes a report ignores get their row too.
-    let (mut grid_doc, mut grid_theme, mut grid_order) = (Vec::new(), Vec::new(), Vec::new());
-    for d in &readable {
-        let mut classified = 0u32;
-        for p in &d.paragraphs {
-            let Some(labels) = &p.labels else { continue };
-            classified += 1;
-            for t in &labels.themes {
-                doc_id.push(d.doc_id.as_str());
-                theme.push(codebook.theme_id(*t));
-                polarity.push(labels.polarity.id());
-                on_section.push(labels.heading_themes.contains(t) as u32);
-            }
-        }
-        total_doc.push(d.doc_id.as_str());
-        total_n.push(classified);
-        for (i, t) in codebook.themes.iter().enumerate() {
-            grid_doc.push(d.doc_id.as_str());
-            grid_theme.push(t.id.as_str());
-            grid_order.push(i as u32);
+    let n_reports = tally.n_reports();
+    // Every (report, theme), themes a report ignores included, with its counts.
+    let n = tally.counts.len();
+    let mut doc_id = Vec::with_capacity(n);
+    let (mut theme, mut theme_order) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut n_paragraphs, mut has_section) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut n_classified = Vec::with_capacity(n);
+    let mut by_polarity: [Vec<u32>; 3] = Default::default();
+    for (d, classified, counts) in tally.reports() {
+        for ((i, t), c) in codebook.themes.iter().enumerate().zip(counts) {
+            doc_id.push(d);
+            theme.push(t.id.as_str());
+            theme_order.push(i as u32);
+            n_paragraphs.push(c.n_paragraphs);
+            by_polarity[0].push(c.n_reussite);
+            by_polarity[1].push(c.n_difficulte);
+            by_polarity[2].push(c.n_preconisation);
+            has_section.push(c.has_section);
+            n_classified.push(classified);
         }
     }
-    let long = df!("doc_id" => doc_id, "theme" => theme, "polarity" => polarity, "on_section" => on_section)?;
-    let totals = df!("doc_id" => total_doc, "n_classified" => total_n)?;
-    let grid = df!("doc_id" => grid_doc, "theme" => grid_theme, "theme_order" => grid_order)?;
+    let [n_reussite, n_difficulte, n_preconisation] = by_polarity;
+    let grid = DataFrame::new(
+        doc_id.len(),
+        vec![
+            Column::new("doc_id".into(), doc_id),
+            Column::new("theme".into(), theme),
+            Column::new("theme_order".into(), theme_order),
+            Column::new("n_paragraphs".into(), n_paragraphs),
+            Column::new(format!("n_{}", Polarity::Reussite.id()).into(), n_reussite),
+            Column::new(
+                format!("n_{}", Polarity::Difficulte.id()).into(),
+                n_difficulte,
+            ),
+            Column::new(
+                format!("n_{}", Polarity::Preconisation.id()).into(),
+                n_preconisation,
+            ),
+            Column::new("has_section".into(), has_section),
+            Column::new("n_classified".into(), n_classified),
+        ],
+    )?;
 
-    let count_of = |p: &str| {
-        col("polarity")
-            .eq(lit(p))
-            .cast(DataType::UInt32)
-            .sum()
-            .alias(format!("n_{p}"))
-    };
-    let counts = long.lazy().group_by([col("doc_id"), col("theme")]).agg([
-        len().cast(DataType::UInt32).alias("n_paragraphs"),
-        count_of(Polarity::Reussite.id()),
-        count_of(Polarity::Difficulte.id()),
-        count_of(Polarity::Preconisation.id()),
-        col("on_section").sum().gt(lit(0u32)).alias("has_section"),
-    ]);
-    let keys = [col("doc_id"), col("theme")];
-    let zero = |name: &str| col(name).fill_null(lit(0u32)).alias(name);
     let c = config;
     let level = when(col("n_paragraphs").eq(lit(0u32)))
         .then(lit(Level::NonEvoquee.id()))
@@ -102,22 +94,6 @@ pub(super) fn coverage_and_synthesis(
         .alias("verdict");
     let coverage = grid
         .lazy()
-        .join(counts, keys.clone(), keys, JoinArgs::new(JoinType::Left))
-        .join(
-            totals.lazy(),
-            [col("doc_id")],
-            [col("doc_id")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_columns([
-            zero("n_paragraphs"),
-            zero("n_reussite"),
-            zero("n_difficulte"),
-            zero("n_preconisation"),
-            col("has_section")
-                .fill_null(lit(false))
-                .alias("has_section"),
-        ])
         .with_columns([
             when(col("n_classified").gt(lit(0u32)))
                 .then(
@@ -147,8 +123,8 @@ pub(super) fn coverage_and_synthesis(
     // Synthesis: reports per (theme, level); verdicts: per (theme, verdict).
     let levels: Vec<&str> = Level::ALL.iter().map(|l| l.id()).collect();
     let synthesis = reports_per(&coverage, codebook, "level", &levels, n_reports)?;
-    let codes = super::codes::code_counts(&readable, codebook, codes)?;
-    let actions = super::actions::action_counts(&readable, codebook, actions)?;
+    let codes = super::codes::code_counts(&tally.codes, codebook, codes)?;
+    let actions = super::actions::action_counts(&tally.actions, n_reports, codebook, actions)?;
     let verdicts: Vec<&str> = Verdict::ALL.iter().map(|v| v.id()).collect();
     let verdicts = reports_per(&coverage, codebook, "verdict", &verdicts, n_reports)?;
     Ok(Synthesis {

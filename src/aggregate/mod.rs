@@ -1,13 +1,18 @@
 //! Aggregation stage: labelled paragraphs -> per-report coverage of each
 //! theme (counts and a level) and synthesis counts over reports.
 //!
-//! All the arithmetic is polars (lazy group-by and joins), in this module
-//! only, so the thresholds stay visible as expressions.
+//! Documents are counted one at a time into a `Tally` (per report and
+//! theme, per code and action type) and dropped; the tables are made from
+//! the tally at the end. The thresholds are polars expressions, in this
+//! module only, so they stay visible.
 
 mod actions;
 mod by_group;
 mod codes;
 mod coverage;
+mod tally;
+
+pub use tally::Tally;
 
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -121,7 +126,8 @@ pub struct Synthesis {
 }
 
 /// Builds coverage, synthesis, codes and action types (and the synthesis
-/// per group) from the labelled documents.
+/// per group) from the labelled documents, given in the order of the
+/// tables (doc_id order in a run: it decides the examples on a tie).
 pub fn synthesise(
     docs: &[Document],
     codebook: &Codebook,
@@ -130,15 +136,33 @@ pub fn synthesise(
     config: &CoverageConfig,
     by: Option<GroupBy>,
 ) -> Result<Synthesis> {
-    let fail = |source| Error::Aggregate { source };
-    let mut synthesis =
-        coverage::coverage_and_synthesis(docs, codebook, codes, actions, config).map_err(fail)?;
-    if let Some(GroupBy { column, value }) = by {
-        let frame =
-            by_group::synthesis_by(&synthesis.coverage, codebook, column, value).map_err(fail)?;
-        synthesis.by = Some((column.to_string(), frame));
+    let mut tally = Tally::new(codebook);
+    docs.iter().for_each(|d| tally.add(d));
+    tally.synthesise(codebook, codes, actions, config, by)
+}
+
+impl Tally {
+    /// Coverage, synthesis, codes and action types (and the synthesis per
+    /// group) from the documents counted so far.
+    pub fn synthesise(
+        &self,
+        codebook: &Codebook,
+        codes: &Codes,
+        actions: &ActionTypes,
+        config: &CoverageConfig,
+        by: Option<GroupBy>,
+    ) -> Result<Synthesis> {
+        let fail = |source| Error::Aggregate { source };
+        let mut synthesis =
+            coverage::coverage_and_synthesis(self, codebook, codes, actions, config)
+                .map_err(fail)?;
+        if let Some(GroupBy { column, value }) = by {
+            let frame = by_group::synthesis_by(&synthesis.coverage, codebook, column, value)
+                .map_err(fail)?;
+            synthesis.by = Some((column.to_string(), frame));
+        }
+        Ok(synthesis)
     }
-    Ok(synthesis)
 }
 
 #[cfg(test)]

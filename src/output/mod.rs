@@ -1,8 +1,10 @@
 //! Output stage: documents, paragraphs and the synthesis -> polars tables
 //! written as Parquet (zstd, with provenance in the key-value metadata) and
-//! CSV (UTF-8 with BOM and ";" so French Excel opens it); the French summary,
-//! the HTML report and the REFI-QDA export. Every file is written to a temporary file and
-//! persisted over the old one, so a reader never sees half a table.
+//! CSV (UTF-8 with BOM and ";" so French Excel opens it), the row tables in
+//! batches as documents complete (`stream`); the French summary, the HTML
+//! report and the REFI-QDA export. A run's tables are written into a
+//! staging folder and moved into place together, so a reader never sees
+//! half a table or a mixed set.
 //!
 //! All polars calls live here and in `aggregate`: its API moves between versions.
 
@@ -14,6 +16,7 @@ mod labels;
 mod qda;
 mod readback;
 mod report;
+mod stream;
 mod summary;
 
 pub use config::{OutputConfig, TableFormat};
@@ -21,6 +24,8 @@ pub use inspect::inspect_report;
 pub use labels::write_labels;
 pub use qda::{model_action_types, write_qdc, write_qdpx, QdaExport};
 pub use report::write_report;
+pub use stream::BATCH_PARAGRAPHS;
+pub(crate) use stream::{RunContext, RunWriter};
 pub use summary::summary_fr;
 
 use std::fs::File;
@@ -28,11 +33,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use crate::aggregate::Synthesis;
-use crate::classify::Codebook;
 use crate::error::{Error, Result};
-use crate::metadata::{Metadata, ReportMeta};
-use crate::record::Document;
 
 /// What a table says about how it was made.
 #[derive(Debug, Clone)]
@@ -43,20 +44,6 @@ pub(crate) struct Provenance {
     /// Tells the tables of one run from those of another (`report` refuses
     /// a mixed set).
     pub run_id: String,
-}
-
-/// Everything one run writes.
-pub(crate) struct RunTables<'a> {
-    pub documents: &'a [Document],
-    pub synthesis: &'a Synthesis,
-    /// Theme ids for the tables.
-    pub codebook: &'a Codebook,
-    /// Columns joined to `documents` (`run --metadata`).
-    pub metadata: Option<&'a Metadata>,
-    /// Each document's metadata (text and CSV), aligned with `documents`.
-    pub report_meta: &'a [ReportMeta],
-    /// `[coverage] on_topic_min_terms`, for `documents.on_topic`.
-    pub on_topic_min_terms: u32,
 }
 
 /// Every table a run may write (`synthesis_by` only with `--by`).
@@ -82,160 +69,9 @@ fn table_path(dir: &Path, name: &str, format: TableFormat) -> PathBuf {
     }
 }
 
-/// Writes the tables of a run in every configured format: `documents`,
-/// `paragraphs`, `findings`, `coverage`, `synthesis`, `verdicts`, `codes`,
-/// `actions` (and
-/// `synthesis_by` with `--by`). Returns the files written.
-///
-/// One consistent set per run: every table is first written into a staging
-/// folder inside the output folder; only when all are written, and every
-/// target can be replaced, are they moved into place. A failed run leaves
-/// the previous set as it was and no temporary file. Tables of an earlier
-/// run that this one does not write (`synthesis_by` without `--by`, a format
-/// no longer configured) are removed, so none lingers as if current; every
-/// Parquet table carries the run's id (`evalmine.run_id`), which `report`
-/// checks.
-pub(crate) fn write_run(
-    tables: &RunTables,
-    config: &OutputConfig,
-    provenance: &Provenance,
-) -> Result<Vec<PathBuf>> {
-    let io_fail = |path: &Path| {
-        let path = path.to_path_buf();
-        move |e: std::io::Error| Error::WriteTable {
-            path,
-            source: e.into(),
-        }
-    };
-    std::fs::create_dir_all(&config.dir).map_err(io_fail(&config.dir))?;
-    // A run killed while writing (kill -9) leaves its staging folder: the
-    // next run clears it (two runs writing one output folder at once would
-    // mix their tables anyway).
-    if let Ok(entries) = std::fs::read_dir(&config.dir) {
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with(STAGING) && entry.path().is_dir() {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
-        }
-    }
-    let staging = tempfile::Builder::new()
-        .prefix(STAGING)
-        .tempdir_in(&config.dir)
-        .map_err(io_fail(&config.dir))?;
-    let staged = write_tables(tables, config, provenance, staging.path())?;
-    // Check every target before moving any: a blocked path (a folder where
-    // a table goes) must not leave half of the new set beside the old.
-    for (name, format) in &staged {
-        let target = table_path(&config.dir, name, *format);
-        if target.is_dir() {
-            return Err(Error::WriteTable {
-                path: target,
-                source: "a folder stands where the table goes; the previous tables are left as they were".into(),
-            });
-        }
-    }
-    let mut written = Vec::new();
-    for (name, format) in &staged {
-        let (from, to) = (
-            table_path(staging.path(), name, *format),
-            table_path(&config.dir, name, *format),
-        );
-        std::fs::rename(&from, &to).map_err(io_fail(&to))?;
-        written.push(to);
-    }
-    for name in TABLES {
-        for format in [TableFormat::Parquet, TableFormat::Csv] {
-            let stale = table_path(&config.dir, name, format);
-            if !written.contains(&stale) && stale.is_file() {
-                std::fs::remove_file(&stale).map_err(io_fail(&stale))?;
-            }
-        }
-    }
-    // A report of the previous run would now describe other tables.
-    let report = config.dir.join("report.html");
-    if report.is_file() {
-        if config.formats.contains(&TableFormat::Parquet) {
-            written.push(write_report(&config.dir, tables.codebook)?);
-        } else {
-            std::fs::remove_file(&report).map_err(io_fail(&report))?;
-        }
-    }
-    Ok(written)
-}
-
-/// Writes every table into `dir`; returns (table, format) of each file.
-fn write_tables(
-    tables: &RunTables,
-    config: &OutputConfig,
-    provenance: &Provenance,
-    dir: &Path,
-) -> Result<Vec<(&'static str, TableFormat)>> {
-    let docs = tables.documents;
-    let fail = |name: &str| {
-        let path = config.dir.join(name);
-        move |e: PolarsError| Error::WriteTable {
-            path,
-            source: e.into(),
-        }
-    };
-    let mut written = Vec::new();
-    let mut write =
-        |name: &'static str, format: TableFormat, frame: &mut DataFrame| -> Result<()> {
-            let path = table_path(dir, name, format);
-            let file = File::create(&path).map_err(|e| Error::WriteTable {
-                path: path.clone(),
-                source: e.into(),
-            })?;
-            match format {
-                TableFormat::Parquet => write_parquet(file, frame, provenance),
-                TableFormat::Csv => write_csv(file, frame, config),
-            }
-            .map_err(fail(name))?;
-            written.push((name, format));
-            Ok(())
-        };
-    // CSV cannot hold lists: there `paragraphs.themes` and `findings.actions`
-    // are the ids joined by `|`.
-    for &format in &config.formats {
-        let mut frame = frames::paragraphs_frame(docs, tables.codebook, format == TableFormat::Csv)
-            .map_err(fail("paragraphs"))?;
-        write("paragraphs", format, &mut frame)?;
-    }
-    for &format in &config.formats {
-        let mut frame = frames::findings_frame(docs, tables.codebook, format == TableFormat::Csv)
-            .map_err(fail("findings"))?;
-        write("findings", format, &mut frame)?;
-    }
-    let mut rest: Vec<(&'static str, DataFrame)> = vec![(
-        "documents",
-        frames::documents_frame(
-            docs,
-            tables.metadata,
-            tables.report_meta,
-            tables.on_topic_min_terms,
-        )
-        .map_err(fail("documents"))?,
-    )];
-    let s = tables.synthesis;
-    if let Some((_, by)) = &s.by {
-        rest.push(("synthesis_by", by.clone()));
-    }
-    rest.extend([
-        ("coverage", s.coverage.clone()),
-        ("synthesis", s.synthesis.clone()),
-        ("verdicts", s.verdicts.clone()),
-        ("codes", s.codes.clone()),
-        ("actions", s.actions.clone()),
-    ]);
-    for (name, mut frame) in rest {
-        for &format in &config.formats {
-            write(name, format, &mut frame)?;
-        }
-    }
-    Ok(written)
-}
-
-fn write_parquet(file: File, frame: &mut DataFrame, provenance: &Provenance) -> PolarsResult<()> {
+/// Parquet with zstd and the run's provenance in the key-value metadata,
+/// for every table (written whole or in batches).
+fn parquet_writer(file: File, provenance: &Provenance) -> ParquetWriter<File> {
     let metadata = KeyValueMetadata::from_static(vec![
         (
             "evalmine.version".to_string(),
@@ -254,8 +90,10 @@ fn write_parquet(file: File, frame: &mut DataFrame, provenance: &Provenance) -> 
     ParquetWriter::new(file)
         .with_compression(ParquetCompression::Zstd(None))
         .with_key_value_metadata(Some(metadata))
-        .finish(frame)
-        .map(|_| ())
+}
+
+fn write_parquet(file: File, frame: &mut DataFrame, provenance: &Provenance) -> PolarsResult<()> {
+    parquet_writer(file, provenance).finish(frame).map(|_| ())
 }
 
 fn write_csv(file: File, frame: &mut DataFrame, config: &OutputConfig) -> PolarsResult<()> {

@@ -9,19 +9,20 @@ use super::french::{plural, theme_sentence, verdict_sentence, ThemeCounts, Verdi
 use crate::aggregate::Synthesis;
 use crate::classify::Codebook;
 use crate::error::{Error, Result};
-use crate::record::{Document, Level, Verdict};
+use crate::record::{Level, Verdict};
 
-/// The whole summary: the synthesis per theme, the off-topic warning, the
-/// lines per group.
+/// The whole summary: the synthesis per theme, the off-topic warning
+/// (`off_topic`: the readable documents that hardly use the field's words,
+/// see `Document::on_topic`), the lines per group.
 pub fn summary_fr(
     synthesis: &Synthesis,
-    docs: &[Document],
+    off_topic: &[&str],
     codebook: &Codebook,
     on_topic_min_terms: u32,
 ) -> Result<String> {
     let fail = |source| Error::Aggregate { source };
     let mut out = synthesis_fr(synthesis, codebook).map_err(fail)?;
-    out += &off_topic_fr(docs, on_topic_min_terms);
+    out += &off_topic_fr(off_topic, on_topic_min_terms);
     if let Some((column, by)) = &synthesis.by {
         out += &summary_by_fr(by, column, codebook).map_err(fail)?;
     }
@@ -30,12 +31,7 @@ pub fn summary_fr(
 
 /// A warning line naming the readable documents that hardly use the
 /// field's vocabulary (empty when there is none).
-pub(crate) fn off_topic_fr(docs: &[Document], min_terms: u32) -> String {
-    let off: Vec<&str> = docs
-        .iter()
-        .filter(|d| d.on_topic(min_terms) == Some(false))
-        .map(|d| d.doc_id.as_str())
-        .collect();
+pub(crate) fn off_topic_fr(off: &[&str], min_terms: u32) -> String {
     if off.is_empty() {
         return String::new();
     }
@@ -241,13 +237,19 @@ mod tests {
         assert_eq!(guide.on_topic(5), Some(false));
         assert_eq!(unread.on_topic(5), None, "unknown when not read");
         let docs = [report, guide, unread];
-        let line = off_topic_fr(&docs, 5);
+        let off = |min: u32| -> Vec<&str> {
+            docs.iter()
+                .filter(|d| d.on_topic(min) == Some(false))
+                .map(|d| d.doc_id.as_str())
+                .collect()
+        };
+        let line = off_topic_fr(&off(5), 5);
         assert!(
             line.contains("1 document lisible n'emploie") && line.contains(": guide."),
             "{line}"
         );
         assert_eq!(
-            off_topic_fr(&docs, 1),
+            off_topic_fr(&off(1), 1),
             "",
             "no warning when all are on topic"
         );

@@ -17,6 +17,7 @@
 //! - `edges`: CSV dialects, empty inputs, a closed pipe, report before a run;
 //! - `no_panic`: text stages on arbitrary Unicode;
 //! - `actions`: the action types table on the sample corpus, and their measure on real prose (../shared/real);
+//! - `stream`: the run's tables do not depend on threads, file order or batch size;
 //! - `structure`: no import cycle between the modules of src/, no file over 600 lines.
 
 mod actions;
@@ -37,6 +38,7 @@ mod qda;
 mod real_pages;
 mod real_pdfs;
 mod report_browser;
+mod stream;
 mod structure;
 
 use std::path::{Path, PathBuf};
