@@ -89,6 +89,7 @@ pub(crate) fn find_evidence(tokens: &[Token], lexicon: &Lexicon, cues: &Cues) ->
         .map(|(p, set)| {
             set.find(&phrase_stems)
                 .into_iter()
+                .filter(|&(_, start, _)| !not_only(tokens, phrase[start].0))
                 .map(|(e, start, _)| {
                     let at = phrase[start].0;
                     let from = at.saturating_sub(cues.window);
@@ -109,6 +110,12 @@ pub(crate) fn find_evidence(tokens: &[Token], lexicon: &Lexicon, cues: &Cues) ->
         after_contrast,
         cue_at,
     }
+}
+
+/// "non seulement ... mais" means "not only ... but": neither a
+/// restriction ("seulement 12 %") nor its negation.
+fn not_only(tokens: &[Token], at: usize) -> bool {
+    tokens[at].lower == "seulement" && at > 0 && tokens[at - 1].lower == "non"
 }
 
 /// The polarity a cue counts for: a negated success is a difficulty, a

@@ -10,7 +10,7 @@ use crate::record::Polarity;
 
 /// Bump when what `Scored` holds or means changes, so cached scores of an
 /// older program are not reused.
-pub(super) const SCORING_FORMAT: &str = "scored-8";
+pub(super) const SCORING_FORMAT: &str = "scored-9";
 
 /// Below this probability a theme is not expected to be assigned, so its
 /// explanation, quote and code are not prepared with the scores; a lower
