@@ -64,7 +64,10 @@ fn negation_follows_french_grammar() {
     assert!(!leans_success("La démarche n'est plus efficace."));
     assert!(!leans_success("Le comité n'a jamais été efficace."));
     // "non seulement ... mais" is no restriction, negated or not.
-    let s = cue_scores(&x, "Il s'agit non seulement d'une solution mais d'un moyen.");
+    let s = cue_scores(
+        &x,
+        "Il s'agit non seulement d'une solution mais d'un moyen.",
+    );
     assert!(s.iter().all(|&w| w == 0.0), "{s:?}");
     assert!(cue_scores(&x, "Seulement 12 % des habitants y participent.")[difficulty] > 0.0);
     // "ne ... que" restricts, it does not negate.
