@@ -245,6 +245,70 @@ impl ExtractedPage {
     }
 }
 
+#[cfg(test)]
+impl Line {
+    /// A plain line for unit tests: one column, not bold, no footnote marker.
+    pub(crate) fn plain(
+        page: u32,
+        row: usize,
+        (x0, x1): (f64, f64),
+        y: f64,
+        size: f64,
+        text: &str,
+    ) -> Line {
+        Line {
+            page,
+            x0,
+            x1,
+            y,
+            size,
+            text: text.to_string(),
+            column: 0,
+            row,
+            starts_with_marker: false,
+            bold: false,
+            bold_lead: None,
+        }
+    }
+}
+
+#[cfg(test)]
+impl ExtractedPage {
+    /// A one-column A4 page holding `lines`, for unit tests.
+    pub(crate) fn a4(number: u32, lines: Vec<Line>) -> ExtractedPage {
+        ExtractedPage {
+            number,
+            width: 595.0,
+            height: 842.0,
+            columns: 1,
+            lines,
+            dropped: Vec::new(),
+            failed: false,
+        }
+    }
+
+    /// An A4 page of (gap before in `pitch` steps, size, text) lines at the
+    /// 72 pt margin, from y = 80; texts over 70 bytes fill the column, short
+    /// ones stop early.
+    pub(crate) fn at_margin(number: u32, pitch: f64, lines: &[(f64, f64, &str)]) -> ExtractedPage {
+        let mut y = 80.0;
+        let lines = lines
+            .iter()
+            .enumerate()
+            .map(|(row, &(gap, size, text))| {
+                y += pitch * gap;
+                let x1 = if text.len() > 70 {
+                    520.0
+                } else {
+                    72.0 + 4.5 * text.len() as f64
+                };
+                Line::plain(number, row, (72.0, x1), y, size, text)
+            })
+            .collect();
+        ExtractedPage::a4(number, lines)
+    }
+}
+
 /// Which extractor read a document's pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
 pub enum Extractor {

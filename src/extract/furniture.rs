@@ -272,31 +272,11 @@ mod tests {
     }
 
     fn line(page: u32, row: usize, y: f64, text: &str) -> Line {
-        Line {
-            page,
-            x0: 72.0,
-            x1: 300.0,
-            y,
-            size: 10.0,
-            text: text.into(),
-            column: 0,
-            row,
-            starts_with_marker: false,
-            bold: false,
-            bold_lead: None,
-        }
+        Line::plain(page, row, (72.0, 300.0), y, 10.0, text)
     }
 
     fn page_with(number: u32, lines: Vec<Line>) -> ExtractedPage {
-        ExtractedPage {
-            number,
-            width: 595.0,
-            height: 842.0,
-            columns: 1,
-            lines,
-            dropped: Vec::new(),
-            failed: false,
-        }
+        ExtractedPage::a4(number, lines)
     }
 
     #[test]

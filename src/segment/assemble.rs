@@ -124,15 +124,8 @@ impl<'a> Assembler<'a> {
                 self.vocabulary,
             ),
             _ => {
-                self.paragraphs.push(Paragraph {
-                    page: line.page,
-                    heading: self.heading(),
-                    section: self.section(),
-                    kind: ParagraphKind::Footnote,
-                    text: line.text.clone(),
-                    labels: None,
-                });
-                self.last_footnote = Some((self.paragraphs.len() - 1, line));
+                let index = self.push(line, ParagraphKind::Footnote, line.text.clone());
+                self.last_footnote = Some((index, line));
                 return;
             }
         }
@@ -160,15 +153,8 @@ impl<'a> Assembler<'a> {
                 self.last_table = Some((index, r, line.row));
             }
             _ => {
-                self.paragraphs.push(Paragraph {
-                    page: line.page,
-                    heading: self.heading(),
-                    section: self.section(),
-                    kind: ParagraphKind::TableRow,
-                    text: line.text.clone(),
-                    labels: None,
-                });
-                self.last_table = Some((self.paragraphs.len() - 1, row, line.row));
+                let index = self.push(line, ParagraphKind::TableRow, line.text.clone());
+                self.last_table = Some((index, row, line.row));
             }
         }
     }
@@ -187,15 +173,8 @@ impl<'a> Assembler<'a> {
                 );
             }
             _ => {
-                self.paragraphs.push(Paragraph {
-                    page: line.page,
-                    heading: self.heading(),
-                    section: self.section(),
-                    kind: ParagraphKind::Caption,
-                    text: line.text.clone(),
-                    labels: None,
-                });
-                self.last_caption = Some((self.paragraphs.len() - 1, caption));
+                let index = self.push(line, ParagraphKind::Caption, line.text.clone());
+                self.last_caption = Some((index, caption));
             }
         }
     }
@@ -247,15 +226,8 @@ impl<'a> Assembler<'a> {
         } else {
             (ParagraphKind::Body, line_text)
         };
-        self.paragraphs.push(Paragraph {
-            page: line.page,
-            heading: self.heading(),
-            section: self.section(),
-            kind,
-            text: text.to_string(),
-            labels: None,
-        });
-        self.open = Some((self.paragraphs.len() - 1, line));
+        let index = self.push(line, kind, text.to_string());
+        self.open = Some((index, line));
         self.open_x0 = line.x0;
         self.open_lines = 1;
     }
@@ -278,6 +250,20 @@ impl<'a> Assembler<'a> {
             && (line.x0 - self.open_x0).abs() <= 0.5 * line.size
             && self.typo.is_full(prev)
             && !ends_sentence(&prev.text)
+    }
+
+    /// Appends a paragraph starting at `line`, under the headings in force;
+    /// returns its index.
+    fn push(&mut self, line: &Line, kind: ParagraphKind, text: String) -> usize {
+        self.paragraphs.push(Paragraph {
+            page: line.page,
+            heading: self.heading(),
+            section: self.section(),
+            kind,
+            text,
+            labels: None,
+        });
+        self.paragraphs.len() - 1
     }
 
     /// The nearest heading above.
@@ -445,17 +431,8 @@ mod tests {
 
     fn line(text: &str, bold_lead: Option<&str>) -> Line {
         Line {
-            page: 1,
-            x0: 72.0,
-            x1: 520.0,
-            y: 100.0,
-            size: 11.0,
-            text: text.into(),
-            column: 0,
-            row: 0,
-            starts_with_marker: false,
-            bold: false,
             bold_lead: bold_lead.map(String::from),
+            ..Line::plain(1, 0, (72.0, 520.0), 100.0, 11.0, text)
         }
     }
 

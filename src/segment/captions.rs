@@ -205,41 +205,7 @@ mod tests {
     /// A page from (gap before in line pitches of 14 pt, size, text);
     /// long texts fill the column, short ones stop early.
     fn page(lines: &[(f64, f64, &str)]) -> ExtractedPage {
-        let mut y = 80.0;
-        let lines = lines
-            .iter()
-            .enumerate()
-            .map(|(row, &(gap, size, text))| {
-                y += 14.0 * gap;
-                let x1 = if text.len() > 70 {
-                    520.0
-                } else {
-                    72.0 + 4.5 * text.len() as f64
-                };
-                Line {
-                    page: 1,
-                    x0: 72.0,
-                    x1,
-                    y,
-                    size,
-                    text: text.to_string(),
-                    column: 0,
-                    row,
-                    starts_with_marker: false,
-                    bold: false,
-                    bold_lead: None,
-                }
-            })
-            .collect();
-        ExtractedPage {
-            number: 1,
-            width: 595.0,
-            height: 842.0,
-            columns: 1,
-            lines,
-            dropped: Vec::new(),
-            failed: false,
-        }
+        ExtractedPage::at_margin(1, 14.0, lines)
     }
 
     const FULL: &str = "Le contrat de ville a réuni les partenaires autour de trois piliers et de";

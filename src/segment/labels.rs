@@ -164,41 +164,7 @@ mod tests {
 
     /// A page of (gap before in 15 pt steps, size, text) lines at the margin.
     fn page(number: u32, lines: &[(f64, f64, &str)]) -> ExtractedPage {
-        let mut y = 80.0;
-        let lines = lines
-            .iter()
-            .enumerate()
-            .map(|(row, &(gap, size, text))| {
-                y += 15.0 * gap;
-                let x1 = if text.len() > 70 {
-                    520.0
-                } else {
-                    72.0 + 4.5 * text.len() as f64
-                };
-                Line {
-                    page: number,
-                    x0: 72.0,
-                    x1,
-                    y,
-                    size,
-                    text: text.to_string(),
-                    column: 0,
-                    row,
-                    starts_with_marker: false,
-                    bold: false,
-                    bold_lead: None,
-                }
-            })
-            .collect();
-        ExtractedPage {
-            number,
-            width: 595.0,
-            height: 842.0,
-            columns: 1,
-            lines,
-            dropped: Vec::new(),
-            failed: false,
-        }
+        ExtractedPage::at_margin(number, 15.0, lines)
     }
 
     const FULL: &str = "Le contrat de ville a réuni les partenaires autour de trois piliers et de";
@@ -358,19 +324,8 @@ mod tests {
     }
 
     fn line(row: usize, text: &str) -> Line {
-        Line {
-            page: 1 + row as u32 / 10,
-            x0: 72.0,
-            x1: 300.0,
-            y: 100.0 + 20.0 * (row % 10) as f64,
-            size: 11.0,
-            text: text.into(),
-            column: 0,
-            row,
-            starts_with_marker: false,
-            bold: false,
-            bold_lead: None,
-        }
+        let (page, y) = (1 + row as u32 / 10, 100.0 + 20.0 * (row % 10) as f64);
+        Line::plain(page, row, (72.0, 300.0), y, 11.0, text)
     }
 
     #[test]

@@ -75,31 +75,11 @@ mod tests {
                 } else {
                     520.0
                 };
-                out.push(Line {
-                    page: number,
-                    x0,
-                    x1: x1.min(520.0),
-                    y,
-                    size,
-                    text: text.to_string(),
-                    column: 0,
-                    row,
-                    starts_with_marker: false,
-                    bold: false,
-                    bold_lead: None,
-                });
+                out.push(Line::plain(number, row, (x0, x1.min(520.0)), y, size, text));
             }
             y += 14.0;
         }
-        ExtractedPage {
-            number,
-            width: 595.0,
-            height: 842.0,
-            columns: 1,
-            lines: out,
-            dropped: Vec::new(),
-            failed: false,
-        }
+        ExtractedPage::a4(number, out)
     }
 
     fn long(text: &str) -> String {

@@ -91,19 +91,8 @@ mod tests {
     use crate::segment::segment;
 
     fn at(row: usize, x0: f64, y: f64, size: f64, text: &str) -> Line {
-        Line {
-            page: 1,
-            x0,
-            x1: x0 + 0.5 * size * text.chars().count() as f64,
-            y,
-            size,
-            text: text.into(),
-            column: 0,
-            row,
-            starts_with_marker: false,
-            bold: false,
-            bold_lead: None,
-        }
+        let x1 = x0 + 0.5 * size * text.chars().count() as f64;
+        Line::plain(1, row, (x0, x1), y, size, text)
     }
 
     #[test]

@@ -230,31 +230,12 @@ mod tests {
 
     /// A line at (x0, y) of `size`, on baseline row `row`.
     fn at(page: u32, row: usize, x0: f64, y: f64, size: f64, text: &str) -> Line {
-        Line {
-            page,
-            x0,
-            x1: x0 + 0.5 * size * text.chars().count() as f64,
-            y,
-            size,
-            text: text.into(),
-            column: 0,
-            row,
-            starts_with_marker: false,
-            bold: false,
-            bold_lead: None,
-        }
+        let x1 = x0 + 0.5 * size * text.chars().count() as f64;
+        Line::plain(page, row, (x0, x1), y, size, text)
     }
 
     fn page(number: u32, lines: Vec<Line>) -> ExtractedPage {
-        ExtractedPage {
-            number,
-            width: 595.0,
-            height: 842.0,
-            columns: 1,
-            lines,
-            dropped: Vec::new(),
-            failed: false,
-        }
+        ExtractedPage::a4(number, lines)
     }
 
     /// A table row of three cells at `y`.
