@@ -138,15 +138,7 @@ mod tests {
                 "Q2. Vous analysez la gazométrie artérielle suivante, effectuée en air ambiant pour une polypnée :",
             ),
         ];
-        let page = ExtractedPage {
-            number: 1,
-            width: 595.0,
-            height: 842.0,
-            columns: 1,
-            lines,
-            dropped: Vec::new(),
-            failed: false,
-        };
+        let page = ExtractedPage::a4(1, lines);
         let seg = segment(&[page]);
         assert!(seg.headings.is_empty(), "{:?}", seg.headings);
         let starts: Vec<&str> = seg.paragraphs.iter().map(|p| &p.text[..3]).collect();
