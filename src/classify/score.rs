@@ -170,13 +170,9 @@ impl Classifier {
                 .collect();
             notes.push(format!("sentences lean: {}", counts.join(", ")));
         }
-        lean_on_the_lexicon(
-            &mut probs,
-            &analysed.evidence.polarity_scores(codebook),
-            codebook.neutral(),
-        );
-        let mut polarity = argmax(&probs).unwrap_or(codebook.neutral());
         let cue_scores = analysed.evidence.polarity_scores(codebook);
+        lean_on_the_lexicon(&mut probs, &cue_scores, codebook.neutral());
+        let mut polarity = argmax(&probs).unwrap_or(codebook.neutral());
         let reco = Some(Polarity::Preconisation.index());
         if analysed.question && reco.is_none_or(|r| cue_scores[r] == 0.0) {
             polarity = codebook.neutral();
