@@ -46,6 +46,19 @@ pub struct ActionTypes {
 }
 
 impl ActionTypes {
+    /// As `load`; none when the models folder has no such file (it is optional).
+    pub fn load_if_present(
+        from: &ModelFile,
+        codebook: &Codebook,
+        analyzer: &Analyzer,
+    ) -> Result<ActionTypes> {
+        if from.exists() {
+            ActionTypes::load(from, codebook, analyzer)
+        } else {
+            Ok(ActionTypes::default())
+        }
+    }
+
     /// Loads and checks the file: every id once, a codebook theme, a label,
     /// and at least one cue with a content word (a cue made of small words
     /// only, "de la", would match nothing and hide a typo). An error names

@@ -173,11 +173,8 @@ impl Classifier {
         } else {
             Codes::default()
         };
-        let actions = if files.actions.exists() {
-            ActionTypes::load(&files.actions, &extractor.codebook, &extractor.analyzer)?
-        } else {
-            ActionTypes::default()
-        };
+        let actions =
+            ActionTypes::load_if_present(&files.actions, &extractor.codebook, &extractor.analyzer)?;
         let domain = if files.domain.exists() {
             Some(Domain::load(&files.domain, &extractor.analyzer)?)
         } else {

@@ -242,14 +242,11 @@ fn write_codes(x: &mut Xml, tree: &[ThemeCode]) {
 }
 
 /// The action types of a models folder (none when it has no
-/// actions.toml), for the codebook alone (`--qdc`); a project (`--qdpx`)
+/// actions.toml, as for the classifier), for the codebook alone (`--qdc`); a project (`--qdpx`)
 /// takes those its run used, from its `actions` table.
 pub fn model_action_types(files: &ModelFiles, codebook: &Codebook) -> Result<Vec<ActionDef>> {
-    if !files.actions.exists() {
-        return Ok(Vec::new());
-    }
     let analyzer = crate::analyze::Analyzer::load(&files.analysis)?;
-    let types = ActionTypes::load(&files.actions, codebook, &analyzer)?;
+    let types = ActionTypes::load_if_present(&files.actions, codebook, &analyzer)?;
     Ok(types
         .types
         .iter()
