@@ -69,7 +69,48 @@ pub(crate) fn discover(dir: &Path) -> Result<Vec<InputFile>> {
         });
     }
     found.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
+    make_ids_unique(&mut found);
     Ok(found)
+}
+
+/// Two files can share a doc_id: "a.pdf" and "a.PDF" in one folder, or a
+/// name written "%E9" beside a Latin-1 "\xE9" one. Each doc_id must name one
+/// report (tables, cache and metadata join on it), so a file whose
+/// extension is not exactly `.pdf` keeps its extension in its id
+/// ("a.PDF"), and any id still shared gets "~2", "~3"... in path order.
+fn make_ids_unique(found: &mut [InputFile]) {
+    let shared = |found: &[InputFile], i: usize| {
+        (i > 0 && found[i - 1].doc_id == found[i].doc_id)
+            || found
+                .get(i + 1)
+                .is_some_and(|next| next.doc_id == found[i].doc_id)
+    };
+    for i in 0..found.len() {
+        let lower_pdf = found[i].path.extension().is_some_and(|e| e == "pdf");
+        if !lower_pdf && shared(found, i) {
+            let extension = found[i]
+                .path
+                .extension()
+                .map(escape_name)
+                .unwrap_or_default();
+            found[i].doc_id = format!("{}.{extension}", found[i].doc_id);
+        }
+    }
+    found.sort_by(|a, b| a.doc_id.cmp(&b.doc_id).then_with(|| a.path.cmp(&b.path)));
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    let taken: std::collections::HashSet<String> = found.iter().map(|f| f.doc_id.clone()).collect();
+    for file in found.iter_mut() {
+        let n = seen.entry(file.doc_id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            let mut k = *n;
+            while taken.contains(&format!("{}~{k}", file.doc_id)) {
+                k += 1;
+            }
+            file.doc_id = format!("{}~{k}", file.doc_id);
+        }
+    }
+    found.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
 }
 
 /// A file name as text, losslessly: valid UTF-8 is kept as it is, and each
@@ -322,7 +363,39 @@ mod tests {
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
 
-    use super::escape_name;
+    use super::{discover, escape_name};
+
+    #[test]
+    fn files_that_would_share_a_doc_id_get_distinct_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.pdf", "a.PDF", "b.Pdf", "sub/c.pdf"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, b"%PDF-1.4").unwrap();
+        }
+        let ids: Vec<String> = discover(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|f| f.doc_id)
+            .collect();
+        // "b.Pdf" is alone: it keeps the id the contract gives.
+        assert_eq!(ids, ["a", "a.PDF", "b", "sub/c"]);
+    }
+
+    #[test]
+    fn an_escaped_name_and_a_literal_one_stay_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(OsStr::from_bytes(b"x\xe9.pdf")), b"%PDF").unwrap();
+        std::fs::write(dir.path().join("x%E9.pdf"), b"%PDF").unwrap();
+        let ids: Vec<String> = discover(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|f| f.doc_id)
+            .collect();
+        assert_eq!(ids.len(), 2);
+        assert_ne!(ids[0], ids[1]);
+        assert!(ids.contains(&"x%E9".to_string()), "{ids:?}");
+    }
 
     #[test]
     fn names_are_escaped_byte_for_byte_where_they_are_not_printable_text() {
