@@ -99,6 +99,8 @@ impl Metadata {
 
     /// doc_ids of the file that match no report of the run.
     pub fn unknown<'a>(&'a self, known: &[&str]) -> Vec<&'a str> {
+        // A set: a national corpus has thousands of reports and rows.
+        let known: std::collections::HashSet<&str> = known.iter().copied().collect();
         let mut unknown: Vec<&str> = self
             .rows
             .keys()
