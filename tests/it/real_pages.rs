@@ -1,4 +1,5 @@
-//! Paragraph starts on 64 real pages (tests/real_pages/oracle.json: pages
+//! Paragraph starts on real pages (tests/real_pages/oracle.json, 64 pages,
+//! and heldout.json, 40 others:
 //! drawn at random from ../shared/pdfs/french, their blocks written down
 //! from the rendered page by a reader who did not run evalmine). Measures
 //! how well paragraph boundaries carry over to layouts nobody here made.
@@ -36,12 +37,42 @@ fn same_start(ours: &[String], oracle: &[String]) -> bool {
 
 #[test]
 fn paragraph_starts_on_real_pages() {
-    let Some(docs) = real_documents() else {
-        eprintln!("../shared/pdfs/french not found: skipped");
+    let Some(f1) = paragraph_start_f1("oracle.json") else {
         return;
     };
+    // Issue 11 asks for 0.95; this guards what segmentation reaches today
+    // (measured when the oracle was made) against getting worse.
+    assert!(
+        f1 >= FLOOR,
+        "paragraph-start F1 on real pages fell to {f1:.3} (floor {FLOOR})"
+    );
+}
+
+/// The held-out pages (tests/real_pages/heldout.json, 40 other pages of
+/// the same PDFs, written down by a reader who neither read nor ran
+/// evalmine after the segmentation work on oracle.json): measured, never
+/// tuned on. `cargo test --test it real_pages -- --nocapture` prints both.
+#[test]
+fn paragraph_starts_on_held_out_real_pages() {
+    let Some(f1) = paragraph_start_f1("heldout.json") else {
+        return;
+    };
+    assert!(
+        f1 >= HELD_OUT_FLOOR,
+        "paragraph-start F1 on held-out real pages fell to {f1:.3} (floor {HELD_OUT_FLOOR})"
+    );
+}
+
+/// Paragraph-start F1 on the pages of one oracle file of tests/real_pages,
+/// with its precision, recall, misses and extras printed; None without the
+/// shared PDFs.
+fn paragraph_start_f1(oracle_file: &str) -> Option<f64> {
+    let Some(docs) = real_documents() else {
+        eprintln!("../shared/pdfs/french not found: skipped");
+        return None;
+    };
     let oracle: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(repo_root().join("tests/real_pages/oracle.json")).unwrap(),
+        &std::fs::read(repo_root().join("tests/real_pages").join(oracle_file)).unwrap(),
     )
     .unwrap();
     let by_file: HashMap<String, &evalmine::record::Document> = docs
@@ -111,7 +142,7 @@ fn paragraph_starts_on_real_pages() {
     let recall = found as f64 / expected.max(1) as f64;
     let f1 = 2.0 * precision * recall / (precision + recall).max(f64::EPSILON);
     println!(
-        "real pages: {expected} oracle paragraph starts, {produced} of ours; precision {precision:.3}, recall {recall:.3}, F1 {f1:.3}"
+        "real pages ({oracle_file}): {expected} oracle paragraph starts, {produced} of ours; precision {precision:.3}, recall {recall:.3}, F1 {f1:.3}"
     );
     // REAL_PAGES_SHOW=n lists more (or fewer) of each.
     let show = std::env::var("REAL_PAGES_SHOW")
@@ -124,12 +155,7 @@ fn paragraph_starts_on_real_pages() {
     for e in extra.iter().take(show) {
         println!("  not a paragraph start: {e}");
     }
-    // Issue 11 asks for 0.95; this guards what segmentation reaches today
-    // (measured when the oracle was made) against getting worse.
-    assert!(
-        f1 >= FLOOR,
-        "paragraph-start F1 on real pages fell to {f1:.3} (floor {FLOOR})"
-    );
+    Some(f1)
 }
 
 /// F1 today (0.850: precision 0.796, recall 0.912; 0.791 before captions,
@@ -137,3 +163,8 @@ fn paragraph_starts_on_real_pages() {
 /// that session; 0.759 when the test was written), less a margin of about
 /// one page.
 const FLOOR: f64 = 0.835;
+
+/// F1 on the held-out pages when they were first measured, on main at
+/// 609d2b3 (0.756: precision 0.677, recall 0.855), less a margin of about
+/// one page.
+const HELD_OUT_FLOOR: f64 = 0.74;
