@@ -221,6 +221,7 @@ impl Progress for RunProgress {
             self.failed.load(Ordering::Relaxed)
         };
         if let Some(bar) = &self.bar {
+            bar.inc(1);
             bar.set_message(rate_and_failures(done, bar.elapsed(), failed));
         }
         if self.verbose {
@@ -231,9 +232,6 @@ impl Progress for RunProgress {
                 d.read.pages,
                 d.paragraphs.len()
             ));
-        }
-        if let Some(bar) = &self.bar {
-            bar.inc(1);
         }
     }
 }

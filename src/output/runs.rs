@@ -375,8 +375,8 @@ mod tests {
             frame.column("documents").unwrap().u64().unwrap().get(0),
             Some(3)
         );
-        let workers = frame.column("children_peak_rss_mb").unwrap().f64().unwrap();
-        assert_eq!(workers.get(0), None, "an empty cell is null");
+        let children = frame.column("children_peak_rss_mb").unwrap().f64().unwrap();
+        assert_eq!(children.get(0), None, "an empty cell is null");
         assert_eq!(
             frame.column("wall_s").unwrap().f64().unwrap().get(1),
             Some(1.5)

@@ -1,7 +1,6 @@
 //! What `run` writes on stderr when piped (no progress bar, log lines by
 //! level, EVALMINE_LOG), and the runs log it appends to (issue 13, parts 3
-//! and 4). The bar itself needs a terminal: it is checked by hand (README,
-//! "Progress and logs").
+//! and 4); and the bar on a terminal, under `script` (a pseudo-terminal).
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -239,4 +238,59 @@ fn each_run_appends_a_row_to_the_runs_log() {
         "documents.parquet carries the run id {run_id}"
     );
     assert!(dir.path().join("out/runs.parquet").is_file());
+}
+
+#[test]
+fn on_a_terminal_the_bar_is_drawn_and_lines_are_written_above_it() {
+    // util-linux's `script` runs the binary on a pseudo-terminal and copies
+    // what it draws to its stdout.
+    let has_script = Command::new("script").arg("--version").output().is_ok();
+    if !has_script {
+        println!("SKIPPED: `script` (util-linux) not found");
+        return;
+    }
+    let dir = one_report();
+    for copy in ["r01b", "r01c"] {
+        let to = dir.path().join(format!("reports/{copy}.pdf"));
+        std::fs::copy(dir.path().join("reports/r01.pdf"), to).unwrap();
+    }
+    let binary = env!("CARGO_BIN_EXE_evalmine");
+    let out = Command::new("script")
+        .args([
+            "-qec",
+            &format!("{binary} run reports --verbose"),
+            "/dev/null",
+        ])
+        .env_remove("EVALMINE_LOG")
+        .current_dir(dir.path())
+        .output()
+        .expect("script runs");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(
+        screen.contains("3/3 documents, ") && screen.contains("0 failed") && screen.contains("ETA"),
+        "the bar: {screen:?}"
+    );
+    // Each line printed during the run starts a line or follows the
+    // sequence that erases the bar: no line is written into the bar.
+    for line in [
+        "evalmine: [",
+        "evalmine: info: ",
+        "evalmine: 3 documents (3 ok)",
+    ] {
+        let mut found = false;
+        for (at, _) in screen.match_indices(line) {
+            found = true;
+            let before = &screen[..at];
+            assert!(
+                before.is_empty() || before.ends_with('\n') || before.ends_with("\u{1b}[2K"),
+                "{line:?} written into the bar: {:?}",
+                before
+                    .chars()
+                    .skip(before.chars().count().saturating_sub(80))
+                    .collect::<String>()
+            );
+        }
+        assert!(found, "{line:?} in {screen:?}");
+    }
 }
