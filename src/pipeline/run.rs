@@ -108,6 +108,16 @@ impl Pipeline {
                 .filter_map(|p| p.labels.as_ref())
                 .map(|l| l.findings.len() as u64)
                 .sum::<u64>();
+            // Not a failure (the exit code stays 0), but a report the
+            // synthesis leaves out: users must see it (the failures are
+            // printed by the binary from the outcome).
+            if document.read.status == DocStatus::NoText {
+                tracing::warn!(
+                    "{}: no text, left out of the synthesis: {}",
+                    document.doc_id,
+                    document.read.message
+                );
+            }
             tally.add(&document);
             if document.on_topic(on_topic_min_terms) == Some(false) {
                 off_topic.push(document.doc_id.clone());
