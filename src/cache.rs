@@ -80,7 +80,18 @@ impl Cache {
 
     /// The extracted paragraphs of a file.
     pub fn get(&self, content_hash: &str) -> Option<Extracted> {
-        self.read(content_hash, self.path(content_hash, ""))
+        let entry = self.read(content_hash, self.path(content_hash, ""));
+        self.tell("extraction", entry.is_some());
+        entry
+    }
+
+    /// A debug event per look-up (the run counts them, at info level).
+    fn tell(&self, kind: &str, hit: bool) {
+        match (hit, self.read) {
+            (true, _) => tracing::debug!("{kind} cache hit"),
+            (false, true) => tracing::debug!("{kind} cache miss"),
+            (false, false) => tracing::debug!("{kind} cache not read (--no-cache)"),
+        }
     }
 
     /// Stores an entry; a cache that cannot be written only costs speed.
@@ -96,10 +107,12 @@ impl Cache {
         paragraphs_hash: &str,
         scoring_key: &str,
     ) -> Option<Vec<Scored>> {
-        self.read(
+        let entry = self.read(
             paragraphs_hash,
             self.scores_path(paragraphs_hash, scoring_key),
-        )
+        );
+        self.tell("scores", entry.is_some());
+        entry
     }
 
     pub(crate) fn put_scores(&self, paragraphs_hash: &str, scoring_key: &str, scores: &[Scored]) {

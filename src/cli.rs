@@ -47,10 +47,12 @@ pub enum Command {
         /// File of passwords (one per line) tried on encrypted PDFs.
         #[arg(long)]
         password_file: Option<PathBuf>,
-        /// Print only errors and problems (no progress, no summary).
+        /// Print only errors and the failed documents (no progress, no
+        /// summary, no warnings).
         #[arg(long, short, conflicts_with = "verbose")]
         quiet: bool,
-        /// Also print each document as it is done and the time of each stage.
+        /// Also print each document as it is done, the information log
+        /// (repairs, second extractor, OCR, cache) and the time of each stage.
         #[arg(long, short)]
         verbose: bool,
     },

@@ -54,6 +54,7 @@ impl PipelineConfig {
             source,
         })?;
         let mut config = PipelineConfig::parse(&text, path)?;
+        tracing::debug!("configuration read from {}", path.display());
         let base = path.parent().unwrap_or(Path::new(""));
         config.input.dir = base.join(&config.input.dir);
         config.output.dir = base.join(&config.output.dir);

@@ -4,6 +4,7 @@
 //! whichever runs it. Never fails: every problem becomes the status.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use crate::extract::{self, ExtractConfig, Extraction, KeepOrDrop, ReadOptions};
 use crate::record::{DocStatus, Extracted, Paragraph, ParagraphKind};
@@ -47,26 +48,41 @@ pub fn ingest_file(
     options: &ReadOptions,
     starting: &mut dyn FnMut(u32),
 ) -> Extracted {
+    ingest_file_timed(path, config, options, starting).0
+}
+
+/// `ingest_file`, and the time segmentation took (the worker processes send
+/// it to the run, which reports the time of each stage).
+pub(crate) fn ingest_file_timed(
+    path: &Path,
+    config: &ExtractConfig,
+    options: &ReadOptions,
+    starting: &mut dyn FnMut(u32),
+) -> (Extracted, Duration) {
     match read_input(path, config) {
         Ok(bytes) => ingest_bytes(&bytes, config, options, starting),
-        Err(failed) => Extracted::failed(failed.read),
+        Err(failed) => (Extracted::failed(failed.read), Duration::ZERO),
     }
 }
 
-/// Extraction and segmentation of a file's bytes.
+/// Extraction and segmentation of a file's bytes, and the time segmentation
+/// took.
 pub(crate) fn ingest_bytes(
     bytes: &[u8],
     config: &ExtractConfig,
     options: &ReadOptions,
     starting: &mut dyn FnMut(u32),
-) -> Extracted {
+) -> (Extracted, Duration) {
     let extraction = extract::extract_pdf_with(bytes, config, options, starting);
+    let start = Instant::now();
     let segmented = segment::segment(&extraction.pages);
-    Extracted {
+    let segmentation = start.elapsed();
+    let extracted = Extracted {
         read: extraction.read,
         headings: segmented.headings,
         paragraphs: keep_configured_kinds(segmented.paragraphs, config),
-    }
+    };
+    (extracted, segmentation)
 }
 
 /// Drops footnotes and table rows when the configuration says so.

@@ -16,6 +16,10 @@
 //! address space (`extract.worker_memory_mb`, setrlimit) so a memory
 //! blow-up ends in an allocation failure of that worker. A worker that dies
 //! is replaced on the next request; the parent records the cause.
+//!
+//! The worker's log events (repairs, second extractor, OCR) come back as
+//! lines on its stdout too, and the parent emits them again as its own
+//! events (target `evalmine::worker`), so they reach the run's log.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -26,7 +30,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::extract::{announced_page, ExtractConfig, ReadOptions, SkippedPage};
-use crate::ingest::ingest_file;
+use crate::ingest::ingest_file_timed;
 use crate::record::{DocStatus, Extracted, ReadSummary};
 
 /// Replies on the worker's stdout start with this, so that anything else a
@@ -40,6 +44,14 @@ const PAGE: &str = "evalmine-page ";
 /// ... and before it reads a page by OCR, which is given
 /// `ocr.page_timeout_s` (and a little) beyond `timeout_s`.
 const OCR_PAGE: &str = "evalmine-ocr-page ";
+
+/// ... and, before its reply, how long segmentation took (microseconds).
+const SEGMENTED_IN: &str = "evalmine-segmented-in ";
+
+/// A log event of the worker: this prefix, its level (`error`, `warn`,
+/// `info`, `debug`, `trace`), a space, the formatted event. The binary's
+/// log listener writes these in a worker (see `main.rs`).
+pub const WORKER_LOG: &str = "evalmine-log ";
 
 /// Time given to a worker beyond `ocr.page_timeout_s` for each OCR'd page
 /// (rendering and starting programs), so that the worker's own per-page
@@ -73,6 +85,9 @@ pub(crate) struct Outcome {
     /// False when the worker died or ran out of time: another run with other
     /// limits may do better, so the result is not cached.
     pub cacheable: bool,
+    /// The time the worker took to segment the document (the rest of the
+    /// time in workers is extraction).
+    pub segmentation: Duration,
 }
 
 /// What a worker says on stdout.
@@ -81,12 +96,16 @@ enum Line {
     Page(u32),
     /// It starts reading this page by OCR.
     OcrPage(u32),
+    /// How long segmentation took, before the reply.
+    SegmentedIn(Duration),
+    /// A log event, `level formatted-event` (see `WORKER_LOG`).
+    Log(String),
     /// Its reply, a JSON `Extracted`.
     Reply(String),
 }
 
 enum Attempt {
-    Done(Extracted),
+    Done(Extracted, Duration),
     Failed {
         status: DocStatus,
         cause: String,
@@ -125,7 +144,7 @@ impl WorkerPool {
         let mut skip: Vec<SkippedPage> = Vec::new();
         loop {
             let (failure, page) = match self.attempt(path, &skip) {
-                Attempt::Done(mut extracted) => {
+                Attempt::Done(mut extracted, segmentation) => {
                     // Pages skipped for time: a longer timeout may read them.
                     let timed_out = skip.iter().any(|s| s.timed_out);
                     if timed_out && extracted.read.status == DocStatus::Error {
@@ -134,6 +153,7 @@ impl WorkerPool {
                     return Outcome {
                         extracted,
                         cacheable: !timed_out,
+                        segmentation,
                     };
                 }
                 Attempt::Failed {
@@ -143,13 +163,26 @@ impl WorkerPool {
                 } => ((status, cause), page),
             };
             let (status, cause) = failure;
-            match page {
-                Some(page) if skip.len() < MAX_SKIPPED_PAGES => skip.push(SkippedPage {
+            let retry = page.filter(|_| skip.len() < MAX_SKIPPED_PAGES);
+            // Problems a user must see: the document loses a page or more.
+            match (page, retry) {
+                (Some(page), Some(_)) => tracing::warn!(
+                    "{}: page {page}: {cause}; reading the document again without that page",
+                    path.display()
+                ),
+                (Some(page), None) => tracing::warn!(
+                    "{}: page {page}: {cause}; {MAX_SKIPPED_PAGES} pages skipped already, the document is given up",
+                    path.display()
+                ),
+                (None, _) => tracing::warn!("{}: {cause}", path.display()),
+            }
+            match retry {
+                Some(page) => skip.push(SkippedPage {
                     page,
                     reason: cause,
                     timed_out: status == DocStatus::Timeout,
                 }),
-                _ => {
+                None => {
                     let skipped = skip
                         .iter()
                         .map(|s| format!("page {}: {}", s.page, s.reason))
@@ -162,6 +195,7 @@ impl WorkerPool {
                     return Outcome {
                         extracted: failed(status, message),
                         cacheable: false,
+                        segmentation: Duration::ZERO,
                     };
                 }
             }
@@ -201,10 +235,13 @@ impl WorkerPool {
         }
         let mut deadline = Instant::now() + self.timeout;
         let mut page = None;
+        let mut segmentation = Duration::ZERO;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match worker.replies.recv_timeout(left) {
                 Ok(Line::Page(n)) => page = Some(n),
+                Ok(Line::SegmentedIn(time)) => segmentation = time,
+                Ok(Line::Log(event)) => relay_log(&event),
                 Ok(Line::OcrPage(n)) => {
                     // OCR is slow: each page read that way adds its own
                     // limit, so a long scan is not cut short while every
@@ -218,7 +255,7 @@ impl WorkerPool {
                             if let Ok(mut idle) = self.idle.lock() {
                                 idle.push(worker);
                             }
-                            Attempt::Done(extracted)
+                            Attempt::Done(extracted, segmentation)
                         }
                         Err(e) => Attempt::Failed {
                             status: DocStatus::Error,
@@ -250,6 +287,7 @@ impl WorkerPool {
     }
 
     fn spawn(&self) -> std::io::Result<Worker> {
+        tracing::debug!("starting a worker process");
         let mut child = Command::new(&self.program)
             .arg("worker")
             .arg("--settings")
@@ -272,6 +310,12 @@ impl WorkerPool {
                 } else if let Some(page) = line.strip_prefix(OCR_PAGE).and_then(|n| n.parse().ok())
                 {
                     Line::OcrPage(page)
+                } else if let Some(event) = line.strip_prefix(WORKER_LOG) {
+                    Line::Log(event.to_string())
+                } else if let Some(micros) =
+                    line.strip_prefix(SEGMENTED_IN).and_then(|n| n.parse().ok())
+                {
+                    Line::SegmentedIn(Duration::from_micros(micros))
                 } else {
                     continue;
                 };
@@ -370,6 +414,20 @@ fn describe_death(status: Option<ExitStatus>, stderr: &str, memory_mb: u64) -> S
     }
 }
 
+/// A worker's log event emitted again in this process, at its level, with
+/// the target `evalmine::worker` (the worker's filter already chose it; its
+/// text names its own target and file).
+fn relay_log(event: &str) {
+    let (level, text) = event.split_once(' ').unwrap_or(("info", event));
+    match level {
+        "error" => tracing::error!(target: "evalmine::worker", "{text}"),
+        "warn" => tracing::warn!(target: "evalmine::worker", "{text}"),
+        "debug" => tracing::debug!(target: "evalmine::worker", "{text}"),
+        "trace" => tracing::trace!(target: "evalmine::worker", "{text}"),
+        _ => tracing::info!(target: "evalmine::worker", "{text}"),
+    }
+}
+
 /// A document no worker could finish: no extractor to name.
 fn failed(status: DocStatus, message: String) -> Extracted {
     Extracted::failed(ReadSummary::failed(status, message, None))
@@ -404,7 +462,7 @@ pub fn worker_main(settings: &str) -> std::io::Result<()> {
         .ok()
         .and_then(|p| p.parse().ok());
     let stdin = std::io::stdin();
-    let mut stdout = std::io::stdout();
+    let stdout = std::io::stdout();
     for line in stdin.lock().lines() {
         let line = line?;
         let request = serde_json::from_str::<Request>(&line);
@@ -416,20 +474,28 @@ pub fn worker_main(settings: &str) -> std::io::Result<()> {
                     // even if reading the page kills this process.
                     let (page, by_ocr) = announced_page(announcement);
                     let prefix = if by_ocr { OCR_PAGE } else { PAGE };
-                    let _ = writeln!(stdout, "{prefix}{page}");
-                    let _ = stdout.flush();
+                    let mut out = stdout.lock();
+                    let _ = writeln!(out, "{prefix}{page}").and_then(|_| out.flush());
+                    drop(out);
                     if abort_on_page == Some(page) && !skipped.contains(&page) {
                         std::process::abort();
                     }
                 };
                 let path = PathBuf::from(std::ffi::OsString::from_vec(request.path));
-                ingest_file(&path, &config, &request.options, &mut starting)
+                let (extracted, segmentation) =
+                    ingest_file_timed(&path, &config, &request.options, &mut starting);
+                let micros = segmentation.as_micros();
+                writeln!(stdout.lock(), "{SEGMENTED_IN}{micros}")?;
+                extracted
             }
             Err(e) => failed(DocStatus::Error, format!("bad request to the worker: {e}")),
         };
         let reply = serde_json::to_string(&extracted)?;
-        writeln!(stdout, "{REPLY}{reply}")?;
-        stdout.flush()?;
+        // One write under the lock: log lines from other threads of this
+        // process (the parser's pool) cannot cut into the reply.
+        let mut out = stdout.lock();
+        writeln!(out, "{REPLY}{reply}")?;
+        out.flush()?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! (0 all documents processed, 1 some failed but tables written, 2 nothing could run).
 
 mod cli;
+mod console;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -10,7 +11,7 @@ use clap::Parser;
 use evalmine::classify::{self, labels, Classifier, ModelFiles, TrainSettings};
 use evalmine::config::PipelineConfig;
 use evalmine::metadata::Metadata;
-use evalmine::pipeline::{Pipeline, RunOptions};
+use evalmine::pipeline::{Pipeline, RunAbout, RunOptions};
 use evalmine::{ingest, output, segment};
 
 use cli::{Cli, Command};
@@ -31,7 +32,17 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match execute(cli.command) {
+    match &cli.command {
+        Command::Worker { .. } => console::init_log("warn", console::Audience::Parent),
+        Command::Run { quiet: true, .. } => console::init_log("error", console::Audience::Stderr),
+        Command::Run { verbose: true, .. } => {
+            console::init_log("warn,evalmine=info", console::Audience::Stderr)
+        }
+        _ => console::init_log("warn", console::Audience::Stderr),
+    }
+    let result = execute(cli.command);
+    console::clear_bar();
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("evalmine: error: {e:#}");
@@ -54,6 +65,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             quiet,
             verbose,
         } => {
+            let started_at = output::utc_now();
             let (mut config, config_source) = load_config(config.as_deref())?;
             // A bad metadata file or an unknown --by column stops the run before any work.
             let metadata = metadata.map(|m| Metadata::load(&m)).transpose()?;
@@ -95,34 +107,53 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             if let Some(out) = out {
                 config.output.dir = out;
             }
+            let model_source = ModelFiles::configured(config.classify.models.as_deref()).describe();
+            if !quiet {
+                console::line(&format!(
+                    "evalmine: configuration: {}; {}",
+                    output::terminal_safe(&config_source),
+                    output::terminal_safe(&model_source)
+                ));
+            }
             let options = RunOptions {
                 metadata,
                 by,
                 no_cache,
                 worker_program: std::env::current_exe().ok(),
                 passwords,
-                on_document: progress(quiet, verbose),
+                progress: console::RunProgress::new(quiet, verbose)
+                    .map(|p| Box::new(p) as Box<dyn evalmine::pipeline::Progress>),
                 ..RunOptions::default()
             };
-            if !quiet {
-                eprintln!(
-                    "evalmine: configuration: {}; {}",
-                    output::terminal_safe(&config_source),
-                    output::terminal_safe(
-                        &ModelFiles::configured(config.classify.models.as_deref()).describe()
-                    )
-                );
+            let outcome = Pipeline::build(&config, options)?.run();
+            console::clear_bar();
+            let outcome = outcome?;
+            let (peak_rss_mb, children_peak_rss_mb) = evalmine::pipeline::peak_rss_mb();
+            let about = RunAbout {
+                started_at,
+                command: command_line(),
+                config_source,
+                model_source,
+                peak_rss_mb,
+                children_peak_rss_mb,
+            };
+            let row = outcome.runs_row(about, &config.input.dir.display().to_string());
+            // The tables are written: a runs log that cannot be is a warning.
+            if let Err(e) = output::append_run(&row, &config.output) {
+                tracing::warn!("runs log not updated: {e}");
             }
-            let outcome = Pipeline::build(&config, options)?.run()?;
             if verbose {
                 for (stage, time) in &outcome.timings {
                     eprintln!("evalmine: {stage}: {:.2} s", time.as_secs_f64());
                 }
+                let stats = &outcome.stats;
+                eprintln!("evalmine: {}", stats.stages.describe(stats.threads));
             }
-            // Names and text from the files are shown escaped: a control
-            // character in a file name must not act on the terminal.
+            // Names and text from the files are shown escaped (by the log's
+            // format): a control character in a file name must not act on
+            // the terminal.
             for w in &outcome.warnings {
-                eprintln!("evalmine: warning: {}", output::terminal_safe(w));
+                tracing::warn!("{w}");
             }
             for d in outcome.documents.iter().filter(|d| d.status.is_failure()) {
                 eprintln!(
@@ -247,15 +278,15 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 let dir = out.unwrap_or(config.output.dir);
                 let e = output::write_qdpx(&dir, &codebook, &path)?;
                 if e.left_out > 0 {
-                    eprintln!(
-                        "evalmine: warning: {} findings left out: their paragraph is not in {}",
+                    tracing::warn!(
+                        "{} findings left out: their paragraph is not in {}",
                         e.left_out,
                         dir.join("paragraphs.parquet").display()
                     );
                 }
                 if e.astral > 0 {
-                    eprintln!(
-                        "evalmine: warning: the sources hold {} characters outside the Basic \
+                    tracing::warn!(
+                        "the sources hold {} characters outside the Basic \
                          Multilingual Plane (emoji...): programs counting UTF-16 units may place \
                          the segments after them one character off each",
                         e.astral
@@ -301,34 +332,22 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// How `run` shows its progress on stderr: with `--verbose`, a line per
-/// document as it is done; on a terminal, one line rewritten in place
-/// ("12/300 documents"); nothing when piped or with `--quiet`.
-fn progress(quiet: bool, verbose: bool) -> Option<evalmine::pipeline::OnDocument> {
-    use std::io::IsTerminal;
-    if quiet {
-        return None;
-    }
-    if verbose {
-        return Some(Box::new(|d, n, total| {
-            eprintln!(
-                "evalmine: [{n}/{total}] {}: {} ({} pages, {} paragraphs)",
-                output::terminal_safe(&d.doc_id),
-                d.read.status,
-                d.read.pages,
-                d.paragraphs.len()
-            );
-        }));
-    }
-    if !std::io::stderr().is_terminal() {
-        return None;
-    }
-    Some(Box::new(|_, n, total| {
-        eprint!("\revalmine: {n}/{total} documents");
-        if n == total {
-            eprint!("\r\x1b[K");
-        }
-    }))
+/// The arguments after the program's name, for the runs log; one that
+/// holds a space or a quote is quoted as a shell would take it.
+fn command_line() -> String {
+    std::env::args_os()
+        .skip(1)
+        .map(|arg| {
+            let arg = arg.to_string_lossy();
+            if arg.is_empty() || arg.contains(|c: char| c.is_whitespace() || "'\"\\$`".contains(c))
+            {
+                format!("'{}'", arg.replace('\'', "'\\''"))
+            } else {
+                arg.into_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The configuration file in use, and how to name it: the one given with

@@ -64,6 +64,12 @@ impl ModelFile {
 
     /// The file's text.
     pub fn read(&self) -> Result<Cow<'static, str>> {
+        let source = if self.built_in.is_some() {
+            "built in"
+        } else {
+            "file"
+        };
+        tracing::debug!("model {} read ({source})", self.path.display());
         match self.built_in {
             Some(text) => Ok(Cow::Borrowed(text)),
             None => std::fs::read_to_string(&self.path)
@@ -149,6 +155,10 @@ impl ModelFiles {
             if file.exists() {
                 file.clone()
             } else {
+                tracing::info!(
+                    "{} absent: the built-in {name} is used",
+                    file.path.display()
+                );
                 ModelFile::built_in(name)
             }
         };

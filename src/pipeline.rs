@@ -10,10 +10,13 @@
 //! ```
 
 mod run;
+mod stats;
 
 pub use run::{DocOutcome, RunOutcome};
+pub use stats::{peak_rss_mb, RunAbout, RunStats, StageTimes};
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -140,11 +143,19 @@ pub fn escape_name(name: &std::ffi::OsStr) -> String {
     out
 }
 
-/// What a run adds to the configuration.
-/// Called as each document is done, from the thread that did it: the
-/// document, how many are done, how many there are (progress display).
-pub type OnDocument = Box<dyn Fn(&Document, usize, usize) + Send + Sync>;
+/// Told how a run goes (`run` shows its progress bar, or a line per
+/// document, with it).
+pub trait Progress: Send + Sync {
+    /// The run found `total` files and starts on them.
+    fn started(&self, total: usize) {
+        let _ = total;
+    }
+    /// A document is done (called from the thread that did it): the
+    /// document, how many are done, how many there are.
+    fn document_done(&self, document: &Document, done: usize, total: usize);
+}
 
+/// What a run adds to the configuration.
 #[derive(Default)]
 pub struct RunOptions {
     /// Report metadata joined to `documents` (`run --metadata`).
@@ -159,8 +170,8 @@ pub struct RunOptions {
     pub worker_program: Option<PathBuf>,
     /// Passwords tried on encrypted files (`run --password-file`).
     pub passwords: Vec<String>,
-    /// Told of every document as it is done (`run` shows progress with it).
-    pub on_document: Option<OnDocument>,
+    /// Told of the run's start and of every document as it is done.
+    pub progress: Option<Box<dyn Progress>>,
     /// Paragraphs written per batch of rows; 0 for the default,
     /// `output::BATCH_PARAGRAPHS` (tests make batches small to check that
     /// the tables do not depend on it).
@@ -174,7 +185,7 @@ impl std::fmt::Debug for RunOptions {
             .field("by", &self.by)
             .field("no_cache", &self.no_cache)
             .field("worker_program", &self.worker_program)
-            .field("on_document", &self.on_document.is_some())
+            .field("progress", &self.progress.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -189,6 +200,8 @@ pub struct Pipeline {
     workers: Option<WorkerPool>,
     /// Cues and places for the metadata read from the text.
     meta_rules: Rules,
+    /// Cache hits and stage times, for the run's statistics.
+    counters: stats::Counters,
 }
 
 impl Pipeline {
@@ -224,6 +237,7 @@ impl Pipeline {
             cache,
             workers,
             meta_rules,
+            counters: stats::Counters::default(),
         })
     }
 
@@ -253,6 +267,8 @@ impl Pipeline {
     /// One file through every stage (extraction from the cache when it has
     /// the file). Never fails: problems become the document's status.
     pub fn process(&self, input: &InputFile) -> Document {
+        let _doc = tracing::info_span!("doc", id = %input.doc_id).entered();
+        let start = Instant::now();
         let bytes = read_input(&input.path, &self.config.extract);
         let bytes_len = match &bytes {
             Ok(b) => b.len() as u64,
@@ -260,13 +276,24 @@ impl Pipeline {
         };
         let content_hash = bytes.as_ref().map(sha256_hex).unwrap_or_default();
         let cached = self.cache.as_ref().and_then(|c| c.get(&content_hash));
-        let extracted = match (cached, bytes) {
-            (Some(extracted), _) => extracted,
-            (None, Ok(bytes)) => self.extract(input, &bytes, &content_hash),
-            (None, Err(failed)) => Extracted::failed(failed.read),
+        let (extracted, segmentation) = match (cached, bytes) {
+            (Some(extracted), _) => {
+                self.counters.cache_hit();
+                (extracted, Duration::ZERO)
+            }
+            (None, Ok(bytes)) => {
+                self.counters.cache_miss();
+                self.extract(input, &bytes, &content_hash)
+            }
+            (None, Err(failed)) => (Extracted::failed(failed.read), Duration::ZERO),
         };
+        let extraction = start.elapsed().saturating_sub(segmentation);
+        let classifying = Instant::now();
         let mut paragraphs = extracted.paragraphs;
         self.label(&extracted.headings, &mut paragraphs);
+        let classification = classifying.elapsed();
+        self.counters
+            .add_times(extraction, segmentation, classification);
         Document {
             doc_id: input.doc_id.clone(),
             path: escape_name(input.path.as_os_str()),
@@ -278,21 +305,28 @@ impl Pipeline {
         }
     }
 
-    /// Extraction and segmentation, in a worker process or here; the result
-    /// goes to the cache unless another run may do better.
-    fn extract(&self, input: &InputFile, bytes: &[u8], content_hash: &str) -> Extracted {
-        let (extracted, cacheable) = match &self.workers {
+    /// Extraction and segmentation, in a worker process or here, and the
+    /// time segmentation took; the result goes to the cache unless another
+    /// run may do better.
+    fn extract(
+        &self,
+        input: &InputFile,
+        bytes: &[u8],
+        content_hash: &str,
+    ) -> (Extracted, Duration) {
+        let (extracted, segmentation, cacheable) = match &self.workers {
             Some(pool) => {
                 let outcome = pool.extract(&input.path);
-                (outcome.extracted, outcome.cacheable)
+                (outcome.extracted, outcome.segmentation, outcome.cacheable)
             }
             None => {
                 let options = ReadOptions {
                     passwords: self.options.passwords.clone(),
                     ..ReadOptions::default()
                 };
-                let extracted = ingest_bytes(bytes, &self.config.extract, &options, &mut |_| {});
-                (extracted, true)
+                let (extracted, segmentation) =
+                    ingest_bytes(bytes, &self.config.extract, &options, &mut |_| {});
+                (extracted, segmentation, true)
             }
         };
         // Not kept: a later run may bring the password.
@@ -300,7 +334,7 @@ impl Pipeline {
         if let (Some(cache), true) = (&self.cache, cacheable) {
             cache.put(content_hash, &extracted);
         }
-        extracted
+        (extracted, segmentation)
     }
 
     /// Classifies the body paragraphs and list items. Their scores come from

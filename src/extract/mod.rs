@@ -217,6 +217,9 @@ pub(crate) fn extract_pdf_with(
             "pdf-extract failed or found no text"
         ));
     }
+    for note in &notes {
+        tracing::info!("{note}");
+    }
     let extractor = if by_fallback.is_empty() {
         Extractor::PdfExtract
     } else if by_fallback.len() == pages.len() {
@@ -326,6 +329,7 @@ fn read_with_fallback_only(
         fallback::NAME,
         first.read.message
     )];
+    tracing::info!("{}", notes[0]);
     notes.extend(ocr.note());
     let extractor = ocr.extractor(Extractor::PdfOxide, &pages);
     let extraction = finish(

@@ -289,6 +289,9 @@ pub(super) fn read_by_ocr(
         }
         failures.push(format!("page {number}: {why}"));
     }
+    if !read.is_empty() {
+        tracing::info!("pages {read:?} read by OCR");
+    }
     OcrOutcome { pages: read, pass }
 }
 

@@ -16,6 +16,7 @@ mod labels;
 mod qda;
 mod readback;
 mod report;
+mod runs;
 mod stream;
 mod summary;
 
@@ -24,6 +25,7 @@ pub use inspect::inspect_report;
 pub use labels::write_labels;
 pub use qda::{model_action_types, write_qdc, write_qdpx, QdaExport};
 pub use report::write_report;
+pub use runs::{append_run, utc_now, RunRow};
 pub use stream::BATCH_PARAGRAPHS;
 pub(crate) use stream::{RunContext, RunWriter};
 pub use summary::summary_fr;

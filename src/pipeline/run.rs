@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use super::stats::RunStats;
 use super::{discover, escape_name, InputFile, Pipeline};
 use crate::aggregate::{GroupBy, Tally};
 use crate::error::{Error, Result};
@@ -47,8 +48,10 @@ pub struct RunOutcome {
     pub warnings: Vec<String>,
     pub written: Vec<PathBuf>,
     pub elapsed: Duration,
-    /// Wall time of each stage, in order (`run --verbose` prints them).
+    /// Wall time of each phase, in order (`run --verbose` prints them).
     pub timings: Vec<(&'static str, Duration)>,
+    /// Cache hits, time per stage and counts for the runs log.
+    pub stats: RunStats,
 }
 
 impl Pipeline {
@@ -70,6 +73,9 @@ impl Pipeline {
             model_version: self.classifier.version().to_string(),
             run_id: run_id(),
         };
+        if let Some(progress) = &self.options.progress {
+            progress.started(inputs.len());
+        }
         let metadata = self.options.metadata.as_ref();
         let on_topic_min_terms = config.coverage.on_topic_min_terms;
         let mut writer = RunWriter::create(RunContext {
@@ -93,7 +99,25 @@ impl Pipeline {
             .as_deref()
             .and_then(|c| Field::ALL.into_iter().find(|f| f.column() == c));
         let mut group_of: HashMap<String, Option<String>> = HashMap::new();
+        let mut findings = 0u64;
+        let mut writing = Duration::ZERO;
         self.stream(&inputs, |document, meta| {
+            findings += document
+                .paragraphs
+                .iter()
+                .filter_map(|p| p.labels.as_ref())
+                .map(|l| l.findings.len() as u64)
+                .sum::<u64>();
+            // Not a failure (the exit code stays 0), but a report the
+            // synthesis leaves out: users must see it (the failures are
+            // printed by the binary from the outcome).
+            if document.read.status == DocStatus::NoText {
+                tracing::warn!(
+                    "{}: no text, left out of the synthesis: {}",
+                    document.doc_id,
+                    document.read.message
+                );
+            }
             tally.add(&document);
             if document.on_topic(on_topic_min_terms) == Some(false) {
                 off_topic.push(document.doc_id.clone());
@@ -109,7 +133,10 @@ impl Pipeline {
                 pages: document.read.pages,
                 n_paragraphs: document.paragraphs.len(),
             });
-            writer.add(document, meta)
+            let adding = Instant::now();
+            let added = writer.add(document, meta);
+            writing += adding.elapsed();
+            added
         })?;
         let mut timings = vec![("extract, classify and write rows", start.elapsed())];
         let stage = Instant::now();
@@ -134,7 +161,8 @@ impl Pipeline {
             &config.coverage,
             group_by,
         )?;
-        timings.push(("aggregate", stage.elapsed()));
+        let synthesis_time = stage.elapsed();
+        timings.push(("aggregate", synthesis_time));
         let stage = Instant::now();
         let off_topic: Vec<&str> = off_topic.iter().map(String::as_str).collect();
         let summary_fr = output::summary_fr(&synthesis, &off_topic, codebook, on_topic_min_terms)?;
@@ -152,8 +180,14 @@ impl Pipeline {
                 ));
             }
         }
+        let finishing = Instant::now();
         let written = writer.finish(&synthesis)?;
+        writing += finishing.elapsed();
         timings.push(("summary and tables", stage.elapsed()));
+        let (cache_hits, cache_misses, stages) = self.counters.totals(writing, synthesis_time);
+        if self.cache.is_some() {
+            tracing::info!("extraction cache: {cache_hits} hits, {cache_misses} misses");
+        }
         Ok(RunOutcome {
             documents,
             summary_fr,
@@ -161,6 +195,14 @@ impl Pipeline {
             written,
             elapsed: start.elapsed(),
             timings,
+            stats: RunStats {
+                run_id: provenance.run_id.clone(),
+                threads: self.threads(),
+                cache_hits,
+                cache_misses,
+                findings,
+                stages,
+            },
         })
     }
 
@@ -174,10 +216,7 @@ impl Pipeline {
         inputs: &[InputFile],
         mut sink: impl FnMut(Document, ReportMeta) -> Result<()>,
     ) -> Result<()> {
-        let threads = match self.config.input.threads {
-            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
-            n => n,
-        };
+        let threads = self.threads();
         let window = threads.max(1) * WINDOW_PER_THREAD;
         let done = AtomicUsize::new(0);
         // `drive` runs on the calling thread, which only waits and writes:
@@ -190,6 +229,14 @@ impl Pipeline {
             Err(_) => {
                 rayon::in_place_scope(|scope| self.drive(scope, inputs, window, &done, &mut sink))
             }
+        }
+    }
+
+    /// Threads that process documents (`[input] threads`, 0 for one per core).
+    fn threads(&self) -> usize {
+        match self.config.input.threads {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            n => n,
         }
     }
 
@@ -209,9 +256,9 @@ impl Pipeline {
             let input = &inputs[i];
             scope.spawn(move |_| {
                 let document = self.process_guarded(input);
-                if let Some(tell) = &self.options.on_document {
+                if let Some(progress) = &self.options.progress {
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    tell(&document, n, inputs.len());
+                    progress.document_done(&document, n, inputs.len());
                 }
                 let meta = self.meta_of(&document);
                 // The receiver is gone only when the stream stopped on an error.

@@ -389,7 +389,7 @@ fn a_page_that_kills_its_worker_loses_only_itself() {
     let input = dir.path().join("in");
     std::fs::create_dir_all(&input).unwrap();
     std::fs::write(input.join("two.pdf"), simple(2)).unwrap();
-    let (_, _, rows) = run_with_env(
+    let (out, _, rows) = run_with_env(
         dir.path(),
         "",
         &[],
@@ -400,6 +400,14 @@ fn a_page_that_kills_its_worker_loses_only_itself() {
     assert!(
         message.contains("page 2: the worker process died (abort"),
         "{message}"
+    );
+    // The death is a warning in the log, as it happens.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.lines().any(|l| l.starts_with("evalmine: warning: ")
+            && l.contains("two.pdf: page 2: the worker process died (abort")
+            && l.ends_with("reading the document again without that page")),
+        "{stderr}"
     );
     let paragraphs = std::fs::read_to_string(dir.path().join("out/paragraphs.csv")).unwrap();
     assert!(

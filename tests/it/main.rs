@@ -17,6 +17,7 @@
 //! - `edges`: CSV dialects, empty inputs, a closed pipe, report before a run;
 //! - `no_panic`: text stages on arbitrary Unicode;
 //! - `actions`: the action types table on the sample corpus, and their measure on real prose (../shared/real);
+//! - `progress`: stderr of a piped run (no bar, log levels, EVALMINE_LOG) and the runs log;
 //! - `stream`: the run's tables do not depend on threads, file order or batch size;
 //! - `structure`: no import cycle between the modules of src/, no file over 600 lines.
 
@@ -34,6 +35,7 @@ mod no_panic;
 mod ocr;
 mod payloads;
 mod pdf_writer;
+mod progress;
 mod qda;
 mod real_pages;
 mod real_pdfs;
