@@ -127,7 +127,8 @@ fn group_rows<'a>(glyphs: &[&'a Glyph]) -> Vec<Vec<&'a Glyph>> {
     }
     rows.extend(unplaced);
     rows.sort_by(|a, b| a.0.total_cmp(&b.0));
-    rows.into_iter()
+    merge_interleaved_rows(rows)
+        .into_iter()
         .map(|(_, _, mut members)| {
             members.sort_by(|a, b| a.x.total_cmp(&b.x));
             members
@@ -161,6 +162,60 @@ fn add_to_rows<'a>(rows: &mut Vec<Row<'a>>, g: &'a Glyph) {
         }
         _ => rows.push((g.y, if g.is_space() { 0.0 } else { g.size }, vec![g])),
     }
+}
+
+/// Rows closer than this share of their font size can be one printed line.
+const INTERLEAVED_ROW_STEP: f64 = 0.5;
+
+/// Merges rows that are one printed line set on wobbling baselines. An OCR
+/// text layer places each word where the scan shows it, a few points up or
+/// down, so one line comes out as rows whose words interleave ("C'ESTa vec"
+/// at 99.7, "grandp laisirq ue" at 102.5, "nous saluons la" at 99.7). Two
+/// rows closer than half a font size, whose glyphs never overlap and whose
+/// words touch at word spacing (within `FRAGMENT_GAP`), are one line: lines
+/// of text are a line pitch apart, a superscript overlaps or is small (placed
+/// apart above), and columns side by side are a gutter apart.
+fn merge_interleaved_rows(rows: Vec<Row<'_>>) -> Vec<Row<'_>> {
+    let mut merged: Vec<Row> = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(last) = merged.last_mut() {
+            if interleaved(last, &row) {
+                // The row with more glyphs gives the line its baseline.
+                if row.2.len() > last.2.len() {
+                    last.0 = row.0;
+                }
+                last.1 = last.1.max(row.1);
+                last.2.extend(row.2);
+                continue;
+            }
+        }
+        merged.push(row);
+    }
+    merged
+}
+
+fn interleaved(a: &Row, b: &Row) -> bool {
+    let size = a.1.min(b.1);
+    if size <= 0.0 || (b.0 - a.0).abs() > INTERLEAVED_ROW_STEP * size {
+        return false;
+    }
+    let visible = |r: &Row| -> Vec<(f64, f64)> {
+        r.2.iter()
+            .filter(|g| !g.is_space())
+            .map(|g| (g.x, g.right()))
+            .collect()
+    };
+    let (xa, xb) = (visible(a), visible(b));
+    let tolerance = 0.25 * size;
+    let overlaps = xb.iter().any(|&(l, r)| {
+        xa.iter()
+            .any(|&(l2, r2)| l < r2 - tolerance && l2 < r - tolerance)
+    });
+    let touches = xb.iter().any(|&(l, r)| {
+        xa.iter()
+            .any(|&(l2, r2)| (l - r2).max(l2 - r) <= FRAGMENT_GAP * size)
+    });
+    !overlaps && touches
 }
 
 /// Cuts a row (sorted by x) at gaps wider than `FRAGMENT_GAP` font sizes

@@ -55,16 +55,19 @@ impl<'a> Assembler<'a> {
 
     /// The document's headings and its paragraphs.
     pub fn run(mut self, lines: &[&'a Line], roles: &[Role]) -> (Vec<String>, Vec<Paragraph>) {
-        for (line, role) in lines.iter().zip(roles) {
+        for (i, (line, role)) in lines.iter().zip(roles).enumerate() {
+            // "A." over "B.", "1/" over "2/": an item of a labelled list,
+            // however its label is written.
+            let labelled = || super::siblings::in_list(lines, self.typo, i);
             match role {
                 // Bold words then plain text starting a sentence: a run-in
                 // heading that opens a paragraph, not a heading line.
-                Role::Heading if run_in_heading(line).is_some() => self.text_line(line),
+                Role::Heading if run_in_heading(line).is_some() => self.text_line(line, labelled()),
                 Role::Heading => self.heading_line(line),
                 Role::Footnote => self.footnote_line(line),
                 Role::TableRow(row) => self.table_line(line, *row),
                 Role::Caption(n) => self.caption_line(line, *n),
-                Role::Text => self.text_line(line),
+                Role::Text => self.text_line(line, labelled()),
             }
         }
         for p in &mut self.paragraphs {
@@ -179,7 +182,9 @@ impl<'a> Assembler<'a> {
         }
     }
 
-    fn text_line(&mut self, line: &'a Line) {
+    /// A line of running text; `labelled` when it opens an item of a
+    /// labelled list (see `siblings::in_list`).
+    fn text_line(&mut self, line: &'a Line, labelled: bool) {
         // A sub- or superscript of digits left on a baseline of its own
         // (the "2" of "pCO2") cannot be put back in its word: dropped,
         // rather than cutting the paragraph and making one of its own.
@@ -191,7 +196,7 @@ impl<'a> Assembler<'a> {
         }
         self.last_heading_line = None;
         self.last_table = None;
-        let item = starts_item(&line.text) && !self.dash_goes_on(line);
+        let item = (labelled || starts_item(&line.text)) && !self.dash_goes_on(line);
         if !item {
             if let Some((index, prev)) = self.open {
                 if self.continues(prev, line, self.paragraphs[index].kind) {
@@ -246,7 +251,7 @@ impl<'a> Assembler<'a> {
             && line.page == prev.page
             && line.column == prev.column
             && line.y > prev.y
-            && line.y - prev.y <= self.typo.break_step() * line.size / self.typo.body_size
+            && line.y - prev.y <= self.typo.break_step_at(line.size)
             && (line.x0 - self.open_x0).abs() <= 0.5 * line.size
             && self.typo.is_full(prev)
             && !ends_sentence(&prev.text)
@@ -300,7 +305,7 @@ impl<'a> Assembler<'a> {
             return !ends_sentence(&prev.text) || self.typo.is_full(prev);
         }
         let step = line.y - prev.y;
-        if step > self.typo.break_step() * line.size / self.typo.body_size {
+        if step > self.typo.break_step_at(line.size) {
             return false;
         }
         let indent = line.x0 - prev.x0;
@@ -317,8 +322,15 @@ impl<'a> Assembler<'a> {
             ParagraphKind::Body if indent > 0.8 * line.size && self.open_lines >= 2 => {
                 return false
             }
-            // Left of the item's marker: the list is over.
-            ParagraphKind::ListItem if line.x0 < self.open_x0 - 0.5 * line.size => return false,
+            // Left of the item's marker: the list is over, unless the line
+            // visibly goes on with the item's sentence (a numbered
+            // paragraph whose number sits at a first-line indent, "(2) Le
+            // Moyen Âge... qui" / "a fourni des éléments", wraps to the margin).
+            ParagraphKind::ListItem if line.x0 < self.open_x0 - 0.5 * line.size => {
+                return line.text.chars().next().is_some_and(char::is_lowercase)
+                    && !ends_sentence(&prev.text)
+                    && self.typo.is_full(prev)
+            }
             // Most items hang their text right of the marker; a line back at
             // the marker's margin continues the item only when it visibly
             // continues its sentence (a slide's comment under a bullet does not).
