@@ -15,6 +15,20 @@ use crate::text::{self, clean_text};
 const FRAGMENT_GAP: f64 = 1.5;
 /// Wider gaps than this (in font sizes) are word spaces.
 const WORD_GAP: f64 = 0.15;
+/// ... or than this, in a line whose words would otherwise be longer than
+/// `MAX_MEAN_WORD` letters on average.
+const TIGHT_WORD_GAP: f64 = 0.1;
+/// Words of running text have 5 to 6 letters on average, and few have
+/// more than 12.
+const MAX_MEAN_WORD: usize = 12;
+
+/// Words of `text` run together: more than `MAX_MEAN_WORD` letters per
+/// word on average.
+fn runs_words_together(text: &str) -> bool {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let words = text.split_whitespace().count().max(1);
+    letters > MAX_MEAN_WORD * words
+}
 
 /// Raised digits and note signs below this size (of the text's) are
 /// footnote markers.
@@ -277,86 +291,100 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
             && (g.size < 0.8 * size || (g.size < MARKER_SIZE * size && is_marker_glyph(g)))
     };
 
-    let mut raw = String::new();
-    let mut last: Option<&Glyph> = None;
-    // Right edge of what was last drawn, markers included, so that
-    // "agglomération¹." does not get a space before its full stop.
-    let mut last_right = f64::NEG_INFINITY;
-    let mut pending_space = false;
-    let mut starts_with_marker = false;
-    // Where the opening bold words end, when plain glyphs follow them.
-    let mut bold_so_far = true;
-    let mut lead_end: Option<usize> = None;
-    let mut i = 0;
-    while i < glyphs.len() {
-        let g = glyphs[i];
-        if g.is_space() {
-            pending_space = last.is_some();
-            i += 1;
-            continue;
-        }
-        if is_superscript(g) {
-            // A run of raised small glyphs: a footnote marker when it is made of
-            // digits or symbols ("femmes¹"); kept when it is letters, as in "1er".
-            let start = i;
-            while i < glyphs.len() && is_superscript(glyphs[i]) {
+    // Reads the glyphs into text, a gap wider than `word_gap` font sizes
+    // making a word space; also tells whether the line opens with a
+    // footnote marker and where its opening bold words end.
+    let read = |word_gap: f64| {
+        let mut raw = String::new();
+        let mut last: Option<&Glyph> = None;
+        // Right edge of what was last drawn, markers included, so that
+        // "agglomération¹." does not get a space before its full stop.
+        let mut last_right = f64::NEG_INFINITY;
+        let mut pending_space = false;
+        let mut starts_with_marker = false;
+        // Where the opening bold words end, when plain glyphs follow them.
+        let mut bold_so_far = true;
+        let mut lead_end: Option<usize> = None;
+        let mut i = 0;
+        while i < glyphs.len() {
+            let g = glyphs[i];
+            if g.is_space() {
+                pending_space = last.is_some();
                 i += 1;
+                continue;
             }
-            let run: String = glyphs[start..i].iter().map(|g| g.text.as_str()).collect();
-            let is_marker = run
-                .chars()
-                .all(|c| c.is_ascii_digit() || "*†‡§°".contains(c) || c == ',');
-            if is_marker {
-                if last.is_none() {
-                    starts_with_marker = true;
+            if is_superscript(g) {
+                // A run of raised small glyphs: a footnote marker when it is made of
+                // digits or symbols ("femmes¹"); kept when it is letters, as in "1er".
+                let start = i;
+                while i < glyphs.len() && is_superscript(glyphs[i]) {
+                    i += 1;
                 }
-                last_right = glyphs[start..i]
-                    .iter()
-                    .map(|g| g.right())
-                    .fold(last_right, f64::max);
+                let run: String = glyphs[start..i].iter().map(|g| g.text.as_str()).collect();
+                let is_marker = run
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "*†‡§°".contains(c) || c == ',');
+                if is_marker {
+                    if last.is_none() {
+                        starts_with_marker = true;
+                    }
+                    last_right = glyphs[start..i]
+                        .iter()
+                        .map(|g| g.right())
+                        .fold(last_right, f64::max);
+                    continue;
+                }
+                for g in &glyphs[start..i] {
+                    raw.push_str(&g.text);
+                    last = Some(g);
+                    last_right = g.right();
+                }
                 continue;
             }
-            for g in &glyphs[start..i] {
-                raw.push_str(&g.text);
-                last = Some(g);
-                last_right = g.right();
+            if let Some(prev) = last {
+                // Some producers draw a glyph twice, slightly offset, to fake bold.
+                if prev.text == g.text
+                    && (g.x - prev.x).abs() < 0.3 * g.advance.max(0.1 * g.size)
+                    && (g.y - prev.y).abs() < 0.1 * g.size
+                {
+                    i += 1;
+                    continue;
+                }
+                let gap = g.x - last_right;
+                // Justified text sets a line-end hyphenation hyphen a little apart
+                // from its word (LibreOffice hangs it 1-2 pt away, at the column
+                // edge): "terri -" must stay "terri-" for the line joiner. A dash
+                // set apart on purpose has a word space before it, wider than this.
+                let gap_limit = if is_line_end_hyphen(glyphs, i) && is_letter(prev) {
+                    LINE_END_HYPHEN_GAP
+                } else {
+                    word_gap
+                };
+                if pending_space || gap > gap_limit * g.size.max(prev.size) {
+                    raw.push(' ');
+                }
             }
-            continue;
+            if bold_so_far && !g.bold {
+                bold_so_far = false;
+                if last.is_some() {
+                    lead_end = Some(raw.trim_end().len());
+                }
+            }
+            raw.push_str(&g.text);
+            pending_space = false;
+            last = Some(g);
+            last_right = g.right();
+            i += 1;
         }
-        if let Some(prev) = last {
-            // Some producers draw a glyph twice, slightly offset, to fake bold.
-            if prev.text == g.text
-                && (g.x - prev.x).abs() < 0.3 * g.advance.max(0.1 * g.size)
-                && (g.y - prev.y).abs() < 0.1 * g.size
-            {
-                i += 1;
-                continue;
-            }
-            let gap = g.x - last_right;
-            // Justified text sets a line-end hyphenation hyphen a little apart
-            // from its word (LibreOffice hangs it 1-2 pt away, at the column
-            // edge): "terri -" must stay "terri-" for the line joiner. A dash
-            // set apart on purpose has a word space before it, wider than this.
-            let gap_limit = if is_line_end_hyphen(glyphs, i) && is_letter(prev) {
-                LINE_END_HYPHEN_GAP
-            } else {
-                WORD_GAP
-            };
-            if pending_space || gap > gap_limit * g.size.max(prev.size) {
-                raw.push(' ');
-            }
-        }
-        if bold_so_far && !g.bold {
-            bold_so_far = false;
-            if last.is_some() {
-                lead_end = Some(raw.trim_end().len());
-            }
-        }
-        raw.push_str(&g.text);
-        pending_space = false;
-        last = Some(g);
-        last_right = g.right();
-        i += 1;
+        (raw, starts_with_marker, lead_end)
+    };
+    let (mut raw, mut starts_with_marker, mut lead_end) = read(WORD_GAP);
+    // Words running together: a tightly justified line whose word spaces
+    // are narrower than usual (0.14 em). Read again with the narrower gap
+    // most text extractors use (the letters of a word touch, so a long
+    // word or a web address stays whole).
+    if runs_words_together(&raw) {
+        (raw, starts_with_marker, lead_end) = read(TIGHT_WORD_GAP);
     }
     let text = clean_text(&raw, apostrophe);
     let bold_lead = lead_end

@@ -79,6 +79,13 @@ impl<'a> Assembler<'a> {
         // given a kind, as furniture is.
         self.paragraphs
             .retain(|p| p.text.chars().any(char::is_alphanumeric));
+        // Figures alone ("27/05/2024" on a cover, a stray page number)
+        // are no prose and no item of a list.
+        for p in &mut self.paragraphs {
+            if p.kind.is_classified() && !p.text.chars().any(char::is_alphabetic) {
+                p.kind = ParagraphKind::Other;
+            }
+        }
         (self.all_headings, self.paragraphs)
     }
 

@@ -358,3 +358,26 @@ mod tests {
         );
     }
 }
+#[cfg(test)]
+mod debug_tmp {
+    #[test]
+    fn dbg_typo() {
+        let bytes =
+            std::fs::read("/work/shared/pdfs/french/etalab-guides_guide-pseudonymisation.pdf")
+                .unwrap();
+        let ex = crate::extract::extract_pdf_with(
+            &bytes,
+            &Default::default(),
+            &Default::default(),
+            &mut |_| {},
+        );
+        let t = super::Typography::measure(&ex.pages);
+        eprintln!(
+            "body {} line {} para {:?} break {}",
+            t.body_size,
+            t.line_step,
+            t.paragraph_step,
+            t.break_step()
+        );
+    }
+}

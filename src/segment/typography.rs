@@ -177,7 +177,10 @@ impl Typography {
         for page in pages {
             for w in page.lines.windows(2) {
                 let (a, b) = (&w[0], &w[1]);
-                if is_body(a) && is_body(b) && a.column == b.column && b.row != a.row {
+                // Lines of one size: a heading set a point above the
+                // body, and the space under it, are not the body's pitch.
+                let same_size = (a.size - b.size).abs() <= 0.05 * body_size;
+                if is_body(a) && is_body(b) && same_size && a.column == b.column && b.row != a.row {
                     let step = b.y - a.y;
                     if step > 0.5 * body_size && step < 3.0 * body_size {
                         *steps.entry((step * 4.0).round() as i64).or_default() += 1;
