@@ -362,9 +362,10 @@ mod tests {
 mod debug_tmp {
     #[test]
     fn dbg_typo() {
-        let bytes =
-            std::fs::read("/work/shared/pdfs/french/etalab-guides_guide-pseudonymisation.pdf")
-                .unwrap();
+        let bytes = std::fs::read(
+            "/work/shared/pdfs/french/Parser-IRISA_artefact_artefact-sprint5-final.pdf",
+        )
+        .unwrap();
         let ex = crate::extract::extract_pdf_with(
             &bytes,
             &Default::default(),

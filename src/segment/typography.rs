@@ -26,6 +26,48 @@ pub(super) struct Typography {
     /// may set a quote, a note or a code excerpt with a leading of its own
     /// rather than one in proportion to the body's.
     pitch_by_size: HashMap<i64, f64>,
+    /// Where the body text of a full page usually ends: the median, over
+    /// pages with at least `FULL_PAGE_LINES` body lines, of their lowest
+    /// body line (none with fewer than `MIN_FULL_PAGES` such pages).
+    text_bottom: Option<f64>,
+    /// The lowest line of any kind per (page, column).
+    lowest: HashMap<(u32, u8), f64>,
+}
+
+/// A page with this many body lines is full of text.
+const FULL_PAGE_LINES: usize = 10;
+/// Fewest full pages that tell where the text usually ends.
+const MIN_FULL_PAGES: usize = 3;
+
+/// The median of the lowest body line of the full pages, and the lowest
+/// line of any kind of every page and column.
+fn bottoms(
+    pages: &[ExtractedPage],
+    is_body: impl Fn(&Line) -> bool,
+) -> (Option<f64>, HashMap<(u32, u8), f64>) {
+    let mut lowest: HashMap<(u32, u8), f64> = HashMap::new();
+    let mut full_page_bottoms = Vec::new();
+    for page in pages {
+        let body: Vec<f64> = page
+            .lines
+            .iter()
+            .filter(|l| is_body(l))
+            .map(|l| l.y)
+            .collect();
+        if body.len() >= FULL_PAGE_LINES {
+            full_page_bottoms.push(body.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+        }
+        for l in &page.lines {
+            let low = lowest
+                .entry((l.page, l.column))
+                .or_insert(f64::NEG_INFINITY);
+            *low = low.max(l.y);
+        }
+    }
+    full_page_bottoms.sort_by(f64::total_cmp);
+    let text_bottom = (full_page_bottoms.len() >= MIN_FULL_PAGES)
+        .then(|| full_page_bottoms[full_page_bottoms.len() / 2]);
+    (text_bottom, lowest)
 }
 
 /// A line ending before this share of its column's width is short: no
@@ -200,6 +242,7 @@ impl Typography {
             .iter()
             .max_by_key(|(k, n)| (**n, -**k))
             .map_or(1.2 * body_size, |(k, _)| *k as f64 / 4.0);
+        let (text_bottom, lowest) = bottoms(pages, is_body);
         let jitter = jitter(&steps, line_step);
         let paragraph_step = paragraph_step(&steps, line_step, jitter);
         Typography {
@@ -210,7 +253,29 @@ impl Typography {
             justified: total > 0 && full * 10 >= total * 4,
             edges,
             pitch_by_size: pitch_by_size(pages, body_size),
+            text_bottom,
+            lowest,
         }
+    }
+
+    /// Room left under the line at the foot of its page or column, in
+    /// line pitches: how far above the usual end of the text it stops,
+    /// when nothing else (a note, a caption, the text of its column or a
+    /// line across the columns) is set under it. 0 when something is, or
+    /// when the document does not tell where its text ends.
+    pub(crate) fn room_below(&self, l: &Line) -> f64 {
+        let Some(bottom) = self.text_bottom else {
+            return 0.0;
+        };
+        let below = |column: u8| {
+            self.lowest
+                .get(&(l.page, column))
+                .is_some_and(|&low| low > l.y + 0.5 * l.size)
+        };
+        if below(l.column) || (l.column != 0 && below(0)) {
+            return 0.0;
+        }
+        ((bottom - l.y) / self.line_step).max(0.0)
     }
 
     /// The usual line pitch of text set at `size`: its own when the
