@@ -6,6 +6,7 @@
 //! a full-width fragment (a heading across both columns) closes the band of
 //! columns above it.
 
+use super::baselines::merge_interleaved_rows;
 use super::columns::{assign_columns, find_gutter, order_lines};
 use super::glyphs::{Glyph, PageGlyphs};
 use crate::record::Line;
@@ -13,22 +14,11 @@ use crate::text::{self, clean_text};
 
 /// Wider gaps than this (in font sizes) cut a row into fragments.
 const FRAGMENT_GAP: f64 = 1.5;
-/// Wider gaps than this (in font sizes) are word spaces.
+/// Wider gaps than this (in font sizes) are word spaces, or than the
+/// tight gap in a line whose words would otherwise run together (more than
+/// 12 letters a word; tight justification sets word spaces of 0.14 em).
 const WORD_GAP: f64 = 0.15;
-/// ... or than this, in a line whose words would otherwise be longer than
-/// `MAX_MEAN_WORD` letters on average.
-const TIGHT_WORD_GAP: f64 = 0.1;
-/// Words of running text have 5 to 6 letters on average, and few have
-/// more than 12.
-const MAX_MEAN_WORD: usize = 12;
-
-/// Words of `text` run together: more than `MAX_MEAN_WORD` letters per
-/// word on average.
-fn runs_words_together(text: &str) -> bool {
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    let words = text.split_whitespace().count().max(1);
-    letters > MAX_MEAN_WORD * words
-}
+const TIGHT_WORD_GAP: (f64, usize) = (0.1, 12);
 
 /// Raised digits and note signs below this size (of the text's) are
 /// footnote markers.
@@ -141,7 +131,7 @@ fn group_rows<'a>(glyphs: &[&'a Glyph]) -> Vec<Vec<&'a Glyph>> {
     }
     rows.extend(unplaced);
     rows.sort_by(|a, b| a.0.total_cmp(&b.0));
-    merge_interleaved_rows(rows)
+    merge_interleaved_rows(rows, FRAGMENT_GAP)
         .into_iter()
         .map(|(_, _, mut members)| {
             members.sort_by(|a, b| a.x.total_cmp(&b.x));
@@ -150,7 +140,7 @@ fn group_rows<'a>(glyphs: &[&'a Glyph]) -> Vec<Vec<&'a Glyph>> {
         .collect()
 }
 
-type Row<'a> = (f64, f64, Vec<&'a Glyph>);
+pub(super) type Row<'a> = (f64, f64, Vec<&'a Glyph>);
 
 /// Adds a glyph to the last row when it sits on the row's baseline, else
 /// starts a row. Glyphs come sorted by baseline. Text of any size on one line
@@ -176,60 +166,6 @@ fn add_to_rows<'a>(rows: &mut Vec<Row<'a>>, g: &'a Glyph) {
         }
         _ => rows.push((g.y, if g.is_space() { 0.0 } else { g.size }, vec![g])),
     }
-}
-
-/// Rows closer than this share of their font size can be one printed line.
-const INTERLEAVED_ROW_STEP: f64 = 0.5;
-
-/// Merges rows that are one printed line set on wobbling baselines. An OCR
-/// text layer places each word where the scan shows it, a few points up or
-/// down, so one line comes out as rows whose words interleave ("C'ESTa vec"
-/// at 99.7, "grandp laisirq ue" at 102.5, "nous saluons la" at 99.7). Two
-/// rows closer than half a font size, whose glyphs never overlap and whose
-/// words touch at word spacing (within `FRAGMENT_GAP`), are one line: lines
-/// of text are a line pitch apart, a superscript overlaps or is small (placed
-/// apart above), and columns side by side are a gutter apart.
-fn merge_interleaved_rows(rows: Vec<Row<'_>>) -> Vec<Row<'_>> {
-    let mut merged: Vec<Row> = Vec::with_capacity(rows.len());
-    for row in rows {
-        if let Some(last) = merged.last_mut() {
-            if interleaved(last, &row) {
-                // The row with more glyphs gives the line its baseline.
-                if row.2.len() > last.2.len() {
-                    last.0 = row.0;
-                }
-                last.1 = last.1.max(row.1);
-                last.2.extend(row.2);
-                continue;
-            }
-        }
-        merged.push(row);
-    }
-    merged
-}
-
-fn interleaved(a: &Row, b: &Row) -> bool {
-    let size = a.1.min(b.1);
-    if size <= 0.0 || (b.0 - a.0).abs() > INTERLEAVED_ROW_STEP * size {
-        return false;
-    }
-    let visible = |r: &Row| -> Vec<(f64, f64)> {
-        r.2.iter()
-            .filter(|g| !g.is_space())
-            .map(|g| (g.x, g.right()))
-            .collect()
-    };
-    let (xa, xb) = (visible(a), visible(b));
-    let tolerance = 0.25 * size;
-    let overlaps = xb.iter().any(|&(l, r)| {
-        xa.iter()
-            .any(|&(l2, r2)| l < r2 - tolerance && l2 < r - tolerance)
-    });
-    let touches = xb.iter().any(|&(l, r)| {
-        xa.iter()
-            .any(|&(l2, r2)| (l - r2).max(l2 - r) <= FRAGMENT_GAP * size)
-    });
-    !overlaps && touches
 }
 
 /// Cuts a row (sorted by x) at gaps wider than `FRAGMENT_GAP` font sizes
@@ -265,6 +201,17 @@ fn split_fragments<'a>(row: &[&'a Glyph], gutter: Option<f64>) -> Vec<Vec<&'a Gl
 
 /// Text, box and size of one fragment; detaches superscript footnote markers.
 fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Option<Line> {
+    let line = read_line((page, row), glyphs, apostrophe, WORD_GAP)?;
+    let letters = line.text.chars().filter(|c| c.is_alphabetic()).count();
+    if letters > TIGHT_WORD_GAP.1 * line.text.split_whitespace().count() {
+        return read_line((page, row), glyphs, apostrophe, TIGHT_WORD_GAP.0);
+    }
+    Some(line)
+}
+
+/// `build_line` with gaps wider than `word_gap` font sizes as word spaces.
+fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f64) -> Option<Line> {
+    let (page, row) = at;
     // Accents drawn apart are rare: copy the glyphs only when there is one.
     let composed;
     let glyphs = if glyphs.iter().any(|g| combining_mark(&g.text).is_some()) {
@@ -291,100 +238,86 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
             && (g.size < 0.8 * size || (g.size < MARKER_SIZE * size && is_marker_glyph(g)))
     };
 
-    // Reads the glyphs into text, a gap wider than `word_gap` font sizes
-    // making a word space; also tells whether the line opens with a
-    // footnote marker and where its opening bold words end.
-    let read = |word_gap: f64| {
-        let mut raw = String::new();
-        let mut last: Option<&Glyph> = None;
-        // Right edge of what was last drawn, markers included, so that
-        // "agglomération¹." does not get a space before its full stop.
-        let mut last_right = f64::NEG_INFINITY;
-        let mut pending_space = false;
-        let mut starts_with_marker = false;
-        // Where the opening bold words end, when plain glyphs follow them.
-        let mut bold_so_far = true;
-        let mut lead_end: Option<usize> = None;
-        let mut i = 0;
-        while i < glyphs.len() {
-            let g = glyphs[i];
-            if g.is_space() {
-                pending_space = last.is_some();
+    let mut raw = String::new();
+    let mut last: Option<&Glyph> = None;
+    // Right edge of what was last drawn, markers included, so that
+    // "agglomération¹." does not get a space before its full stop.
+    let mut last_right = f64::NEG_INFINITY;
+    let mut pending_space = false;
+    let mut starts_with_marker = false;
+    // Where the opening bold words end, when plain glyphs follow them.
+    let mut bold_so_far = true;
+    let mut lead_end: Option<usize> = None;
+    let mut i = 0;
+    while i < glyphs.len() {
+        let g = glyphs[i];
+        if g.is_space() {
+            pending_space = last.is_some();
+            i += 1;
+            continue;
+        }
+        if is_superscript(g) {
+            // A run of raised small glyphs: a footnote marker when it is made of
+            // digits or symbols ("femmes¹"); kept when it is letters, as in "1er".
+            let start = i;
+            while i < glyphs.len() && is_superscript(glyphs[i]) {
+                i += 1;
+            }
+            let run: String = glyphs[start..i].iter().map(|g| g.text.as_str()).collect();
+            let is_marker = run
+                .chars()
+                .all(|c| c.is_ascii_digit() || "*†‡§°".contains(c) || c == ',');
+            if is_marker {
+                if last.is_none() {
+                    starts_with_marker = true;
+                }
+                last_right = glyphs[start..i]
+                    .iter()
+                    .map(|g| g.right())
+                    .fold(last_right, f64::max);
+                continue;
+            }
+            for g in &glyphs[start..i] {
+                raw.push_str(&g.text);
+                last = Some(g);
+                last_right = g.right();
+            }
+            continue;
+        }
+        if let Some(prev) = last {
+            // Some producers draw a glyph twice, slightly offset, to fake bold.
+            if prev.text == g.text
+                && (g.x - prev.x).abs() < 0.3 * g.advance.max(0.1 * g.size)
+                && (g.y - prev.y).abs() < 0.1 * g.size
+            {
                 i += 1;
                 continue;
             }
-            if is_superscript(g) {
-                // A run of raised small glyphs: a footnote marker when it is made of
-                // digits or symbols ("femmes¹"); kept when it is letters, as in "1er".
-                let start = i;
-                while i < glyphs.len() && is_superscript(glyphs[i]) {
-                    i += 1;
-                }
-                let run: String = glyphs[start..i].iter().map(|g| g.text.as_str()).collect();
-                let is_marker = run
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || "*†‡§°".contains(c) || c == ',');
-                if is_marker {
-                    if last.is_none() {
-                        starts_with_marker = true;
-                    }
-                    last_right = glyphs[start..i]
-                        .iter()
-                        .map(|g| g.right())
-                        .fold(last_right, f64::max);
-                    continue;
-                }
-                for g in &glyphs[start..i] {
-                    raw.push_str(&g.text);
-                    last = Some(g);
-                    last_right = g.right();
-                }
-                continue;
+            let gap = g.x - last_right;
+            // Justified text sets a line-end hyphenation hyphen a little apart
+            // from its word (LibreOffice hangs it 1-2 pt away, at the column
+            // edge): "terri -" must stay "terri-" for the line joiner. A dash
+            // set apart on purpose has a word space before it, wider than this.
+            let gap_limit = if is_line_end_hyphen(glyphs, i) && is_letter(prev) {
+                LINE_END_HYPHEN_GAP
+            } else {
+                word_gap
+            };
+            if pending_space || gap > gap_limit * g.size.max(prev.size) {
+                raw.push(' ');
             }
-            if let Some(prev) = last {
-                // Some producers draw a glyph twice, slightly offset, to fake bold.
-                if prev.text == g.text
-                    && (g.x - prev.x).abs() < 0.3 * g.advance.max(0.1 * g.size)
-                    && (g.y - prev.y).abs() < 0.1 * g.size
-                {
-                    i += 1;
-                    continue;
-                }
-                let gap = g.x - last_right;
-                // Justified text sets a line-end hyphenation hyphen a little apart
-                // from its word (LibreOffice hangs it 1-2 pt away, at the column
-                // edge): "terri -" must stay "terri-" for the line joiner. A dash
-                // set apart on purpose has a word space before it, wider than this.
-                let gap_limit = if is_line_end_hyphen(glyphs, i) && is_letter(prev) {
-                    LINE_END_HYPHEN_GAP
-                } else {
-                    word_gap
-                };
-                if pending_space || gap > gap_limit * g.size.max(prev.size) {
-                    raw.push(' ');
-                }
-            }
-            if bold_so_far && !g.bold {
-                bold_so_far = false;
-                if last.is_some() {
-                    lead_end = Some(raw.trim_end().len());
-                }
-            }
-            raw.push_str(&g.text);
-            pending_space = false;
-            last = Some(g);
-            last_right = g.right();
-            i += 1;
         }
-        (raw, starts_with_marker, lead_end)
-    };
-    let (mut raw, mut starts_with_marker, mut lead_end) = read(WORD_GAP);
-    // Words running together: a tightly justified line whose word spaces
-    // are narrower than usual (0.14 em). Read again with the narrower gap
-    // most text extractors use (the letters of a word touch, so a long
-    // word or a web address stays whole).
-    if runs_words_together(&raw) {
-        (raw, starts_with_marker, lead_end) = read(TIGHT_WORD_GAP);
+        if bold_so_far && !g.bold {
+            bold_so_far = false;
+            if last.is_some() {
+                lead_end = Some(raw.trim_end().len());
+            }
+        }
+        raw.push_str(&g.text);
+        pending_space = false;
+        last = Some(g);
+        last_right = g.right();
+        i += 1;
     }
     let text = clean_text(&raw, apostrophe);
     let bold_lead = lead_end

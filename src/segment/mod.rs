@@ -9,6 +9,8 @@
 
 mod assemble;
 mod captions;
+#[cfg(test)]
+mod evidence;
 mod join;
 mod labels;
 mod roles;
@@ -355,30 +357,6 @@ mod tests {
         assert_eq!(
             (last.kind, last.text.as_str()),
             (ParagraphKind::Footnote, "Source : Insee, 2020.")
-        );
-    }
-}
-#[cfg(test)]
-mod debug_tmp {
-    #[test]
-    fn dbg_typo() {
-        let bytes = std::fs::read(
-            "/work/shared/pdfs/french/Parser-IRISA_artefact_artefact-sprint5-final.pdf",
-        )
-        .unwrap();
-        let ex = crate::extract::extract_pdf_with(
-            &bytes,
-            &Default::default(),
-            &Default::default(),
-            &mut |_| {},
-        );
-        let t = super::Typography::measure(&ex.pages);
-        eprintln!(
-            "body {} line {} para {:?} break {}",
-            t.body_size,
-            t.line_step,
-            t.paragraph_step,
-            t.break_step()
         );
     }
 }
