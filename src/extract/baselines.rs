@@ -66,28 +66,17 @@ fn interleaved(a: &Row, b: &Row, fragment_gap: f64) -> bool {
 mod tests {
     use crate::extract::glyphs::{Glyph, PageGlyphs};
     use crate::extract::layout::page_lines;
+    use crate::extract::layout::tests::text_at;
 
-    /// Words as glyphs 0.5 em wide, from `x` on baseline `y`, `gap` em
-    /// apart, without space glyphs (as OCR layers and tight justification
-    /// draw them).
+    /// Words as glyphs 0.5 em wide (10 pt), from `x` on baseline `y`,
+    /// `gap` em apart, without space glyphs (as OCR layers and tight
+    /// justification draw them).
     fn words(x: f64, y: f64, gap: f64, text: &str) -> Vec<Glyph> {
-        let size = 10.0;
-        let mut cx = x;
         let mut glyphs = Vec::new();
+        let mut cx = x;
         for word in text.split(' ') {
-            for c in word.chars() {
-                glyphs.push(Glyph {
-                    x: cx,
-                    y,
-                    size,
-                    advance: 0.5 * size,
-                    text: c.to_string(),
-                    bold: false,
-                    direction: 0,
-                });
-                cx += 0.5 * size;
-            }
-            cx += gap * size;
+            glyphs.extend(text_at(cx, y, 10.0, word));
+            cx += 5.0 * word.chars().count() as f64 + 10.0 * gap;
         }
         glyphs
     }

@@ -459,11 +459,11 @@ fn merge_lone_markers(lines: &mut Vec<Line>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// Lays out words as glyphs: each char 0.5 em wide, words one space apart.
-    fn text_at(x: f64, y: f64, size: f64, text: &str) -> Vec<Glyph> {
+    pub(in crate::extract) fn text_at(x: f64, y: f64, size: f64, text: &str) -> Vec<Glyph> {
         let mut glyphs = Vec::new();
         let mut cx = x;
         for c in text.chars() {

@@ -4,16 +4,8 @@
 //! page foot, lines of figures alone.
 
 use super::segment;
+use super::tables::tests::kinds as read;
 use crate::record::{ExtractedPage, Line, ParagraphKind};
-
-/// (kind, text) of every paragraph.
-fn read(pages: &[ExtractedPage]) -> Vec<(ParagraphKind, String)> {
-    segment(pages)
-        .paragraphs
-        .into_iter()
-        .map(|p| (p.kind, p.text))
-        .collect()
-}
 
 /// (gap before in points, size, text) lines at the margin.
 fn page(number: u32, lines: &[(f64, f64, &str)]) -> ExtractedPage {
