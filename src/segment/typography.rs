@@ -26,9 +26,10 @@ pub(super) struct Typography {
     /// may set a quote, a note or a code excerpt with a leading of its own
     /// rather than one in proportion to the body's.
     pitch_by_size: HashMap<i64, f64>,
-    /// Where the body text of a full page usually ends: the median, over
+    /// Where the body text of a full page ends: the upper quartile, over
     /// pages with at least `FULL_PAGE_LINES` body lines, of their lowest
-    /// body line (none with fewer than `MIN_FULL_PAGES` such pages).
+    /// body line (pages with notes, or whose last lines moved on, end
+    /// higher; none with fewer than `MIN_FULL_PAGES` such pages).
     text_bottom: Option<f64>,
     /// The lowest line of any kind per (page, column).
     lowest: HashMap<(u32, u8), f64>,
@@ -39,7 +40,7 @@ const FULL_PAGE_LINES: usize = 10;
 /// Fewest full pages that tell where the text usually ends.
 const MIN_FULL_PAGES: usize = 3;
 
-/// The median of the lowest body line of the full pages, and the lowest
+/// The upper quartile of the lowest body line of the full pages, and the lowest
 /// line of any kind of every page and column.
 fn bottoms(
     pages: &[ExtractedPage],
@@ -66,7 +67,7 @@ fn bottoms(
     }
     full_page_bottoms.sort_by(f64::total_cmp);
     let text_bottom = (full_page_bottoms.len() >= MIN_FULL_PAGES)
-        .then(|| full_page_bottoms[full_page_bottoms.len() / 2]);
+        .then(|| full_page_bottoms[full_page_bottoms.len() * 3 / 4]);
     (text_bottom, lowest)
 }
 
