@@ -304,13 +304,16 @@ impl<'a> Assembler<'a> {
             return false;
         }
         // Two pieces of one baseline row, cut by a wide gap (an inline
-        // picture) and told no table, the second going on in lower case:
-        // one line of text. (Side by side columns the page was not found
-        // to have start theirs with a capital as often as not.)
+        // picture) and told no table, the second going on in lower case,
+        // or cut by a word space a justified line of a narrow column
+        // stretched: one line of text. (Side by side columns the page was
+        // not found to have start theirs with a capital as often as not,
+        // a gutter away.)
         if line.page == prev.page
             && line.column == prev.column
             && line.row == prev.row
-            && line.text.chars().next().is_some_and(char::is_lowercase)
+            && (line.text.chars().next().is_some_and(char::is_lowercase)
+                || line.x0 - prev.x1 <= STRETCHED_SPACE * line.size)
         {
             return true;
         }
@@ -410,6 +413,8 @@ struct TextLine<'a> {
     local_right: f64,
 }
 
+/// Widest word space (in font sizes) a justified line stretches to.
+const STRETCHED_SPACE: f64 = 3.0;
 /// Room under the last line of a page or column (in line pitches) for
 /// one more line...
 const ROOM_FOR_A_LINE: f64 = 0.9;

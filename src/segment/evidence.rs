@@ -202,3 +202,37 @@ fn a_sentence_ended_with_room_left_at_a_page_foot_ends_its_paragraph() {
     // At the foot of the text, the paragraph may go on over the page.
     assert!(!new_paragraph_on_page_5(47));
 }
+
+#[test]
+fn a_justified_line_cut_at_stretched_word_spaces_is_one_line() {
+    // A narrow column without hyphenation: "informatique." and "Les" set
+    // 2 em apart on one baseline row, which extraction cut into pieces.
+    let piece = |row: usize, (x0, x1): (f64, f64), y: f64, text: &str| {
+        Line::plain(1, row, (x0, x1), y, 10.0, text)
+    };
+    let lines = vec![
+        piece(
+            0,
+            (57.0, 286.0),
+            100.0,
+            "Les foyers les plus modestes sont souvent",
+        ),
+        piece(1, (57.0, 104.0), 111.5, "dépourvues"),
+        piece(1, (123.0, 179.0), 111.5, "d'équipement"),
+        piece(1, (198.0, 254.0), 111.5, "informatique."),
+        piece(1, (273.0, 286.0), 111.5, "Les"),
+        piece(
+            2,
+            (57.0, 286.0),
+            123.0,
+            "permanences existantes n'ont pas permis de résorber les",
+        ),
+        piece(3, (57.0, 160.0), 134.5, "écarts constatés."),
+    ];
+    let got = read(&[ExtractedPage::a4(1, lines)]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].1.contains("informatique. Les permanences"),
+        "{got:?}"
+    );
+}
