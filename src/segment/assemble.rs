@@ -59,20 +59,15 @@ impl<'a> Assembler<'a> {
             // "A." over "B.", "1/" over "2/": an item of a labelled list,
             // however its label is written.
             let labelled = || super::siblings::in_list(lines, self.typo, i);
-            let line = TextLine {
-                line,
-                labelled: matches!(role, Role::Text | Role::Heading) && labelled(),
-                local_right: local_right(lines, i),
-            };
             match role {
                 // Bold words then plain text starting a sentence: a run-in
                 // heading that opens a paragraph, not a heading line.
-                Role::Heading if run_in_heading(line.line).is_some() => self.text_line(line),
-                Role::Heading => self.heading_line(line.line),
-                Role::Footnote => self.footnote_line(line.line),
-                Role::TableRow(row) => self.table_line(line.line, *row),
-                Role::Caption(n) => self.caption_line(line.line, *n),
-                Role::Text => self.text_line(line),
+                Role::Heading if run_in_heading(line).is_some() => self.text_line(line, labelled()),
+                Role::Heading => self.heading_line(line),
+                Role::Footnote => self.footnote_line(line),
+                Role::TableRow(row) => self.table_line(line, *row),
+                Role::Caption(n) => self.caption_line(line, *n),
+                Role::Text => self.text_line(line, labelled()),
             }
         }
         for p in &mut self.paragraphs {
@@ -194,13 +189,9 @@ impl<'a> Assembler<'a> {
         }
     }
 
-    /// A line of running text.
-    fn text_line(&mut self, text_line: TextLine<'a>) {
-        let TextLine {
-            line,
-            labelled,
-            local_right,
-        } = text_line;
+    /// A line of running text; `labelled` when it opens an item of a
+    /// labelled list (see `siblings::in_list`).
+    fn text_line(&mut self, line: &'a Line, labelled: bool) {
         // A sub- or superscript of digits left on a baseline of its own
         // (the "2" of "pCO2") cannot be put back in its word: dropped,
         // rather than cutting the paragraph and making one of its own.
@@ -215,7 +206,7 @@ impl<'a> Assembler<'a> {
         let item = (labelled || starts_item(&line.text)) && !self.dash_goes_on(line);
         if !item {
             if let Some((index, prev)) = self.open {
-                if self.continues(prev, line, self.paragraphs[index].kind, local_right) {
+                if self.continues(prev, line, self.paragraphs[index].kind) {
                     join_line(
                         &mut self.paragraphs[index].text,
                         &line.text,
@@ -299,7 +290,7 @@ impl<'a> Assembler<'a> {
     }
 
     /// Whether `line` continues the open paragraph whose last line is `prev`.
-    fn continues(&self, prev: &Line, line: &Line, kind: ParagraphKind, local_right: f64) -> bool {
+    fn continues(&self, prev: &Line, line: &Line, kind: ParagraphKind) -> bool {
         if (line.size - prev.size).abs() > 0.15 * prev.size {
             return false;
         }
@@ -383,34 +374,9 @@ impl<'a> Assembler<'a> {
         {
             return false;
         }
-        // The line's first word would have fitted at the end of the line
-        // above, where the text around reaches further: the line above was
-        // ended on purpose, whatever its punctuation (a title, a line of
-        // notes without a full stop). Text wraps when the next word no
-        // longer fits; text set beside a figure stops short on every line,
-        // so its neighbours do not reach further.
-        if !prev.text.ends_with(['-', '\u{AD}'])
-            && line
-                .text
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-            && local_right - prev.x1 > FITS_MARGIN * first_word_width(line) + line.size
-        {
-            return false;
-        }
         // A short line that ends a sentence ends its paragraph.
         !ends_sentence(&prev.text) || self.typo.is_full(prev)
     }
-}
-
-/// A line of running text with what its neighbours tell about it.
-struct TextLine<'a> {
-    line: &'a Line,
-    /// It opens an item of a labelled list (see `siblings::in_list`).
-    labelled: bool,
-    /// How far right the text around it reaches (see `local_right`).
-    local_right: f64,
 }
 
 /// Widest word space (in font sizes) a justified line stretches to.
@@ -420,42 +386,6 @@ const STRETCHED_SPACE: f64 = 3.0;
 const ROOM_FOR_A_LINE: f64 = 0.9;
 /// ... or for several: no paragraph running over the break leaves that.
 const ROOM_FOR_SEVERAL_LINES: f64 = 3.0;
-
-/// Lines either side of a line that tell how far its text reaches.
-const NEIGHBOURS: usize = 3;
-/// A first word fits in the room left on the line above when the room
-/// is this many times its estimated width (and a space) or more: widths
-/// are estimated from the line's mean character width.
-const FITS_MARGIN: f64 = 1.3;
-
-/// The right edge of the text around line `i`: the furthest right end of
-/// the lines up to `NEIGHBOURS` before and after it that run on with it
-/// (same page, column and size; a heading or a note in between closes
-/// the run).
-fn local_right(lines: &[&Line], i: usize) -> f64 {
-    let l = lines[i];
-    let with = |m: &&&Line| {
-        m.page == l.page && m.column == l.column && (m.size - l.size).abs() <= 0.1 * l.size
-    };
-    let before = lines[..i].iter().rev().take(NEIGHBOURS).take_while(with);
-    let after = lines[i + 1..].iter().take(NEIGHBOURS).take_while(with);
-    before.chain(after).map(|m| m.x1).fold(l.x1, f64::max)
-}
-
-/// The width of the line's first word, from its mean character width. A
-/// number goes with the word after it, as a no-break space binds them
-/// ("1 250 habitants", "12 %"), which text extraction turns into a space.
-fn first_word_width(line: &Line) -> f64 {
-    let chars = line.text.chars().count().max(1) as f64;
-    let mut word = 0;
-    for (n, token) in line.text.split_whitespace().enumerate() {
-        word += token.chars().count() + (n > 0) as usize;
-        if !token.chars().all(|c| c.is_ascii_digit()) {
-            break;
-        }
-    }
-    word as f64 * (line.x1 - line.x0) / chars
-}
 
 /// Most words a run-in heading has.
 const RUN_IN_MAX_WORDS: usize = 12;

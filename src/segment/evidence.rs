@@ -1,7 +1,7 @@
 //! Tests of the evidence segmentation weighs against each document's own
-//! measures: a size's own line pitch, a labelled list, a bold lead-in, a
-//! first word that would have fitted on the line above, the room left at a
-//! page foot, lines of figures alone.
+//! measures: a size's own line pitch, a labelled list, a bold lead-in, the
+//! room left at a page foot, a justified line cut at stretched word
+//! spaces, lines of figures alone.
 
 use super::segment;
 use super::tables::tests::kinds as read;
@@ -114,53 +114,6 @@ fn a_long_bold_sentence_closed_by_a_colon_is_no_heading_but_a_bold_label_is() {
     let seg = segment(&[p]);
     assert_eq!(seg.headings, ["Avantages :"], "{:?}", seg.paragraphs);
     assert!(seg.paragraphs[0].text.starts_with("L'ouverture"));
-}
-
-/// A line at the margin, reaching `x1`, `step` points under the last.
-fn ragged(lines: &[(f64, &str)]) -> ExtractedPage {
-    let lines = lines
-        .iter()
-        .enumerate()
-        .map(|(row, &(x1, text))| {
-            Line::plain(1, row, (72.0, x1), 100.0 + 14.0 * row as f64, 11.0, text)
-        })
-        .collect();
-    ExtractedPage::a4(1, lines)
-}
-
-#[test]
-fn a_first_word_that_would_have_fitted_above_starts_a_paragraph() {
-    let got = read(&[ragged(&[
-        (
-            518.0,
-            "Pour le texte suivant, tiré du second article du corpus, nous avons",
-        ),
-        (420.0, "le titre du papier sur une seule ligne"),
-        (
-            505.0,
-            "On nous informe du changement de page par un élément placé",
-        ),
-        (
-            520.0,
-            "au-dessus du numéro de la page, que le parseur doit repérer",
-        ),
-        (300.0, "et retirer du texte."),
-    ])]);
-    assert_eq!(got.len(), 2, "{got:?}");
-    assert!(got[1].1.starts_with("On nous informe"), "{got:?}");
-    // A line stopping short because the next word is long goes on.
-    let got = read(&[ragged(&[
-        (
-            518.0,
-            "Pour le texte suivant, tiré du second article du corpus, nous avons",
-        ),
-        (470.0, "le titre du papier sur une seule ligne et la"),
-        (
-            505.0,
-            "Réutilisation des données publiques en est un bon exemple",
-        ),
-    ])]);
-    assert_eq!(got.len(), 1, "{got:?}");
 }
 
 #[test]
