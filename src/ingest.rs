@@ -93,8 +93,12 @@ pub fn keep_configured_kinds(
     paragraphs.retain(|p| match p.kind {
         ParagraphKind::Footnote => config.footnotes == KeepOrDrop::Keep,
         ParagraphKind::TableRow => config.tables == KeepOrDrop::Keep,
-        // Captions are few and say what a figure shows: always kept.
-        ParagraphKind::Body | ParagraphKind::ListItem | ParagraphKind::Caption => true,
+        // Captions are few and say what a figure shows, and lines of
+        // figures hold the dates metadata reads: always kept.
+        ParagraphKind::Body
+        | ParagraphKind::ListItem
+        | ParagraphKind::Caption
+        | ParagraphKind::Other => true,
     });
     paragraphs
 }

@@ -54,6 +54,10 @@ pub enum ParagraphKind {
     /// set under one ("Source : INSEE, 2020", "Lecture : ..."): kept out of
     /// body paragraphs.
     Caption,
+    /// Figures alone, without a letter: a date on a cover ("27/05/2024"),
+    /// a page number or a figure left on a line of its own. Nothing to
+    /// classify, but kept: the report's metadata reads dates from it.
+    Other,
 }
 
 impl ParagraphKind {
@@ -63,7 +67,7 @@ impl ParagraphKind {
     }
 
     /// Body paragraphs and list items are classified; footnotes, table
-    /// rows and captions are not.
+    /// rows, captions and other lines are not.
     pub(crate) fn is_classified(self) -> bool {
         matches!(self, ParagraphKind::Body | ParagraphKind::ListItem)
     }

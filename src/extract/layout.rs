@@ -6,6 +6,7 @@
 //! a full-width fragment (a heading across both columns) closes the band of
 //! columns above it.
 
+use super::baselines::merge_interleaved_rows;
 use super::columns::{assign_columns, find_gutter, order_lines};
 use super::glyphs::{Glyph, PageGlyphs};
 use crate::record::Line;
@@ -13,8 +14,11 @@ use crate::text::{self, clean_text};
 
 /// Wider gaps than this (in font sizes) cut a row into fragments.
 const FRAGMENT_GAP: f64 = 1.5;
-/// Wider gaps than this (in font sizes) are word spaces.
+/// Wider gaps than this (in font sizes) are word spaces, or than the
+/// tight gap in a line whose words would otherwise run together (more than
+/// 12 letters a word; tight justification sets word spaces of 0.14 em).
 const WORD_GAP: f64 = 0.15;
+const TIGHT_WORD_GAP: (f64, usize) = (0.1, 12);
 
 /// Raised digits and note signs below this size (of the text's) are
 /// footnote markers.
@@ -127,7 +131,8 @@ fn group_rows<'a>(glyphs: &[&'a Glyph]) -> Vec<Vec<&'a Glyph>> {
     }
     rows.extend(unplaced);
     rows.sort_by(|a, b| a.0.total_cmp(&b.0));
-    rows.into_iter()
+    merge_interleaved_rows(rows, FRAGMENT_GAP)
+        .into_iter()
         .map(|(_, _, mut members)| {
             members.sort_by(|a, b| a.x.total_cmp(&b.x));
             members
@@ -135,7 +140,7 @@ fn group_rows<'a>(glyphs: &[&'a Glyph]) -> Vec<Vec<&'a Glyph>> {
         .collect()
 }
 
-type Row<'a> = (f64, f64, Vec<&'a Glyph>);
+pub(super) type Row<'a> = (f64, f64, Vec<&'a Glyph>);
 
 /// Adds a glyph to the last row when it sits on the row's baseline, else
 /// starts a row. Glyphs come sorted by baseline. Text of any size on one line
@@ -196,6 +201,17 @@ fn split_fragments<'a>(row: &[&'a Glyph], gutter: Option<f64>) -> Vec<Vec<&'a Gl
 
 /// Text, box and size of one fragment; detaches superscript footnote markers.
 fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Option<Line> {
+    let line = read_line((page, row), glyphs, apostrophe, WORD_GAP)?;
+    let letters = line.text.chars().filter(|c| c.is_alphabetic()).count();
+    if letters > TIGHT_WORD_GAP.1 * line.text.split_whitespace().count() {
+        return read_line((page, row), glyphs, apostrophe, TIGHT_WORD_GAP.0);
+    }
+    Some(line)
+}
+
+/// `build_line` with gaps wider than `word_gap` font sizes as word spaces.
+fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f64) -> Option<Line> {
+    let (page, row) = at;
     // Accents drawn apart are rare: copy the glyphs only when there is one.
     let composed;
     let glyphs = if glyphs.iter().any(|g| combining_mark(&g.text).is_some()) {
@@ -285,7 +301,7 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
             let gap_limit = if is_line_end_hyphen(glyphs, i) && is_letter(prev) {
                 LINE_END_HYPHEN_GAP
             } else {
-                WORD_GAP
+                word_gap
             };
             if pending_space || gap > gap_limit * g.size.max(prev.size) {
                 raw.push(' ');
@@ -443,11 +459,11 @@ fn merge_lone_markers(lines: &mut Vec<Line>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// Lays out words as glyphs: each char 0.5 em wide, words one space apart.
-    fn text_at(x: f64, y: f64, size: f64, text: &str) -> Vec<Glyph> {
+    pub(in crate::extract) fn text_at(x: f64, y: f64, size: f64, text: &str) -> Vec<Glyph> {
         let mut glyphs = Vec::new();
         let mut cx = x;
         for c in text.chars() {

@@ -6,6 +6,7 @@
 //! page by page through its `OutputDev` so that a page that fails (an error
 //! or a panic inside the parser) loses only itself.
 
+mod baselines;
 mod columns;
 mod config;
 mod contain;

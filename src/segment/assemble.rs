@@ -55,16 +55,19 @@ impl<'a> Assembler<'a> {
 
     /// The document's headings and its paragraphs.
     pub fn run(mut self, lines: &[&'a Line], roles: &[Role]) -> (Vec<String>, Vec<Paragraph>) {
-        for (line, role) in lines.iter().zip(roles) {
+        for (i, (line, role)) in lines.iter().zip(roles).enumerate() {
+            // "A." over "B.", "1/" over "2/": an item of a labelled list,
+            // however its label is written.
+            let labelled = || super::siblings::in_list(lines, self.typo, i);
             match role {
                 // Bold words then plain text starting a sentence: a run-in
                 // heading that opens a paragraph, not a heading line.
-                Role::Heading if run_in_heading(line).is_some() => self.text_line(line),
+                Role::Heading if run_in_heading(line).is_some() => self.text_line(line, labelled()),
                 Role::Heading => self.heading_line(line),
                 Role::Footnote => self.footnote_line(line),
                 Role::TableRow(row) => self.table_line(line, *row),
                 Role::Caption(n) => self.caption_line(line, *n),
-                Role::Text => self.text_line(line),
+                Role::Text => self.text_line(line, labelled()),
             }
         }
         for p in &mut self.paragraphs {
@@ -76,6 +79,13 @@ impl<'a> Assembler<'a> {
         // given a kind, as furniture is.
         self.paragraphs
             .retain(|p| p.text.chars().any(char::is_alphanumeric));
+        // Figures alone ("27/05/2024" on a cover, a stray page number)
+        // are no prose and no item of a list.
+        for p in &mut self.paragraphs {
+            if p.kind.is_classified() && !p.text.chars().any(char::is_alphabetic) {
+                p.kind = ParagraphKind::Other;
+            }
+        }
         (self.all_headings, self.paragraphs)
     }
 
@@ -179,7 +189,9 @@ impl<'a> Assembler<'a> {
         }
     }
 
-    fn text_line(&mut self, line: &'a Line) {
+    /// A line of running text; `labelled` when it opens an item of a
+    /// labelled list (see `siblings::in_list`).
+    fn text_line(&mut self, line: &'a Line, labelled: bool) {
         // A sub- or superscript of digits left on a baseline of its own
         // (the "2" of "pCO2") cannot be put back in its word: dropped,
         // rather than cutting the paragraph and making one of its own.
@@ -191,7 +203,7 @@ impl<'a> Assembler<'a> {
         }
         self.last_heading_line = None;
         self.last_table = None;
-        let item = starts_item(&line.text) && !self.dash_goes_on(line);
+        let item = (labelled || starts_item(&line.text)) && !self.dash_goes_on(line);
         if !item {
             if let Some((index, prev)) = self.open {
                 if self.continues(prev, line, self.paragraphs[index].kind) {
@@ -246,7 +258,7 @@ impl<'a> Assembler<'a> {
             && line.page == prev.page
             && line.column == prev.column
             && line.y > prev.y
-            && line.y - prev.y <= self.typo.break_step() * line.size / self.typo.body_size
+            && line.y - prev.y <= self.typo.break_step_at(line.size)
             && (line.x0 - self.open_x0).abs() <= 0.5 * line.size
             && self.typo.is_full(prev)
             && !ends_sentence(&prev.text)
@@ -283,24 +295,37 @@ impl<'a> Assembler<'a> {
             return false;
         }
         // Two pieces of one baseline row, cut by a wide gap (an inline
-        // picture) and told no table, the second going on in lower case:
-        // one line of text. (Side by side columns the page was not found
-        // to have start theirs with a capital as often as not.)
+        // picture) and told no table, the second going on in lower case,
+        // or cut by a word space a justified line of a narrow column
+        // stretched: one line of text. (Side by side columns the page was
+        // not found to have start theirs with a capital as often as not,
+        // a gutter away.)
         if line.page == prev.page
             && line.column == prev.column
             && line.row == prev.row
-            && line.text.chars().next().is_some_and(char::is_lowercase)
+            && (line.text.chars().next().is_some_and(char::is_lowercase)
+                || line.x0 - prev.x1 <= STRETCHED_SPACE * line.size)
         {
             return true;
         }
         let same_flow = line.page == prev.page && line.column == prev.column && line.y > prev.y;
         if !same_flow {
             // Column or page break: the paragraph goes on when its last line
-            // is open (no final punctuation, or a hyphen) or fills the column.
+            // is open (no final punctuation, or a hyphen) or fills the column,
+            // and ran out of room. A line ending a sentence with room for
+            // another under it ended its paragraph (the next one, or its
+            // first lines, did not fit); any line with room for several
+            // stopped before a figure or a section set on the next page.
+            let room = self.typo.room_below(prev);
+            if room >= ROOM_FOR_SEVERAL_LINES
+                || (room >= ROOM_FOR_A_LINE && ends_sentence(&prev.text))
+            {
+                return false;
+            }
             return !ends_sentence(&prev.text) || self.typo.is_full(prev);
         }
         let step = line.y - prev.y;
-        if step > self.typo.break_step() * line.size / self.typo.body_size {
+        if step > self.typo.break_step_at(line.size) {
             return false;
         }
         let indent = line.x0 - prev.x0;
@@ -317,8 +342,15 @@ impl<'a> Assembler<'a> {
             ParagraphKind::Body if indent > 0.8 * line.size && self.open_lines >= 2 => {
                 return false
             }
-            // Left of the item's marker: the list is over.
-            ParagraphKind::ListItem if line.x0 < self.open_x0 - 0.5 * line.size => return false,
+            // Left of the item's marker: the list is over, unless the line
+            // visibly goes on with the item's sentence (a numbered
+            // paragraph whose number sits at a first-line indent, "(2) Le
+            // Moyen Âge... qui" / "a fourni des éléments", wraps to the margin).
+            ParagraphKind::ListItem if line.x0 < self.open_x0 - 0.5 * line.size => {
+                return line.text.chars().next().is_some_and(char::is_lowercase)
+                    && !ends_sentence(&prev.text)
+                    && self.typo.is_full(prev)
+            }
             // Most items hang their text right of the marker; a line back at
             // the marker's margin continues the item only when it visibly
             // continues its sentence (a slide's comment under a bullet does not).
@@ -346,6 +378,14 @@ impl<'a> Assembler<'a> {
         !ends_sentence(&prev.text) || self.typo.is_full(prev)
     }
 }
+
+/// Widest word space (in font sizes) a justified line stretches to.
+const STRETCHED_SPACE: f64 = 3.0;
+/// Room under the last line of a page or column (in line pitches) for
+/// one more line...
+const ROOM_FOR_A_LINE: f64 = 0.9;
+/// ... or for several: no paragraph running over the break leaves that.
+const ROOM_FOR_SEVERAL_LINES: f64 = 3.0;
 
 /// Most words a run-in heading has.
 const RUN_IN_MAX_WORDS: usize = 12;

@@ -9,6 +9,8 @@
 
 mod assemble;
 mod captions;
+#[cfg(test)]
+mod evidence;
 mod join;
 mod labels;
 mod roles;

@@ -38,6 +38,9 @@ const CONTINUATION_MAX_STEP: f64 = 1.5;
 const SIZE_CHANGE: f64 = 0.1;
 /// Most words a heading told only by the space around it has.
 const LABEL_MAX_WORDS: usize = 4;
+/// A bold line closed by a colon with at least this many words is a
+/// sentence leading into what follows, not a heading.
+const LEAD_IN_MIN_WORDS: usize = 9;
 /// A short line at least this share of the body size and of the next
 /// line's size is raised like a heading...
 const RAISED_SIZE: f64 = 1.05;
@@ -169,9 +172,20 @@ fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
         // A short bold line on its own (the next line is not bold, or stands
         // apart): the usual heading of word-processed reports. A bold
         // paragraph goes on in bold and ends with a full stop, so it is not one.
+        // A long bold sentence closed by a colon introduces what follows
+        // ("L'ouverture des données bénéficie aux administrations :"): a
+        // lead-in of the text, where a heading with a colon is a label
+        // ("Avantages :", "Objectif de ce sprint :").
+        let word_count = l
+            .text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count();
+        let lead_in = l.text.trim_end().ends_with(':') && word_count >= LEAD_IN_MIN_WORDS;
         let bold = l.bold
             && letters >= 3
             && words <= 15
+            && !lead_in
             && !l.text.trim_end().ends_with(['.', ';', ',', '…'])
             && (apart_after || lines.get(i + 1).is_some_and(|n| !n.bold));
         // A short label at body size, set apart above and below and closed

@@ -40,9 +40,9 @@ pub(super) fn next_line<'a>(lines: &[&'a Line], i: usize) -> Option<&'a Line> {
         .find(|n| !is_fragment_of(n, lines[i]))
 }
 
-/// A list label: one letter or a number, then "." or ")".
+/// A list label: one letter or a number, then ".", ")" or "/".
 static LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([A-Za-z]|[0-9]{1,2})([.)])\x20").expect("valid"));
+    LazyLock::new(|| Regex::new(r"^([A-Za-z]|[0-9]{1,2})([.)/])\x20").expect("valid"));
 
 /// The label's rank (a = 1, 1 = 1) and its punctuation.
 fn label(text: &str) -> Option<(u32, char, bool)> {

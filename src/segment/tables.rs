@@ -224,7 +224,7 @@ fn rows_over_page_breaks(lines: &[&Line], roles: &mut [Role], table_row: &mut us
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use crate::record::{ExtractedPage, Line, ParagraphKind};
     use crate::segment::segment;
 
@@ -250,7 +250,8 @@ mod tests {
     const BODY: &str = "Le comité de pilotage a suivi chaque action du plan et";
     const BODY2: &str = "en a rendu compte aux partenaires lors de chaque séance.";
 
-    fn kinds(pages: &[ExtractedPage]) -> Vec<(ParagraphKind, String)> {
+    /// (kind, text) of every paragraph.
+    pub(in crate::segment) fn kinds(pages: &[ExtractedPage]) -> Vec<(ParagraphKind, String)> {
         segment(pages)
             .paragraphs
             .into_iter()

@@ -14,10 +14,61 @@ pub(super) struct Typography {
     /// of the next, when the document sets paragraphs apart by a space
     /// (none when it does not: indents, or no visible spacing).
     pub paragraph_step: Option<f64>,
+    /// Median distance of the steps between body lines from the line pitch
+    /// (see `jitter`).
+    jitter: f64,
     /// Most lines reach the right edge: text is justified.
     pub justified: bool,
     /// Left and right edges of the text per (page, column).
     pub edges: HashMap<(u32, u8), (f64, f64)>,
+    /// Usual baseline step between two lines of each other size (in
+    /// half-point bins) that shows enough lines of its own: a producer
+    /// may set a quote, a note or a code excerpt with a leading of its own
+    /// rather than one in proportion to the body's.
+    pitch_by_size: HashMap<i64, f64>,
+    /// Where the body text of a full page ends: the upper quartile, over
+    /// pages with at least `FULL_PAGE_LINES` body lines, of their lowest
+    /// body line (pages with notes, or whose last lines moved on, end
+    /// higher; none with fewer than `MIN_FULL_PAGES` such pages).
+    text_bottom: Option<f64>,
+    /// The lowest line of any kind per (page, column).
+    lowest: HashMap<(u32, u8), f64>,
+}
+
+/// A page with this many body lines is full of text.
+const FULL_PAGE_LINES: usize = 10;
+/// Fewest full pages that tell where the text usually ends.
+const MIN_FULL_PAGES: usize = 3;
+
+/// The upper quartile of the lowest body line of the full pages, and the lowest
+/// line of any kind of every page and column.
+fn bottoms(
+    pages: &[ExtractedPage],
+    is_body: impl Fn(&Line) -> bool,
+) -> (Option<f64>, HashMap<(u32, u8), f64>) {
+    let mut lowest: HashMap<(u32, u8), f64> = HashMap::new();
+    let mut full_page_bottoms = Vec::new();
+    for page in pages {
+        let body: Vec<f64> = page
+            .lines
+            .iter()
+            .filter(|l| is_body(l))
+            .map(|l| l.y)
+            .collect();
+        if body.len() >= FULL_PAGE_LINES {
+            full_page_bottoms.push(body.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+        }
+        for l in &page.lines {
+            let low = lowest
+                .entry((l.page, l.column))
+                .or_insert(f64::NEG_INFINITY);
+            *low = low.max(l.y);
+        }
+    }
+    full_page_bottoms.sort_by(f64::total_cmp);
+    let text_bottom = (full_page_bottoms.len() >= MIN_FULL_PAGES)
+        .then(|| full_page_bottoms[full_page_bottoms.len() * 3 / 4]);
+    (text_bottom, lowest)
 }
 
 /// A line ending before this share of its column's width is short: no
@@ -28,16 +79,52 @@ const SHORT_LINE: f64 = 0.65;
 /// are exact in a PDF, but rounding and superscripts move them a little.
 const MIN_SPACING: f64 = 1.5;
 
+/// Steps within this share of the line pitch are the pitch itself, set a
+/// little off (when measuring how far off the document sets it).
+const PITCH_BAND: f64 = 0.25;
+/// A spacing between paragraphs is at least this many times the
+/// document's jitter above the line pitch.
+const JITTER_SPACINGS: f64 = 3.0;
+
+/// How far the steps between lines of body text stray from the line
+/// pitch: the median distance, nothing in a PDF drawn by a program, a
+/// point or so in the text layer of a scan, whose OCR places each word
+/// where the page shows it. (The median, so that the spacing between
+/// paragraphs, a minority of the steps, does not count.)
+fn jitter(steps: &HashMap<i64, usize>, line_step: f64) -> f64 {
+    let mut deviations: Vec<(f64, usize)> = steps
+        .iter()
+        .map(|(&k, &count)| ((k as f64 / 4.0 - line_step).abs(), count))
+        .filter(|(d, _)| *d <= PITCH_BAND * line_step)
+        .collect();
+    deviations.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let half = deviations.iter().map(|(_, n)| n).sum::<usize>().div_ceil(2);
+    let mut seen = 0;
+    for (d, n) in deviations {
+        seen += n;
+        if seen >= half {
+            return d;
+        }
+    }
+    0.0
+}
+
+/// The smallest spacing told apart from the line pitch: `MIN_SPACING`, or
+/// more when the document's lines stray from their pitch.
+fn spacing_floor(jitter: f64) -> f64 {
+    MIN_SPACING.max(JITTER_SPACINGS * jitter)
+}
+
 /// The paragraph step: the most frequent body-to-body step clearly above
 /// the line pitch and below two pitches, when it recurs (at least 3 times
 /// and 2% of the steps): a document that spaces its paragraphs shows it
 /// between every two of them.
-fn paragraph_step(steps: &HashMap<i64, usize>, line_step: f64) -> Option<f64> {
+fn paragraph_step(steps: &HashMap<i64, usize>, line_step: f64, jitter: f64) -> Option<f64> {
     let total: usize = steps.values().sum();
     let mut above: HashMap<i64, usize> = HashMap::new();
     for (&k, &n) in steps {
         let step = k as f64 / 4.0;
-        if step >= line_step + MIN_SPACING && step < 2.0 * line_step {
+        if step >= line_step + spacing_floor(jitter) && step < 2.0 * line_step {
             // Half-point bins: a spacing drawn at 3.9 and 4.1 pt is one.
             *above.entry((step * 2.0).round() as i64).or_default() += n;
         }
@@ -47,6 +134,62 @@ fn paragraph_step(steps: &HashMap<i64, usize>, line_step: f64) -> Option<f64> {
         .filter(|(_, n)| *n >= 3 && *n * 50 >= total)
         .max_by_key(|(k, n)| (*n, -*k))
         .map(|(k, _)| k as f64 / 2.0)
+}
+
+/// Fewest steps between two lines of one size that tell its own pitch.
+const MIN_PITCH_STEPS: usize = 5;
+
+fn size_bin(size: f64) -> i64 {
+    (size * 2.0).round() as i64
+}
+
+/// The line pitch of wrapped lines of each size other than the body's: the
+/// most frequent step to a line that goes on with the sentence above, for
+/// each size that shows at least `MIN_PITCH_STEPS` such steps, the most
+/// frequent (within half a point) making half of them.
+fn pitch_by_size(pages: &[ExtractedPage], body_size: f64) -> HashMap<i64, f64> {
+    let mut steps: HashMap<i64, HashMap<i64, usize>> = HashMap::new();
+    for page in pages {
+        for w in page.lines.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            let bin = size_bin(a.size);
+            // Only a line that visibly goes on with the sentence above
+            // (in lower case, or after a hyphen) tells the pitch of
+            // wrapped lines; one-line items set apart do not.
+            let wrapped = b.text.chars().next().is_some_and(char::is_lowercase)
+                || a.text.ends_with(['-', '\u{AD}']);
+            if bin != size_bin(b.size) || a.column != b.column || a.row == b.row || !wrapped {
+                continue;
+            }
+            let step = b.y - a.y;
+            if step > 0.5 * a.size && step < 3.0 * a.size {
+                *steps
+                    .entry(bin)
+                    .or_default()
+                    .entry((step * 4.0).round() as i64)
+                    .or_default() += 1;
+            }
+        }
+    }
+    steps
+        .into_iter()
+        .filter(|(bin, _)| (*bin as f64 / 2.0 - body_size).abs() > 0.1 * body_size)
+        .filter_map(|(bin, counts)| {
+            let total: usize = counts.values().sum();
+            // Steps within half a point of one another are one pitch
+            // (16.0 and 16.25 pt, as rounding leaves them).
+            let near = |k: i64| {
+                (k - 2..=k + 2)
+                    .filter_map(|j| counts.get(&j))
+                    .sum::<usize>()
+            };
+            let (mode, n) = counts
+                .keys()
+                .map(|&k| (k, near(k)))
+                .max_by_key(|&(k, n)| (n, -k))?;
+            (total >= MIN_PITCH_STEPS && n * 2 >= total).then_some((bin, mode as f64 / 4.0))
+        })
+        .collect()
 }
 
 impl Typography {
@@ -77,7 +220,10 @@ impl Typography {
         for page in pages {
             for w in page.lines.windows(2) {
                 let (a, b) = (&w[0], &w[1]);
-                if is_body(a) && is_body(b) && a.column == b.column && b.row != a.row {
+                // Lines of one size: a heading set a point above the
+                // body, and the space under it, are not the body's pitch.
+                let same_size = (a.size - b.size).abs() <= 0.05 * body_size;
+                if is_body(a) && is_body(b) && same_size && a.column == b.column && b.row != a.row {
                     let step = b.y - a.y;
                     if step > 0.5 * body_size && step < 3.0 * body_size {
                         *steps.entry((step * 4.0).round() as i64).or_default() += 1;
@@ -97,14 +243,59 @@ impl Typography {
             .iter()
             .max_by_key(|(k, n)| (**n, -**k))
             .map_or(1.2 * body_size, |(k, _)| *k as f64 / 4.0);
-        let paragraph_step = paragraph_step(&steps, line_step);
+        let (text_bottom, lowest) = bottoms(pages, is_body);
+        let jitter = jitter(&steps, line_step);
+        let paragraph_step = paragraph_step(&steps, line_step, jitter);
         Typography {
             body_size,
             line_step,
             paragraph_step,
+            jitter,
             justified: total > 0 && full * 10 >= total * 4,
             edges,
+            pitch_by_size: pitch_by_size(pages, body_size),
+            text_bottom,
+            lowest,
         }
+    }
+
+    /// Room left under the line at the foot of its page or column, in
+    /// line pitches: how far above the usual end of the text it stops,
+    /// when nothing else (a note, a caption, the text of its column or a
+    /// line across the columns) is set under it. 0 when something is, or
+    /// when the document does not tell where its text ends.
+    pub(crate) fn room_below(&self, l: &Line) -> f64 {
+        let Some(bottom) = self.text_bottom else {
+            return 0.0;
+        };
+        let below = |column: u8| {
+            self.lowest
+                .get(&(l.page, column))
+                .is_some_and(|&low| low > l.y + 0.5 * l.size)
+        };
+        if below(l.column) || (l.column != 0 && below(0)) {
+            return 0.0;
+        }
+        ((bottom - l.y) / self.line_step).max(0.0)
+    }
+
+    /// The usual line pitch of text set at `size`: its own when the
+    /// document shows enough of it, else the body's in proportion.
+    pub(crate) fn pitch(&self, size: f64) -> f64 {
+        if (size - self.body_size).abs() <= 0.1 * self.body_size {
+            return self.line_step;
+        }
+        self.pitch_by_size
+            .get(&size_bin(size))
+            .copied()
+            .unwrap_or(self.line_step * size / self.body_size)
+    }
+
+    /// Above this baseline step a line of `size` starts a new paragraph:
+    /// `break_step` for the body, in the same proportion to the size's own
+    /// pitch for other sizes.
+    pub(crate) fn break_step_at(&self, size: f64) -> f64 {
+        self.break_step() / self.line_step * self.pitch(size)
     }
 
     /// Above this baseline step (for body size) a line starts a new
@@ -112,8 +303,10 @@ impl Typography {
     /// document shows, or 1.4 line pitches when it shows none.
     pub(crate) fn break_step(&self) -> f64 {
         match self.paragraph_step {
-            Some(p) => ((self.line_step + p) / 2.0).max(self.line_step + MIN_SPACING / 2.0),
-            None => 1.4 * self.line_step,
+            Some(p) => {
+                ((self.line_step + p) / 2.0).max(self.line_step + spacing_floor(self.jitter) / 2.0)
+            }
+            None => (1.4 * self.line_step).max(self.line_step + spacing_floor(self.jitter)),
         }
     }
 

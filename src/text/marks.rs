@@ -45,7 +45,7 @@ pub(crate) fn is_bullet_only(text: &str) -> bool {
 }
 
 static NUMBERED_ITEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([0-9]{1,2}[.)]|[a-z][.)]|[ivx]{1,4}[.)]|\([0-9]{1,2}\)|\([a-z]\))\x20")
+    Regex::new(r"^([0-9]{1,2}[.)/]|[a-z][.)]|[ivx]{1,4}[.)]|\([0-9]{1,2}\)|\([a-z]\))\x20")
         .expect("valid")
 });
 pub(crate) static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
@@ -73,7 +73,7 @@ pub fn ends_sentence(text: &str) -> bool {
     t.ends_with(['.', '!', '?', '…', ':', ';'])
 }
 
-/// The line opens a list item: a bullet and a space, or an item number ("1.", "a)", "iv.", "(2)").
+/// The line opens a list item: a bullet and a space, or an item number ("1.", "1/", "a)", "iv.", "(2)").
 pub(crate) fn starts_item(text: &str) -> bool {
     starts_with_bullet(text) || NUMBERED_ITEM.is_match(text)
 }

@@ -158,13 +158,16 @@ fn paragraph_start_f1(oracle_file: &str) -> Option<f64> {
     Some(f1)
 }
 
-/// F1 today (0.850: precision 0.796, recall 0.912; 0.791 before captions,
-/// label and series headings, the table cases and the other changes of
-/// that session; 0.759 when the test was written), less a margin of about
-/// one page.
-const FLOOR: f64 = 0.835;
+/// F1 today (0.881: precision 0.838, recall 0.930; 0.850 before the
+/// second issue 11 session: line pitch per size, OCR baselines, labelled
+/// lists, `other` for figures alone, lead-in sentences, tight word
+/// spaces, room at a page foot, stretched word spaces; 0.791
+/// before captions and label headings; 0.759 when the test was written),
+/// less a margin of about one page.
+const FLOOR: f64 = 0.870;
 
-/// F1 on the held-out pages when they were first measured, on main at
-/// 609d2b3 (0.756: precision 0.677, recall 0.855), less a margin of about
-/// one page.
-const HELD_OUT_FLOOR: f64 = 0.74;
+/// F1 on the held-out pages today (0.805: precision 0.745, recall 0.875,
+/// measured once after the second issue 11 session, which did not see
+/// them; 0.756 when they were first measured, on main at 609d2b3), less a
+/// margin of about one page.
+const HELD_OUT_FLOOR: f64 = 0.79;
