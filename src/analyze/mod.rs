@@ -188,29 +188,33 @@ impl Analyzer {
         piece
             .chars()
             .any(char::is_alphanumeric)
-            .then(|| self.token(&piece.to_lowercase(), start, end))
+            .then(|| self.token(piece.to_lowercase(), start, end))
     }
 
-    fn token(&self, lower: &str, start: usize, end: usize) -> Token {
-        let bare = lower.trim_end_matches(['\'', '’']);
-        let elided = bare.len() != lower.len();
-        if elided && self.elisions.contains(bare) {
+    fn token(&self, mut lower: String, start: usize, end: usize) -> Token {
+        // Every word is lowercased into one string, cut to the token's form
+        // in place (this runs for every word of every paragraph).
+        let bare = lower.trim_end_matches(['\'', '’']).len();
+        let elided = bare != lower.len();
+        lower.truncate(bare);
+        if elided && self.elisions.contains(&lower) {
             // Keep the apostrophe form in `lower` ("n'") so negation can be read.
+            lower.push('\'');
             return Token {
                 start,
                 end,
-                lower: format!("{bare}'"),
+                lower,
                 stem: String::new(),
                 elision: true,
                 stop: true,
             };
         }
-        let stop = self.stop_words.contains(bare);
+        let stop = self.stop_words.contains(&lower);
         Token {
             start,
             end,
-            lower: bare.to_string(),
-            stem: self.stem(bare),
+            stem: self.stem(&lower),
+            lower,
             elision: false,
             stop,
         }

@@ -112,6 +112,31 @@ fn sorted<S: serde::Serializer>(
     ordered.serialize(s)
 }
 
+/// The first `n` contributions, largest first (then by name), a feature
+/// named several times counting once: the first `n` of the list sorted and
+/// deduplicated, without sorting all of it (a paragraph has a hundred
+/// contributions, and this runs for its polarity and each candidate theme).
+fn first_distinct<'f>(c: &mut [(&'f str, f64)], n: usize) -> Vec<(&'f str, f64)> {
+    let order = |a: &(&str, f64), b: &(&str, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(b.0));
+    // The `k` first in order, sorted and deduplicated, are the first of the
+    // whole list sorted and deduplicated; a word repeated in the paragraph
+    // takes several of them, so `k` grows until `n` distinct names are in.
+    let mut k = 2 * n + 2;
+    loop {
+        if k < c.len() {
+            c.select_nth_unstable_by(k, order);
+        }
+        let mut first = c[..k.min(c.len())].to_vec();
+        first.sort_by(order);
+        first.dedup_by(|a, b| a.0 == b.0);
+        if first.len() >= n || k >= c.len() {
+            first.truncate(n);
+            return first;
+        }
+        k *= 2;
+    }
+}
+
 fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
@@ -302,10 +327,8 @@ impl LinearModel {
             })
             .filter(|(_, c)| *c > 0.0)
             .collect();
-        c.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        c.dedup_by(|a, b| a.0 == b.0);
-        c.truncate(n);
-        c.into_iter()
+        first_distinct(&mut c, n)
+            .into_iter()
             .map(|(name, v)| (name.to_string(), v))
             .collect()
     }
@@ -342,5 +365,43 @@ impl LinearModel {
         std::fs::write(&tmp, text + "\n")
             .and_then(|_| std::fs::rename(&tmp, path))
             .map_err(|e| fail(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `first_distinct` must return: the whole list sorted, deduplicated.
+    fn sorted_then_deduplicated<'f>(c: &[(&'f str, f64)], n: usize) -> Vec<(&'f str, f64)> {
+        let mut all = c.to_vec();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        all.dedup_by(|a, b| a.0 == b.0);
+        all.truncate(n);
+        all
+    }
+
+    #[test]
+    fn first_distinct_is_the_head_of_the_sorted_list() {
+        let names = ["w:a", "w:b", "w:c", "b:a_b", "end:tion", "lex:emploi"];
+        let mut rng = Shuffler(7);
+        for len in 0..60 {
+            for n in [0, 1, 3, 5] {
+                // Few names and few values: many repeats and ties, and now
+                // and then one name with two values.
+                let c: Vec<(&str, f64)> = (0..len)
+                    .map(|_| {
+                        let name = names[(rng.next() % names.len() as u64) as usize];
+                        (name, (rng.next() % 4) as f64 * 0.25)
+                    })
+                    .collect();
+                let mut shuffled = c.clone();
+                assert_eq!(
+                    first_distinct(&mut shuffled, n),
+                    sorted_then_deduplicated(&c, n),
+                    "{c:?} n={n}"
+                );
+            }
+        }
     }
 }
