@@ -61,6 +61,37 @@ impl Default for TrainSettings {
     }
 }
 
+/// A text's features the model knows, with their weights (`LinearModel::weigh`).
+pub(crate) struct Weighed<'m> {
+    model: &'m LinearModel,
+    /// (name, value, weights), in the order of the features.
+    features: Vec<(&'m str, f64, &'m [f32])>,
+}
+
+impl Weighed<'_> {
+    /// As `LinearModel::score`.
+    pub(crate) fn scores(&self) -> Scores {
+        self.model.logits(self.features.iter().copied())
+    }
+
+    /// The features that pushed output `output` most, with their contribution.
+    pub(crate) fn top_contributions(&self, output: usize, n: usize) -> Vec<(String, f64)> {
+        // Names are copied for the winners only: this runs for every
+        // paragraph and assigned theme.
+        let mut c: Vec<(&str, f64)> = self
+            .features
+            .iter()
+            .filter(|(name, _, _)| *name != "bias")
+            .map(|&(name, v, w)| (name, w[output] as f64 * v))
+            .filter(|(_, c)| *c > 0.0)
+            .collect();
+        first_distinct(&mut c, n)
+            .into_iter()
+            .map(|(name, v)| (name.to_string(), v))
+            .collect()
+    }
+}
+
 /// A trained model: weights per feature name, for each theme then each polarity.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LinearModel {
@@ -287,18 +318,39 @@ impl LinearModel {
 
     /// Logits of a paragraph's features.
     pub(crate) fn score(&self, features: &[(String, f64)]) -> Scores {
+        self.logits(features.iter().filter_map(|(name, value)| {
+            let w = self.weights.get(name)?;
+            Some((name.as_str(), *value, w.as_slice()))
+        }))
+    }
+
+    /// The features the model knows, with their weights: the scores of a
+    /// paragraph and the explanations of its labels read the same weights,
+    /// looked up once (this runs for every paragraph).
+    pub(crate) fn weigh<'m>(&'m self, features: &'m [(String, f64)]) -> Weighed<'m> {
+        Weighed {
+            model: self,
+            features: features
+                .iter()
+                .filter_map(|(name, value)| {
+                    let w = self.weights.get(name)?;
+                    Some((name.as_str(), *value, w.as_slice()))
+                })
+                .collect(),
+        }
+    }
+
+    fn logits<'f>(&self, weighed: impl Iterator<Item = (&'f str, f64, &'f [f32])>) -> Scores {
         let n_themes = self.themes.len();
         let mut out = vec![0.0f64; n_themes + self.polarities.len()];
-        for (name, value) in features {
-            if let Some(w) = self.weights.get(name) {
-                let outputs = if is_theme_only(name) {
-                    n_themes
-                } else {
-                    w.len()
-                };
-                for (o, wi) in out.iter_mut().zip(w).take(outputs) {
-                    *o += *wi as f64 * value;
-                }
+        for (name, value, w) in weighed {
+            let outputs = if is_theme_only(name) {
+                n_themes
+            } else {
+                w.len()
+            };
+            for (o, wi) in out.iter_mut().zip(w).take(outputs) {
+                *o += *wi as f64 * value;
             }
         }
         let polarities = out.split_off(n_themes);
@@ -306,31 +358,6 @@ impl LinearModel {
             themes: out,
             polarities,
         }
-    }
-
-    /// The features that pushed output `output` most, with their contribution.
-    pub(crate) fn top_contributions(
-        &self,
-        features: &[(String, f64)],
-        output: usize,
-        n: usize,
-    ) -> Vec<(String, f64)> {
-        // Names are copied for the winners only: this runs for every
-        // paragraph and assigned theme.
-        let mut c: Vec<(&str, f64)> = features
-            .iter()
-            .filter(|(name, _)| name != "bias")
-            .filter_map(|(name, v)| {
-                self.weights
-                    .get(name)
-                    .map(|w| (name.as_str(), w[output] as f64 * v))
-            })
-            .filter(|(_, c)| *c > 0.0)
-            .collect();
-        first_distinct(&mut c, n)
-            .into_iter()
-            .map(|(name, v)| (name.to_string(), v))
-            .collect()
     }
 
     pub(crate) fn theme_probability(logit: f64) -> f64 {
