@@ -78,11 +78,21 @@ pub struct Analyzer {
     elisions: rustc_hash::FxHashSet<String>,
     stop_words: rustc_hash::FxHashSet<String>,
     stem_overrides: rustc_hash::FxHashMap<String, String>,
+    /// Tells apart the analyzers one thread serves (their words are cached
+    /// per thread, and their stop words and overrides may differ).
+    id: u64,
 }
 
 thread_local! {
     static STEMS: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = std::cell::RefCell::new(Default::default());
+    /// The analyzer last served on this thread (`Analyzer::id`), and the
+    /// stem and stop-word flag of each word it has seen.
+    static WORDS: std::cell::RefCell<(u64, rustc_hash::FxHashMap<String, (String, bool)>)> =
+        std::cell::RefCell::new(Default::default());
 }
+
+/// Gives each analyzer its own `id`.
+static ANALYZERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Analyzer {
     pub fn load(from: &ModelFile) -> Result<Analyzer> {
@@ -127,6 +137,7 @@ impl Analyzer {
                 .into_iter()
                 .map(|(k, v)| (k.to_lowercase(), v))
                 .collect(),
+            id: ANALYZERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -213,15 +224,36 @@ impl Analyzer {
                 stop: true,
             };
         }
-        let stop = self.stop_words.contains(&lower);
+        let (stem, stop) = self.stem_and_stop(&lower);
         Token {
             start,
             end,
-            stem: self.stem(&lower),
+            stem,
             lower,
             elision: false,
             stop,
         }
+    }
+
+    /// A word's stem and whether it is a stop word. Words repeat a lot:
+    /// each thread keeps both for every word it has seen, one look-up per
+    /// word where the stop words, the overrides and the stems took three.
+    fn stem_and_stop(&self, lower: &str) -> (String, bool) {
+        WORDS.with(|words| {
+            let (served, words) = &mut *words.borrow_mut();
+            if *served != self.id {
+                *served = self.id;
+                words.clear();
+            }
+            if let Some((stem, stop)) = words.get(lower) {
+                return (stem.clone(), *stop);
+            }
+            let found = (self.stem(lower), self.stop_words.contains(lower));
+            if words.len() < 200_000 {
+                words.insert(lower.to_string(), found.clone());
+            }
+            found
+        })
     }
 }
 
@@ -324,6 +356,30 @@ mod tests {
         assert_eq!(a.stem("emploi"), a.stem("emplois"));
         assert_eq!(a.stem("conseils"), a.stem("conseillers"));
         assert_eq!(a.stem("femmes"), a.stem("femme"));
+    }
+
+    #[test]
+    fn analyzers_on_one_thread_keep_their_own_words() {
+        let data = |stop: &str, stem: &str| AnalysisData {
+            _version: "1".into(),
+            elisions: vec!["l".into()],
+            stop_words: vec![stop.into()],
+            stem_overrides: [("emplois".to_string(), stem.to_string())].into(),
+        };
+        let a = Analyzer::from_data(data("le", "emploi"), Path::new("a")).unwrap();
+        let b = Analyzer::from_data(data("conseil", "job"), Path::new("b")).unwrap();
+        for _ in 0..2 {
+            let (ta, tb) = (
+                a.tokens("le conseil emplois"),
+                b.tokens("le conseil emplois"),
+            );
+            assert_eq!((ta[0].stop, ta[1].stop), (true, false));
+            assert_eq!((tb[0].stop, tb[1].stop), (false, true));
+            assert_eq!(
+                (ta[2].stem.as_str(), tb[2].stem.as_str()),
+                ("emploi", "job")
+            );
+        }
     }
 
     #[test]
