@@ -85,11 +85,12 @@ pub struct Analyzer {
 
 thread_local! {
     static STEMS: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = std::cell::RefCell::new(Default::default());
-    /// The analyzer last served on this thread (`Analyzer::id`), and the
-    /// stem and stop-word flag of each word it has seen.
-    static WORDS: std::cell::RefCell<(u64, rustc_hash::FxHashMap<String, (String, bool)>)> =
-        std::cell::RefCell::new(Default::default());
+    static WORDS: std::cell::RefCell<SeenWords> = std::cell::RefCell::new(Default::default());
 }
+
+/// The analyzer last served on a thread (`Analyzer::id`), and the stem and
+/// stop-word flag of each word it has seen.
+type SeenWords = (u64, rustc_hash::FxHashMap<String, (String, bool)>);
 
 /// Gives each analyzer its own `id`.
 static ANALYZERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
