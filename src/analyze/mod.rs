@@ -5,8 +5,16 @@
 //! the `tokenizers` crate (offsets into the original text are kept, so every
 //! token maps back to the page), lowercase, split elisions (l', d', qu'...),
 //! flag stop words, stem with Snowball French corrected by an override table.
+//!
+//! Text that is NFC already (all text from the extractor, nearly all labelled
+//! text) skips the `tokenizers` machinery: with nothing to normalise, its
+//! pre-tokenizer amounts to cutting words and the runs between them, which
+//! words.rs does by scanning the characters, at a fraction of the cost (the
+//! crate keeps per-byte alignments, a string per piece, and runs a regex).
+//! A test checks both give the same tokens on every labelled paragraph.
 
 pub(crate) mod sentences;
+mod words;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -64,19 +72,28 @@ pub struct Analyzer {
     /// NFC, for text that is not NFC already (text from the extractor is).
     normalizer: NFC,
     pre_tokenizer: Split,
+    /// The pre-tokenizer's pieces for NFC text (see the module's documentation).
+    words: words::WordChars,
     stemmer: Stemmer,
     elisions: rustc_hash::FxHashSet<String>,
     stop_words: rustc_hash::FxHashSet<String>,
     stem_overrides: rustc_hash::FxHashMap<String, String>,
+    /// Tells apart the analyzers one thread serves (their words are cached
+    /// per thread, and their stop words and overrides may differ).
+    id: u64,
 }
 
 thread_local! {
     static STEMS: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = std::cell::RefCell::new(Default::default());
+    static WORDS: std::cell::RefCell<SeenWords> = std::cell::RefCell::new(Default::default());
 }
 
-/// Words: letters and digits, with an apostrophe kept at the end of an
-/// elided form ("l'", "qu'"); everything else separates words.
-const WORD_PATTERN: &str = r"[\p{L}\p{N}\p{M}]+['’]?";
+/// The analyzer last served on a thread (`Analyzer::id`), and the stem and
+/// stop-word flag of each word it has seen.
+type SeenWords = (u64, rustc_hash::FxHashMap<String, (String, bool)>);
+
+/// Gives each analyzer its own `id`.
+static ANALYZERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Analyzer {
     pub fn load(from: &ModelFile) -> Result<Analyzer> {
@@ -89,14 +106,20 @@ impl Analyzer {
     }
 
     fn from_data(data: AnalysisData, path: &Path) -> Result<Analyzer> {
+        // Words: letters and digits, with an apostrophe kept at the end of an
+        // elided form ("l'", "qu'"); everything else separates words.
         let pre_tokenizer = Split::new(
-            SplitPattern::Regex(WORD_PATTERN.to_string()),
+            SplitPattern::Regex(words::word_pattern()),
             SplitDelimiterBehavior::Isolated,
             true,
         )
         .map_err(|e| Error::ModelData {
             path: path.to_path_buf(),
             message: e.to_string(),
+        })?;
+        let words = words::WordChars::new().map_err(|message| Error::ModelData {
+            path: path.to_path_buf(),
+            message,
         })?;
         let lower = |v: Vec<String>| {
             v.into_iter()
@@ -106,6 +129,7 @@ impl Analyzer {
         Ok(Analyzer {
             normalizer: NFC,
             pre_tokenizer,
+            words,
             stemmer: Stemmer::create(Algorithm::French),
             elisions: lower(data.elisions),
             stop_words: lower(data.stop_words),
@@ -114,6 +138,7 @@ impl Analyzer {
                 .into_iter()
                 .map(|(k, v)| (k.to_lowercase(), v))
                 .collect(),
+            id: ANALYZERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -138,13 +163,27 @@ impl Analyzer {
 
     /// Tokens of `text`, in order, with byte offsets into `text`.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        let mut normalized = NormalizedString::from(text);
-        // Text from the extractor is NFC already; other text is normalised
-        // here, offsets still pointing into the original.
         if unicode_normalization::is_nfc_quick(text.chars())
-            != unicode_normalization::IsNormalized::Yes
-            && self.normalizer.normalize(&mut normalized).is_err()
+            == unicode_normalization::IsNormalized::Yes
         {
+            // About one word in six bytes of French: room for all of them
+            // at once, rather than growing the vector word after word.
+            let mut tokens = Vec::with_capacity(text.len() / 6 + 1);
+            tokens.extend(
+                self.words
+                    .pieces(text)
+                    .filter_map(|(start, end)| self.word(&text[start..end], start, end)),
+            );
+            return tokens;
+        }
+        self.tokens_normalised(text)
+    }
+
+    /// Tokens of text that is not NFC, through the `tokenizers` crate: its
+    /// normaliser keeps offsets pointing into the original text.
+    fn tokens_normalised(&self, text: &str) -> Vec<Token> {
+        let mut normalized = NormalizedString::from(text);
+        if self.normalizer.normalize(&mut normalized).is_err() {
             return Vec::new();
         }
         let mut pretokenized = PreTokenizedString::from(normalized);
@@ -154,35 +193,68 @@ impl Analyzer {
         pretokenized
             .get_splits(OffsetReferential::Original, OffsetType::Byte)
             .into_iter()
-            .filter(|(word, _, _)| word.chars().any(char::is_alphanumeric))
-            // Lowercase each word before stemming (rust-stemmers does not).
-            .map(|(word, (start, end), _)| self.token(&word.to_lowercase(), start, end))
+            .filter_map(|(word, (start, end), _)| self.word(word, start, end))
             .collect()
     }
 
-    fn token(&self, lower: &str, start: usize, end: usize) -> Token {
-        let bare = lower.trim_end_matches(['\'', '’']);
-        let elided = bare.len() != lower.len();
-        if elided && self.elisions.contains(bare) {
+    /// The token of one piece of text; none for a piece without a letter or
+    /// digit (spaces and punctuation between words).
+    fn word(&self, piece: &str, start: usize, end: usize) -> Option<Token> {
+        // Lowercase each word before stemming (rust-stemmers does not).
+        piece
+            .chars()
+            .any(char::is_alphanumeric)
+            .then(|| self.token(piece.to_lowercase(), start, end))
+    }
+
+    fn token(&self, mut lower: String, start: usize, end: usize) -> Token {
+        // Every word is lowercased into one string, cut to the token's form
+        // in place (this runs for every word of every paragraph).
+        let bare = lower.trim_end_matches(['\'', '’']).len();
+        let elided = bare != lower.len();
+        lower.truncate(bare);
+        if elided && self.elisions.contains(&lower) {
             // Keep the apostrophe form in `lower` ("n'") so negation can be read.
+            lower.push('\'');
             return Token {
                 start,
                 end,
-                lower: format!("{bare}'"),
+                lower,
                 stem: String::new(),
                 elision: true,
                 stop: true,
             };
         }
-        let stop = self.stop_words.contains(bare);
+        let (stem, stop) = self.stem_and_stop(&lower);
         Token {
             start,
             end,
-            lower: bare.to_string(),
-            stem: self.stem(bare),
+            stem,
+            lower,
             elision: false,
             stop,
         }
+    }
+
+    /// A word's stem and whether it is a stop word. Words repeat a lot:
+    /// each thread keeps both for every word it has seen, one look-up per
+    /// word where the stop words, the overrides and the stems took three.
+    fn stem_and_stop(&self, lower: &str) -> (String, bool) {
+        WORDS.with(|words| {
+            let (served, words) = &mut *words.borrow_mut();
+            if *served != self.id {
+                *served = self.id;
+                words.clear();
+            }
+            if let Some((stem, stop)) = words.get(lower) {
+                return (stem.clone(), *stop);
+            }
+            let found = (self.stem(lower), self.stop_words.contains(lower));
+            if words.len() < 200_000 {
+                words.insert(lower.to_string(), found.clone());
+            }
+            found
+        })
     }
 }
 
@@ -217,6 +289,47 @@ mod tests {
     }
 
     #[test]
+    fn nfc_text_gets_the_tokens_of_the_tokenizers_crate() {
+        let a = analyzer();
+        let mut texts: Vec<String> = [
+            "",
+            "   ",
+            "L’Égalité femmes-hommes : 12,5 % des « actions » d'aller-vers.",
+            "l'’ qu’ jusqu'au ’ ' ''",
+            // Circled letters (alphabetic, yet not letters: a piece between
+            // two words), a digit in another script, an emoji, Greek.
+            "b Ⓐ ⓑ c ٣ 🙂 d Ελλάδα",
+            "fin.",
+        ]
+        .map(String::from)
+        .to_vec();
+        let labels = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/labels");
+        for entry in std::fs::read_dir(labels).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                let mut reader = csv::Reader::from_path(&path).unwrap();
+                // Every file of labelled paragraphs (not actions_dev.csv,
+                // which labels them by id).
+                let headers = reader.headers().unwrap().clone();
+                let Some(text) = headers.iter().position(|h| h == "text") else {
+                    continue;
+                };
+                for row in reader.records() {
+                    texts.push(row.unwrap()[text].to_string());
+                }
+            }
+        }
+        assert!(texts.len() > 10_000);
+        for text in &texts {
+            assert_eq!(
+                unicode_normalization::is_nfc_quick(text.chars()),
+                unicode_normalization::IsNormalized::Yes
+            );
+            assert_eq!(a.tokens(text), a.tokens_normalised(text), "{text}");
+        }
+    }
+
+    #[test]
     fn elisions_are_split_and_marked() {
         let a = analyzer();
         let tokens = a.tokens("l'emploi n'a pas permis qu’il");
@@ -244,6 +357,30 @@ mod tests {
         assert_eq!(a.stem("emploi"), a.stem("emplois"));
         assert_eq!(a.stem("conseils"), a.stem("conseillers"));
         assert_eq!(a.stem("femmes"), a.stem("femme"));
+    }
+
+    #[test]
+    fn analyzers_on_one_thread_keep_their_own_words() {
+        let data = |stop: &str, stem: &str| AnalysisData {
+            _version: "1".into(),
+            elisions: vec!["l".into()],
+            stop_words: vec![stop.into()],
+            stem_overrides: [("emplois".to_string(), stem.to_string())].into(),
+        };
+        let a = Analyzer::from_data(data("le", "emploi"), Path::new("a")).unwrap();
+        let b = Analyzer::from_data(data("conseil", "job"), Path::new("b")).unwrap();
+        for _ in 0..2 {
+            let (ta, tb) = (
+                a.tokens("le conseil emplois"),
+                b.tokens("le conseil emplois"),
+            );
+            assert_eq!((ta[0].stop, ta[1].stop), (true, false));
+            assert_eq!((tb[0].stop, tb[1].stop), (false, true));
+            assert_eq!(
+                (ta[2].stem.as_str(), tb[2].stem.as_str()),
+                ("emploi", "job")
+            );
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+use super::expressions::ExpressionIndex;
 use crate::analyze::Analyzer;
 use crate::error::{Error, Result};
 use crate::models::ModelFile;
@@ -167,6 +168,8 @@ pub struct Lexicon {
     /// Per codebook theme, in codebook order.
     pub terms: Vec<ExpressionSet>,
     pub counters: Vec<ExpressionSet>,
+    /// `terms` then `counters`, matched together.
+    index: ExpressionIndex,
 }
 
 impl Lexicon {
@@ -196,23 +199,26 @@ impl Lexicon {
                 content,
             ));
         }
-        Ok(Lexicon { terms, counters })
+        let index = ExpressionIndex::new(terms.iter().chain(&counters));
+        Ok(Lexicon {
+            terms,
+            counters,
+            index,
+        })
     }
 
     /// Per theme: the weighted term matches not inside a false friend, as
     /// (term text, weight).
     pub fn matches(&self, stems: &[&str]) -> Vec<Vec<(String, f64)>> {
+        let mut found = self.index.find(stems);
+        let counters = found.split_off(self.terms.len());
         self.terms
             .iter()
-            .zip(&self.counters)
-            .map(|(terms, counters)| {
-                let blocked: Vec<(usize, usize)> = counters
-                    .find(stems)
-                    .into_iter()
-                    .map(|(_, s, n)| (s, s + n))
-                    .collect();
-                terms
-                    .find(stems)
+            .zip(found.into_iter().zip(counters))
+            .map(|(terms, (found, counters))| {
+                let blocked: Vec<(usize, usize)> =
+                    counters.into_iter().map(|(_, s, n)| (s, s + n)).collect();
+                found
                     .into_iter()
                     .filter(|(_, s, n)| !blocked.iter().any(|&(bs, be)| *s < be && s + n > bs))
                     .map(|(e, _, _)| (terms.get(e).text.clone(), terms.get(e).weight))
@@ -304,6 +310,8 @@ pub struct Cues {
     pub window: usize,
     /// Per codebook polarity (the neutral one usually has none).
     pub cues: Vec<ExpressionSet>,
+    /// `cues`, matched together.
+    index: ExpressionIndex,
 }
 
 impl Cues {
@@ -341,8 +349,14 @@ impl Cues {
         Ok(Cues {
             negators,
             window: file.negation_window,
+            index: ExpressionIndex::new(&cues),
             cues,
         })
+    }
+
+    /// Per polarity, what its set's `find` returns on these phrase stems.
+    pub(crate) fn find(&self, phrase_stems: &[&str]) -> Vec<Vec<(usize, usize, usize)>> {
+        self.index.find(phrase_stems)
     }
 }
 
@@ -366,12 +380,15 @@ pub(crate) fn phrase_stems(
     negators: &Negators,
 ) -> Vec<(usize, String)> {
     phrase_stems_of(&analyzer.tokens(text), negators)
+        .into_iter()
+        .map(|(i, s)| (i, s.to_string()))
+        .collect()
 }
 
-pub(crate) fn phrase_stems_of(
-    tokens: &[crate::analyze::Token],
+pub(crate) fn phrase_stems_of<'t>(
+    tokens: &'t [crate::analyze::Token],
     negators: &Negators,
-) -> Vec<(usize, String)> {
+) -> Vec<(usize, &'t str)> {
     tokens
         .iter()
         .enumerate()
@@ -391,12 +408,11 @@ pub(crate) fn phrase_stems_of(
                     "jusqu" => "jusqu",
                     other => other,
                 }
-                .to_string()
             } else if matches!(t.lower.as_str(), "la" | "les") {
                 // Articles vary freely inside a phrase.
-                "le".to_string()
+                "le"
             } else {
-                t.stem.clone()
+                t.stem.as_str()
             };
             (i, stem)
         })

@@ -1,10 +1,17 @@
 //! Explanations: the cues and model features behind a polarity, in words.
 
 use super::analyse::Analysed;
+use super::linear::Weighed;
 use super::Classifier;
 
 impl Classifier {
-    pub(super) fn explain_polarity(&self, a: &Analysed, polarity: usize) -> String {
+    /// `weighed`: the paragraph's features as the model weighs them.
+    pub(super) fn explain_polarity(
+        &self,
+        a: &Analysed,
+        weighed: &Weighed,
+        polarity: usize,
+    ) -> String {
         let codebook = &self.extractor.codebook;
         let cues: Vec<String> = a
             .evidence
@@ -22,9 +29,8 @@ impl Classifier {
                 })
             })
             .collect();
-        let model: Vec<String> = self
-            .model
-            .top_contributions(&a.features, codebook.themes.len() + polarity, 3)
+        let model: Vec<String> = weighed
+            .top_contributions(codebook.themes.len() + polarity, 3)
             .into_iter()
             .map(|(f, c)| format!("{f} +{c:.2}"))
             .collect();

@@ -79,15 +79,16 @@ pub(crate) fn find_evidence(tokens: &[Token], lexicon: &Lexicon, cues: &Cues) ->
         .iter()
         .position(|t| CONTRAST.contains(&t.lower.as_str()));
     let phrase = super::data::phrase_stems_of(tokens, &cues.negators);
-    let phrase_stems: Vec<&str> = phrase.iter().map(|(_, s)| s.as_str()).collect();
+    let phrase_stems: Vec<&str> = phrase.iter().map(|(_, s)| *s).collect();
     let mut after_contrast = vec![0.0; cues.cues.len()];
     let mut cue_at = Vec::new();
     let cue_hits = cues
         .cues
         .iter()
+        .zip(cues.find(&phrase_stems))
         .enumerate()
-        .map(|(p, set)| {
-            set.find(&phrase_stems)
+        .map(|(p, (set, found))| {
+            found
                 .into_iter()
                 .filter(|&(_, start, _)| !not_only(tokens, phrase[start].0))
                 .map(|(e, start, _)| {

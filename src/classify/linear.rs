@@ -61,6 +61,37 @@ impl Default for TrainSettings {
     }
 }
 
+/// A text's features the model knows, with their weights (`LinearModel::weigh`).
+pub(crate) struct Weighed<'m> {
+    model: &'m LinearModel,
+    /// (name, value, weights), in the order of the features.
+    features: Vec<(&'m str, f64, &'m [f32])>,
+}
+
+impl Weighed<'_> {
+    /// As `LinearModel::score`.
+    pub(crate) fn scores(&self) -> Scores {
+        self.model.logits(self.features.iter().copied())
+    }
+
+    /// The features that pushed output `output` most, with their contribution.
+    pub(crate) fn top_contributions(&self, output: usize, n: usize) -> Vec<(String, f64)> {
+        // Names are copied for the winners only: this runs for every
+        // paragraph and assigned theme.
+        let mut c: Vec<(&str, f64)> = self
+            .features
+            .iter()
+            .filter(|(name, _, _)| *name != "bias")
+            .map(|&(name, v, w)| (name, w[output] as f64 * v))
+            .filter(|(_, c)| *c > 0.0)
+            .collect();
+        first_distinct(&mut c, n)
+            .into_iter()
+            .map(|(name, v)| (name.to_string(), v))
+            .collect()
+    }
+}
+
 /// A trained model: weights per feature name, for each theme then each polarity.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LinearModel {
@@ -110,6 +141,31 @@ fn sorted<S: serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     let ordered: BTreeMap<&String, &Vec<f32>> = weights.iter().collect();
     ordered.serialize(s)
+}
+
+/// The first `n` contributions, largest first (then by name), a feature
+/// named several times counting once: the first `n` of the list sorted and
+/// deduplicated, without sorting all of it (a paragraph has a hundred
+/// contributions, and this runs for its polarity and each candidate theme).
+fn first_distinct<'f>(c: &mut [(&'f str, f64)], n: usize) -> Vec<(&'f str, f64)> {
+    let order = |a: &(&str, f64), b: &(&str, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(b.0));
+    // The `k` first in order, sorted and deduplicated, are the first of the
+    // whole list sorted and deduplicated; a word repeated in the paragraph
+    // takes several of them, so `k` grows until `n` distinct names are in.
+    let mut k = 2 * n + 2;
+    loop {
+        if k < c.len() {
+            c.select_nth_unstable_by(k, order);
+        }
+        let mut first = c[..k.min(c.len())].to_vec();
+        first.sort_by(order);
+        first.dedup_by(|a, b| a.0 == b.0);
+        if first.len() >= n || k >= c.len() {
+            first.truncate(n);
+            return first;
+        }
+        k *= 2;
+    }
 }
 
 fn sigmoid(z: f64) -> f64 {
@@ -262,18 +318,39 @@ impl LinearModel {
 
     /// Logits of a paragraph's features.
     pub(crate) fn score(&self, features: &[(String, f64)]) -> Scores {
+        self.logits(features.iter().filter_map(|(name, value)| {
+            let w = self.weights.get(name)?;
+            Some((name.as_str(), *value, w.as_slice()))
+        }))
+    }
+
+    /// The features the model knows, with their weights: the scores of a
+    /// paragraph and the explanations of its labels read the same weights,
+    /// looked up once (this runs for every paragraph).
+    pub(crate) fn weigh<'m>(&'m self, features: &'m [(String, f64)]) -> Weighed<'m> {
+        Weighed {
+            model: self,
+            features: features
+                .iter()
+                .filter_map(|(name, value)| {
+                    let w = self.weights.get(name)?;
+                    Some((name.as_str(), *value, w.as_slice()))
+                })
+                .collect(),
+        }
+    }
+
+    fn logits<'f>(&self, weighed: impl Iterator<Item = (&'f str, f64, &'f [f32])>) -> Scores {
         let n_themes = self.themes.len();
         let mut out = vec![0.0f64; n_themes + self.polarities.len()];
-        for (name, value) in features {
-            if let Some(w) = self.weights.get(name) {
-                let outputs = if is_theme_only(name) {
-                    n_themes
-                } else {
-                    w.len()
-                };
-                for (o, wi) in out.iter_mut().zip(w).take(outputs) {
-                    *o += *wi as f64 * value;
-                }
+        for (name, value, w) in weighed {
+            let outputs = if is_theme_only(name) {
+                n_themes
+            } else {
+                w.len()
+            };
+            for (o, wi) in out.iter_mut().zip(w).take(outputs) {
+                *o += *wi as f64 * value;
             }
         }
         let polarities = out.split_off(n_themes);
@@ -281,33 +358,6 @@ impl LinearModel {
             themes: out,
             polarities,
         }
-    }
-
-    /// The features that pushed output `output` most, with their contribution.
-    pub(crate) fn top_contributions(
-        &self,
-        features: &[(String, f64)],
-        output: usize,
-        n: usize,
-    ) -> Vec<(String, f64)> {
-        // Names are copied for the winners only: this runs for every
-        // paragraph and assigned theme.
-        let mut c: Vec<(&str, f64)> = features
-            .iter()
-            .filter(|(name, _)| name != "bias")
-            .filter_map(|(name, v)| {
-                self.weights
-                    .get(name)
-                    .map(|w| (name.as_str(), w[output] as f64 * v))
-            })
-            .filter(|(_, c)| *c > 0.0)
-            .collect();
-        c.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        c.dedup_by(|a, b| a.0 == b.0);
-        c.truncate(n);
-        c.into_iter()
-            .map(|(name, v)| (name.to_string(), v))
-            .collect()
     }
 
     pub(crate) fn theme_probability(logit: f64) -> f64 {
@@ -342,5 +392,43 @@ impl LinearModel {
         std::fs::write(&tmp, text + "\n")
             .and_then(|_| std::fs::rename(&tmp, path))
             .map_err(|e| fail(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `first_distinct` must return: the whole list sorted, deduplicated.
+    fn sorted_then_deduplicated<'f>(c: &[(&'f str, f64)], n: usize) -> Vec<(&'f str, f64)> {
+        let mut all = c.to_vec();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        all.dedup_by(|a, b| a.0 == b.0);
+        all.truncate(n);
+        all
+    }
+
+    #[test]
+    fn first_distinct_is_the_head_of_the_sorted_list() {
+        let names = ["w:a", "w:b", "w:c", "b:a_b", "end:tion", "lex:emploi"];
+        let mut rng = Shuffler(7);
+        for len in 0..60 {
+            for n in [0, 1, 3, 5] {
+                // Few names and few values: many repeats and ties, and now
+                // and then one name with two values.
+                let c: Vec<(&str, f64)> = (0..len)
+                    .map(|_| {
+                        let name = names[(rng.next() % names.len() as u64) as usize];
+                        (name, (rng.next() % 4) as f64 * 0.25)
+                    })
+                    .collect();
+                let mut shuffled = c.clone();
+                assert_eq!(
+                    first_distinct(&mut shuffled, n),
+                    sorted_then_deduplicated(&c, n),
+                    "{c:?} n={n}"
+                );
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ mod analyse;
 mod data;
 mod decide;
 mod explain;
+mod expressions;
 mod features;
 pub mod labels;
 mod linear;

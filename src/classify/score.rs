@@ -126,7 +126,8 @@ impl Classifier {
     ) -> Scored {
         let analysed = self.extractor.analyse(text, headings.nearest);
         let codebook = &self.extractor.codebook;
-        let scores = self.model.score(&analysed.features);
+        let weighed = self.model.weigh(&analysed.features);
+        let scores = weighed.scores();
         let theme_scores: Vec<f64> = scores
             .themes
             .iter()
@@ -187,7 +188,7 @@ impl Classifier {
                 notes.push("verb-led item under a recommendations heading".to_string());
             }
         }
-        let mut polarity_evidence = vec![self.explain_polarity(&analysed, polarity)];
+        let mut polarity_evidence = vec![self.explain_polarity(&analysed, &weighed, polarity)];
         polarity_evidence.extend(notes);
 
         // Scores for the tables may be cached and decided again under
@@ -266,15 +267,15 @@ impl Classifier {
             .map(|(_, e)| e.polarity_scores(codebook)[scored.polarity])
             .collect();
         let stems: Vec<&str> = a.stems.iter().map(String::as_str).collect();
+        let weighed = self.model.weigh(&a.features);
         for &t in themes {
             let quote = best_sentence(text, &sentences, &sentence_polarity, t);
             let terms: Vec<String> = a.evidence.theme_terms[t]
                 .iter()
                 .map(|(term, w)| format!("{term} {w}"))
                 .collect();
-            let model: Vec<String> = self
-                .model
-                .top_contributions(&a.features, t, 3)
+            let model: Vec<String> = weighed
+                .top_contributions(t, 3)
                 .into_iter()
                 .map(|(f, c)| format!("{f} +{c:.2}"))
                 .collect();
