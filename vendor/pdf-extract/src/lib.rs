@@ -26,6 +26,8 @@ use std::rc::Rc;
 use std::marker::PhantomData;
 use std::result::Result;
 use log::{warn, error, debug};
+mod content;
+pub use content::{Op, Operations};
 mod core_fonts;
 mod glyphnames;
 mod zapfglyphnames;
@@ -1613,7 +1615,9 @@ impl<'a> Processor<'a> {
     }
 
     fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
-        let content = Content::decode(&content).unwrap();
+        // evalmine patch: read by `content::Operations` (lopdf's operations,
+        // without lopdf's parsing cost) instead of `Content::decode`.
+        let operations = content::Operations::decode(&content).unwrap();
         let mut gs: GraphicsState = GraphicsState {
             ts: TextState {
                 font: None,
@@ -1642,13 +1646,13 @@ impl<'a> Processor<'a> {
         let mut path = Path::new();
         let flip_ctm = Transform2D::row_major(1., 0., 0., -1., 0., media_box.ury - media_box.lly);
         dlog!("MediaBox {:?}", media_box);
-        for operation in &content.operations {
+        for operation in operations.iter() {
             //dlog!("op: {:?}", operation);
 
             // evalmine patch: an operator with fewer operands than it needs
             // is skipped, as viewers do, instead of panicking on the missing
             // one (and losing the whole page).
-            let needed = match operation.operator.as_ref() {
+            let needed = match operation.operator {
                 "w" | "Tc" | "Tw" | "Tz" | "TL" | "Ts" | "Tj" | "TJ" | "gs" => 1,
                 "m" | "l" | "Td" | "TD" | "Tf" => 2,
                 "v" | "y" | "re" => 4,
@@ -1659,7 +1663,7 @@ impl<'a> Processor<'a> {
                 dlog!("operator with too few operands skipped {:?}", operation);
                 continue;
             }
-            match operation.operator.as_ref() {
+            match operation.operator {
                 "BT" => {
                     tlm = Transform2D::identity();
                     gs.ts.tm = tlm;
