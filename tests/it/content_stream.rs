@@ -60,7 +60,7 @@ fn streams_of(path: &Path) -> Vec<Vec<u8>> {
     streams
 }
 
-fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
     let mut pdfs: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -72,10 +72,10 @@ fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// A small deterministic generator (xorshift), so that failures repeat.
-struct Noise(u64);
+pub(crate) struct Noise(pub(crate) u64);
 
 impl Noise {
-    fn next(&mut self, below: usize) -> usize {
+    pub(crate) fn next(&mut self, below: usize) -> usize {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -87,7 +87,7 @@ impl Noise {
 const TRICKY: &[u8] = b"()<>[]{}/%\\#\r\n\t \0\x0C+-.0123456789eRTfjBIDnulltrue";
 
 /// The stream with a few bytes inserted, replaced, deleted, or cut short.
-fn altered(data: &[u8], noise: &mut Noise) -> Vec<u8> {
+pub(crate) fn altered(data: &[u8], noise: &mut Noise) -> Vec<u8> {
     let mut out = data.to_vec();
     for _ in 0..1 + noise.next(3) {
         let at = noise.next(out.len() + 1);
