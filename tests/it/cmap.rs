@@ -14,11 +14,17 @@ use crate::{repo_root, shared_dir};
 fn show(value: &Value) -> String {
     match value {
         Value::Dictionary(dict) => {
-            let mut entries: Vec<String> = dict.iter().map(|(k, v)| format!("{k:?}: {}", show(v))).collect();
+            let mut entries: Vec<String> = dict
+                .iter()
+                .map(|(k, v)| format!("{k:?}: {}", show(v)))
+                .collect();
             entries.sort();
             format!("Dictionary({})", entries.join(", "))
         }
-        Value::Array(items) => format!("Array({})", items.iter().map(show).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) => format!(
+            "Array({})",
+            items.iter().map(show).collect::<Vec<_>>().join(", ")
+        ),
         other => format!("{other:?}"),
     }
 }
@@ -29,8 +35,9 @@ fn same_as_adobe(data: &[u8], what: &str) -> bool {
     let Some(ours) = pdf_extract::lex_cmap(data) else {
         return false;
     };
-    let expected = adobe_cmap_parser::parse(data)
-        .unwrap_or_else(|e| panic!("{what}: the fast lexer reads it, adobe-cmap-parser fails: {e:?}"));
+    let expected = adobe_cmap_parser::parse(data).unwrap_or_else(|e| {
+        panic!("{what}: the fast lexer reads it, adobe-cmap-parser fails: {e:?}")
+    });
     assert_eq!(ours.len(), expected.len(), "{what}: token count");
     for (i, (o, e)) in ours.iter().zip(&expected).enumerate() {
         assert_eq!(show(o), show(e), "{what}: token {i}");
@@ -46,9 +53,11 @@ fn cmaps_of(path: &std::path::Path) -> Vec<Vec<u8>> {
     doc.objects
         .values()
         .filter_map(|object| match object {
-            Object::Stream(stream) => {
-                Some(stream.decompressed_content().unwrap_or_else(|_| stream.content.clone()))
-            }
+            Object::Stream(stream) => Some(
+                stream
+                    .decompressed_content()
+                    .unwrap_or_else(|_| stream.content.clone()),
+            ),
             _ => None,
         })
         .filter(|data| data.windows(9).any(|w| w == b"begincmap"))
@@ -77,7 +86,10 @@ fn the_fast_lexer_gives_adobe_cmap_parser_tokens_on_the_sample_pdfs() {
     pdfs.extend(pdfs_in(&repo_root().join("tests/layout_matrix")));
     let (cmaps, fast) = check_cmaps_of(&pdfs, 60);
     assert!(cmaps > 20, "only {cmaps} CMaps");
-    assert_eq!(fast, cmaps, "the fast lexer left real CMaps to adobe-cmap-parser");
+    assert_eq!(
+        fast, cmaps,
+        "the fast lexer left real CMaps to adobe-cmap-parser"
+    );
 }
 
 #[test]
@@ -90,7 +102,10 @@ fn the_fast_lexer_gives_adobe_cmap_parser_tokens_on_real_pdfs() {
     pdfs.extend(pdfs_in(&shared.join("pdfs/robustness")));
     let (cmaps, fast) = check_cmaps_of(&pdfs, 4);
     assert!(cmaps > 300, "only {cmaps} CMaps");
-    assert!(fast * 10 >= cmaps * 9, "fast lexer took {fast} of {cmaps} CMaps");
+    assert!(
+        fast * 10 >= cmaps * 9,
+        "fast lexer took {fast} of {cmaps} CMaps"
+    );
 }
 
 #[test]
@@ -121,7 +136,10 @@ fn the_fast_lexer_gives_adobe_cmap_parser_tokens_on_edge_cases() {
     ];
     for (i, case) in taken.iter().enumerate() {
         let what = format!("case {i}: {}", String::from_utf8_lossy(case));
-        assert!(same_as_adobe(case, &what), "{what}: left to adobe-cmap-parser");
+        assert!(
+            same_as_adobe(case, &what),
+            "{what}: left to adobe-cmap-parser"
+        );
     }
     // Where adobe-cmap-parser stops early or fails: the fast lexer may
     // leave them, and must agree when it does not.
@@ -144,6 +162,9 @@ fn the_fast_lexer_gives_adobe_cmap_parser_tokens_on_edge_cases() {
         b"<< /\xff 1 >>",
     ];
     for (i, case) in either.iter().enumerate() {
-        same_as_adobe(case, &format!("case {i}: {}", String::from_utf8_lossy(case)));
+        same_as_adobe(
+            case,
+            &format!("case {i}: {}", String::from_utf8_lossy(case)),
+        );
     }
 }

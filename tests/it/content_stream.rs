@@ -24,7 +24,11 @@ fn same_as_lopdf(data: &[u8], what: &str) -> bool {
             assert_eq!(got.len(), expected.len(), "{what}: operation count");
             for (i, (g, e)) in got.iter().zip(expected).enumerate() {
                 assert_eq!(g.operator, e.operator, "{what}: operator {i}");
-                assert!(g.operands == e.operands, "{what}: operands of {i} ({})", e.operator);
+                assert!(
+                    g.operands == e.operands,
+                    "{what}: operands of {i} ({})",
+                    e.operator
+                );
                 assert_eq!(format!("{g:?}"), format!("{e:?}"), "{what}: operation {i}");
             }
             ours.read_fast()
@@ -51,9 +55,14 @@ fn streams_of(path: &Path) -> Vec<Vec<u8>> {
     }
     for object in doc.objects.values() {
         if let Object::Stream(stream) = object {
-            let is_form = stream.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form");
+            let is_form =
+                stream.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form");
             if is_form {
-                streams.push(stream.decompressed_content().unwrap_or_else(|_| stream.content.clone()));
+                streams.push(
+                    stream
+                        .decompressed_content()
+                        .unwrap_or_else(|_| stream.content.clone()),
+                );
             }
         }
     }
@@ -129,7 +138,10 @@ fn the_fast_reader_gives_lopdf_operations_on_the_sample_and_layout_pdfs() {
     let (streams, fast) = check_streams_of(&pdfs, 40);
     assert!(streams > 100, "only {streams} streams");
     // Unaltered, real streams are the fast reader's (else it is no faster).
-    assert!(fast * 10 >= streams * 9, "fast reader took {fast} of {streams} streams");
+    assert!(
+        fast * 10 >= streams * 9,
+        "fast reader took {fast} of {streams} streams"
+    );
 }
 
 #[test]
@@ -142,7 +154,10 @@ fn the_fast_reader_gives_lopdf_operations_on_real_pdfs() {
     pdfs.extend(pdfs_in(&shared.join("pdfs/robustness")));
     let (streams, fast) = check_streams_of(&pdfs, 3);
     assert!(streams > 1000, "only {streams} streams");
-    assert!(fast * 10 >= streams * 8, "fast reader took {fast} of {streams} streams");
+    assert!(
+        fast * 10 >= streams * 8,
+        "fast reader took {fast} of {streams} streams"
+    );
 }
 
 #[test]
@@ -188,7 +203,10 @@ fn the_fast_reader_gives_lopdf_operations_on_edge_cases() {
         b"((((((((((((((((((((((((((((((((((((((((x)))))))))))))))))))))))))))))))))))))))) Tj",
     ];
     for (i, case) in cases.iter().enumerate() {
-        same_as_lopdf(case, &format!("case {i}: {}", String::from_utf8_lossy(case)));
+        same_as_lopdf(
+            case,
+            &format!("case {i}: {}", String::from_utf8_lossy(case)),
+        );
     }
     // Arrays nested past lopdf's limit fail in both.
     let deep = format!("{}1{} TJ", "[".repeat(150), "]".repeat(150));

@@ -25,9 +25,9 @@
 mod actions;
 mod anywhere;
 mod captions;
+mod cli;
 mod cmap;
 mod content_stream;
-mod cli;
 mod corpus;
 mod covers;
 mod edges;
