@@ -7,9 +7,10 @@
 # Usage: benches/robustness.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/evalmine-target}"
 cargo build --release --quiet
-bin="$CARGO_TARGET_DIR/release/evalmine"
+# The target folder cargo chose (CARGO_TARGET_DIR, .cargo/config.toml or ./target).
+target=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+bin="$target/release/evalmine"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/in"

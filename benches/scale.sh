@@ -9,9 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(300 1000); fi
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/evalmine-target}"
 cargo build --release --quiet
-bin="$CARGO_TARGET_DIR/release/evalmine"
+# The target folder cargo chose (CARGO_TARGET_DIR, .cargo/config.toml or ./target).
+target=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+bin="$target/release/evalmine"
 for tool in pdftotext /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "$tool not found: apt-get install poppler-utils time" >&2; exit 2; }
 done
@@ -34,13 +35,13 @@ for n in "${sizes[@]}"; do
   dir="$work/corpus$n"
   make_corpus "$n" "$dir"
   rm -rf "$work/out"
-  /usr/bin/time -f '%e %M' -o "$work/time" "$bin" run --no-cache --input "$dir" --out "$work/out" \
+  /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$bin" run --no-cache --input "$dir" --out "$work/out" \
     > /dev/null 2> "$work/stderr" || [ $? -eq 1 ] || { cat "$work/stderr" >&2; exit 1; }
-  read -r wall rss_kb < "$work/time"
+  read -r wall rss_kb user sys < "$work/time"
   start=$(date +%s.%N)
   find "$dir" -name '*.pdf' -print0 | xargs -0 -P2 -I{} sh -c 'pdftotext "$1" - > /dev/null 2>&1 || true' _ {}
   poppler=$(echo "$(date +%s.%N) - $start" | bc -l)
-  printf '%6d documents: evalmine %7.2f s (%6.1f docs/s), peak RSS %5d MB; pdftotext -P2 %7.2f s; ratio %.2f\n' \
-    "$n" "$wall" "$(echo "$n / $wall" | bc -l)" "$((rss_kb / 1024))" "$poppler" "$(echo "$wall / $poppler" | bc -l)"
+  printf '%6d documents: evalmine %7.2f s (%6.1f docs/s, CPU %.2f s), peak RSS %5d MB; pdftotext -P2 %7.2f s; ratio %.2f\n' \
+    "$n" "$wall" "$(echo "$n / $wall" | bc -l)" "$(echo "$user + $sys" | bc -l)" "$((rss_kb / 1024))" "$poppler" "$(echo "$wall / $poppler" | bc -l)"
   rm -rf "$dir"
 done

@@ -155,6 +155,11 @@ impl OutputDev for GlyphCollector {
 
 /// The baseline direction of a text matrix, rounded to quarter turns.
 fn quarter_turns(m11: f64, m12: f64) -> u8 {
+    // Upright text, nearly every glyph: what the angle below gives for it,
+    // without the arctangent.
+    if m12 == 0.0 && m11 > 0.0 {
+        return 0;
+    }
     let angle = m12.atan2(m11).to_degrees().rem_euclid(360.0);
     (((angle + 45.0) / 90.0).floor() as u8) % 4
 }

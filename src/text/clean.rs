@@ -1,7 +1,7 @@
 //! Character-level cleaning of extracted text: ligatures expanded, spaces of
 //! every kind made plain, one apostrophe form, Unicode NFC.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Expands a typographic ligature to its letters (pdf-extract leaves U+FB01
 /// and friends as they are in the font's Unicode map).
@@ -46,8 +46,17 @@ pub fn clean_text(raw: &str, apostrophe: char) -> String {
             c => out.push(c),
         }
     }
-    let nfc: String = out.nfc().collect();
-    collapse_spaces(&nfc)
+    collapse_spaces(&to_nfc(out))
+}
+
+/// The text in Unicode NFC. Most lines are already (ASCII, or French with
+/// precomposed accents): the quick check says so without composing.
+fn to_nfc(text: String) -> String {
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        text
+    } else {
+        text.nfc().collect()
+    }
 }
 
 /// Collapses runs of spaces (justified text, tab stops) into one and trims.

@@ -12,6 +12,8 @@
 //! - `names`: file names that are not UTF-8 or hold control characters;
 //! - `payloads`: one batch of files whose text, titles and names carry formulas, markup and bidi controls;
 //! - `pdf_writer`: the small PDF writer the generated files are made with;
+//! - `cmap`: the vendored pdf-extract's CMap lexer gives adobe-cmap-parser's tokens;
+//! - `content_stream`: the vendored pdf-extract's content stream reader gives lopdf's operations;
 //! - `qda`: `evalmine export`, the REFI-QDA project and codebook validated against the standard's schemas;
 //! - `report_browser`: report.html rendered by headless Chromium, every chart checked in the screenshot;
 //! - `edges`: CSV dialects, empty inputs, a closed pipe, report before a run;
@@ -25,6 +27,8 @@ mod actions;
 mod anywhere;
 mod captions;
 mod cli;
+mod cmap;
+mod content_stream;
 mod corpus;
 mod covers;
 mod edges;

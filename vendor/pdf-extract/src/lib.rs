@@ -26,6 +26,10 @@ use std::rc::Rc;
 use std::marker::PhantomData;
 use std::result::Result;
 use log::{warn, error, debug};
+mod cmap;
+pub use cmap::lex as lex_cmap;
+mod content;
+pub use content::{Op, Operations};
 mod core_fonts;
 mod glyphnames;
 mod zapfglyphnames;
@@ -174,6 +178,12 @@ fn to_utf8(encoding: &[u16], s: &[u8]) -> String {
 }
 
 
+/// evalmine patch: `to_utf8` of one byte, `None` where it panics.
+fn try_to_utf8(encoding: &[u16], byte: u8) -> Option<String> {
+    let k = *encoding.get(byte as usize)?;
+    UTF_16BE.decode_without_bom_handling_and_without_replacement(&[(k >> 8) as u8, k as u8]).map(|s| s.to_string())
+}
+
 fn maybe_deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
     match o {
         &Object::Reference(r) => doc.get_object(r).expect("missing object reference"),
@@ -309,6 +319,11 @@ struct PdfSimpleFont<'a> {
     unicode_map: Option<HashMap<u32, String>>,
     widths: HashMap<CharCode, f64>, // should probably just use i32 here
     missing_width: f64,
+    /// evalmine patch: `get_width` and `decode_char` of every code (a
+    /// simple font has 256), computed once per font instead of once per
+    /// glyph; `None` where `decode_char` panics, so that it still does.
+    width_by_code: Vec<f64>,
+    text_by_code: Vec<Option<String>>,
 }
 
 #[derive(Clone)]
@@ -421,7 +436,8 @@ impl<'a> PdfSimpleFont<'a> {
                 let file = maybe_get_obj(doc, descriptor, b"FontFile2");
                 match file {
                     Some(&Object::Stream(ref s)) => {
-                        let _s = get_contents(s);
+                        // evalmine patch: the font program was inflated here and
+                        // thrown away; nothing reads it.
                         //File::create(format!("/tmp/{}", base_name)).unwrap().write_all(&s);
                     }
                     _ => { dlog!("font file {:?}", file) }
@@ -680,7 +696,22 @@ impl<'a> PdfSimpleFont<'a> {
         }
 
         let missing_width = get::<Option<f64>>(doc, font, b"MissingWidth").unwrap_or(0.);
-        PdfSimpleFont {doc, font, widths: width_map, encoding: encoding_table, missing_width, unicode_map}
+        let mut simple = PdfSimpleFont {doc, font, widths: width_map, encoding: encoding_table, missing_width, unicode_map,
+                                        width_by_code: Vec::new(), text_by_code: Vec::new()};
+        simple.width_by_code = (0..256).map(|code| simple.widths.get(&code).copied().unwrap_or(missing_width)).collect();
+        simple.text_by_code = (0..256).map(|code| simple.try_decode_char(code)).collect();
+        simple
+    }
+
+    /// evalmine patch: `decode_char` where it does not panic.
+    fn try_decode_char(&self, char: CharCode) -> Option<String> {
+        if let Some(ref unicode_map) = self.unicode_map {
+            if let Some(s) = unicode_map.get(&char) {
+                return Some(s.clone());
+            }
+            return try_to_utf8(self.encoding.as_ref()?, char as u8);
+        }
+        try_to_utf8(self.encoding.as_ref().map(|x| &x[..]).unwrap_or(&PDFDocEncoding), char as u8)
     }
 
     #[allow(dead_code)]
@@ -808,6 +839,9 @@ trait PdfFont : Debug {
     fn get_width(&self, id: CharCode) -> f64;
     fn next_char(&self, iter: &mut Iter<u8>) -> Option<(CharCode, u8)>;
     fn decode_char(&self, char: CharCode) -> String;
+    /// evalmine patch: `decode_char` without building a string, when the
+    /// font has it at hand.
+    fn decoded(&self, _char: CharCode) -> Option<&str> { None }
 
         /*fn char_codes<'a>(&'a self, chars: &'a [u8]) -> PdfFontIter {
             let p = self;
@@ -830,6 +864,9 @@ impl<'a> dyn PdfFont + 'a {
 
 impl<'a> PdfFont for PdfSimpleFont<'a> {
     fn get_width(&self, id: CharCode) -> f64 {
+        if let Some(&width) = self.width_by_code.get(id as usize) {
+            return width;
+        }
         let width = self.widths.get(&id);
         if let Some(width) = width {
             return *width;
@@ -848,7 +885,13 @@ impl<'a> PdfFont for PdfSimpleFont<'a> {
     fn next_char(&self, iter: &mut Iter<u8>) -> Option<(CharCode, u8)> {
         iter.next().map(|x| (*x as CharCode, 1))
     }
+    fn decoded(&self, char: CharCode) -> Option<&str> {
+        self.text_by_code.get(char as usize)?.as_deref()
+    }
     fn decode_char(&self, char: CharCode) -> String {
+        if let Some(text) = self.decoded(char) {
+            return text.to_string();
+        }
         let slice = [char as u8];
         if let Some(ref unicode_map) = self.unicode_map {
             let s = unicode_map.get(&char);
@@ -951,7 +994,7 @@ fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<HashMa
             let contents = get_contents(stream);
             dlog!("Stream: {}", String::from_utf8(contents.clone()).unwrap());
 
-            let cmap = adobe_cmap_parser::get_unicode_map(&contents).unwrap();
+            let cmap = cmap::get_unicode_map(&contents).unwrap();
             let mut unicode = HashMap::new();
             // "It must use the beginbfchar, endbfchar, beginbfrange, and endbfrange operators to
             // define the mapping from character codes to Unicode character sequences expressed in
@@ -1014,7 +1057,7 @@ impl<'a> PdfCIDFont<'a> {
             &Object::Stream(ref stream) => {
                 let contents = get_contents(stream);
                 dlog!("Stream: {}", String::from_utf8(contents.clone()).unwrap());
-                adobe_cmap_parser::get_byte_mapping(&contents).unwrap()
+                cmap::get_byte_mapping(&contents).unwrap()
             }
             _ => { panic!("unsupported encoding {:?}", encoding)}
         };
@@ -1338,7 +1381,16 @@ fn show_text(gs: &mut GraphicsState, s: &[u8],
         let is_space = c == 32 && length == 1;
         if is_space { spacing += ts.word_spacing }
 
-        output.output_styled_character(&trm, w0, spacing, ts.font_size, &font.decode_char(c), ts.bold)?;
+        // evalmine patch: the font's own copy of the text when it has one.
+        let decoded;
+        let text = match font.decoded(c) {
+            Some(text) => text,
+            None => {
+                decoded = font.decode_char(c);
+                &decoded
+            }
+        };
+        output.output_styled_character(&trm, w0, spacing, ts.font_size, text, ts.bold)?;
         let tj = 0.;
         let ty = 0.;
         let tx = ts.horizontal_scaling * ((w0 - tj/1000.)* ts.font_size + spacing);
@@ -1613,7 +1665,9 @@ impl<'a> Processor<'a> {
     }
 
     fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
-        let content = Content::decode(&content).unwrap();
+        // evalmine patch: read by `content::Operations` (lopdf's operations,
+        // without lopdf's parsing cost) instead of `Content::decode`.
+        let operations = content::Operations::decode(&content).unwrap();
         let mut gs: GraphicsState = GraphicsState {
             ts: TextState {
                 font: None,
@@ -1642,13 +1696,13 @@ impl<'a> Processor<'a> {
         let mut path = Path::new();
         let flip_ctm = Transform2D::row_major(1., 0., 0., -1., 0., media_box.ury - media_box.lly);
         dlog!("MediaBox {:?}", media_box);
-        for operation in &content.operations {
+        for operation in operations.iter() {
             //dlog!("op: {:?}", operation);
 
             // evalmine patch: an operator with fewer operands than it needs
             // is skipped, as viewers do, instead of panicking on the missing
             // one (and losing the whole page).
-            let needed = match operation.operator.as_ref() {
+            let needed = match operation.operator {
                 "w" | "Tc" | "Tw" | "Tz" | "TL" | "Ts" | "Tj" | "TJ" | "gs" => 1,
                 "m" | "l" | "Td" | "TD" | "Tf" => 2,
                 "v" | "y" | "re" => 4,
@@ -1659,7 +1713,7 @@ impl<'a> Processor<'a> {
                 dlog!("operator with too few operands skipped {:?}", operation);
                 continue;
             }
-            match operation.operator.as_ref() {
+            match operation.operator {
                 "BT" => {
                     tlm = Transform2D::identity();
                     gs.ts.tm = tlm;
