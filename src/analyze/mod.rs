@@ -13,6 +13,7 @@
 //! crate keeps per-byte alignments, a string per piece, and runs a regex).
 //! A test checks both give the same tokens on every labelled paragraph.
 
+mod boundaries;
 pub(crate) mod sentences;
 mod words;
 

@@ -1,9 +1,10 @@
-//! Sentence boundaries: Unicode's rules (UAX #29, via unicode-segmentation),
-//! mended for French: no break after an abbreviation ("M.", "Mme", "art.",
-//! "cf.", "p.", "n°", "etc." before a lowercase word) or before a lowercase
-//! continuation (after an ellipsis or a closing guillemet).
+//! Sentence boundaries: Unicode's rules (UAX #29, as unicode-segmentation
+//! gives them: see boundaries.rs), mended for French: no break after an
+//! abbreviation ("M.", "Mme", "art.", "cf.", "p.", "n°", "etc." before a
+//! lowercase word) or before a lowercase continuation (after an ellipsis or
+//! a closing guillemet).
 
-use unicode_segmentation::UnicodeSegmentation;
+use super::boundaries::sentence_starts;
 
 /// Abbreviations that end with a full stop without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
@@ -15,8 +16,9 @@ const ABBREVIATIONS: &[&str] = &[
 /// Byte spans of the sentences of `text`, trimmed of surrounding whitespace.
 pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    for (start, sentence) in text.split_sentence_bound_indices() {
-        let end = start + sentence.len();
+    let starts = sentence_starts(text);
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    for (start, end) in starts.iter().copied().zip(ends) {
         let merge = spans
             .last()
             .is_some_and(|&(s, e)| !ends_sentence(&text[s..e], &text[start..end]));

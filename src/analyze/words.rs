@@ -49,17 +49,7 @@ impl WordChars {
             // The ASCII letters and digits are the class's only ASCII members.
             return c.is_ascii_alphanumeric();
         }
-        self.ranges
-            .binary_search_by(|&(start, end)| {
-                if end < c {
-                    std::cmp::Ordering::Less
-                } else if start > c {
-                    std::cmp::Ordering::Greater
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .is_ok()
+        in_ranges(&self.ranges, c)
     }
 
     /// The pieces of `text` as byte spans, in order: each word and each run
@@ -88,6 +78,21 @@ impl WordChars {
             Some((start, end))
         })
     }
+}
+
+/// Whether `c` falls in one of `ranges` (sorted, disjoint, inclusive).
+pub(super) fn in_ranges(ranges: &[(char, char)], c: char) -> bool {
+    ranges
+        .binary_search_by(|&(start, end)| {
+            if end < c {
+                std::cmp::Ordering::Less
+            } else if start > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
 }
 
 #[cfg(test)]

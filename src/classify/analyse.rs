@@ -100,6 +100,7 @@ impl FeatureExtractor {
         let evidence = find_evidence(&tokens, &self.lexicon, &self.cues);
         let features = features::features(
             text,
+            0,
             &tokens,
             &evidence,
             heading.map(|h| (h.tokens.as_slice(), &h.evidence)),
@@ -113,7 +114,7 @@ impl FeatureExtractor {
                 .filter(|t| t.is_content())
                 .map(|t| t.stem.clone())
                 .collect(),
-            question: features::is_evaluation_question(text, &tokens, &evidence),
+            question: features::is_evaluation_question(text, 0, &tokens, &evidence),
             verb_led: features::verb_led(text),
             evidence,
             heading_evidence: heading.map(|h| h.evidence.clone()),
@@ -123,8 +124,8 @@ impl FeatureExtractor {
 
     /// The features of each sentence of an analysed paragraph, read as if
     /// it stood alone under the same heading; none when the paragraph is
-    /// one sentence. The words are those of the paragraph, not analysed
-    /// again.
+    /// one sentence. The words are those of the paragraph, read in place
+    /// (neither analysed nor copied again).
     pub(crate) fn sentence_features(
         &self,
         text: &str,
@@ -138,23 +139,19 @@ impl FeatureExtractor {
         spans
             .iter()
             .filter_map(|&(start, end)| {
-                let tokens: Vec<Token> = analysed
-                    .tokens
-                    .iter()
-                    .filter(|t| t.start >= start && t.end <= end)
-                    .map(|t| Token {
-                        start: t.start - start,
-                        end: t.end - start,
-                        ..t.clone()
-                    })
-                    .collect();
+                // The words inside the sentence: tokens are in text order
+                // and do not overlap, so they are one run.
+                let all = &analysed.tokens;
+                let first = all.partition_point(|t| t.start < start);
+                let tokens = &all[first..first + all[first..].partition_point(|t| t.end <= end)];
                 if !tokens.iter().any(Token::is_content) {
                     return None;
                 }
-                let evidence = find_evidence(&tokens, &self.lexicon, &self.cues);
+                let evidence = find_evidence(tokens, &self.lexicon, &self.cues);
                 Some(features::features(
                     &text[start..end],
-                    &tokens,
+                    start,
+                    tokens,
                     &evidence,
                     heading.map(|h| (h.tokens.as_slice(), &h.evidence)),
                     &self.codebook,

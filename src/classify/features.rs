@@ -138,8 +138,10 @@ pub(crate) const STANCE: &str = "stance:";
 /// in one sentence, or mix stances with one dominant. Sentences are cut
 /// between two tokens where the text between them holds a full stop,
 /// question or exclamation mark and the next word starts in capitals.
+/// `origin`: where `text` starts in the text the tokens' offsets point into.
 fn sentence_stances(
     text: &str,
+    origin: usize,
     tokens: &[Token],
     cue_at: &[(usize, usize, f64)],
 ) -> Vec<Option<usize>> {
@@ -147,9 +149,11 @@ fn sentence_stances(
     let mut sentence = 0usize;
     for (i, t) in tokens.iter().enumerate() {
         if i > 0 {
-            let between = text.get(tokens[i - 1].end..t.start).unwrap_or("");
+            let between = text
+                .get(tokens[i - 1].end - origin..t.start - origin)
+                .unwrap_or("");
             if between.contains(['.', '!', '?'])
-                && text[t.start..]
+                && text[t.start - origin..]
                     .chars()
                     .next()
                     .is_some_and(char::is_uppercase)
@@ -188,9 +192,12 @@ fn name(parts: &[&str]) -> String {
     out
 }
 
-/// Features of a paragraph and its heading, as (name, value).
+/// Features of a paragraph (or of one of its sentences) and its heading,
+/// as (name, value). `origin`: where `text` starts in the text the tokens'
+/// offsets point into (a sentence reads its paragraph's tokens in place).
 pub fn features(
     text: &str,
+    origin: usize,
     tokens: &[Token],
     evidence: &Evidence,
     heading: Option<(&[Token], &Evidence)>,
@@ -270,7 +277,7 @@ pub fn features(
     // which way the first and the last judging sentences lean. Polarity
     // only. Leave-one-writer-out polarity +0.001, real dev set +0.017
     // (both within noise, neither lower).
-    let stances = sentence_stances(text, tokens, &evidence.cue_at);
+    let stances = sentence_stances(text, origin, tokens, &evidence.cue_at);
     if stances.len() > 1 {
         let mut per = [0usize; 4];
         for p in stances.iter().flatten() {
@@ -305,7 +312,7 @@ pub fn features(
     if text.chars().any(|c| c.is_ascii_digit()) {
         out.push(("f:digits".into(), 1.0));
     }
-    if is_evaluation_question(text, tokens, evidence) {
+    if is_evaluation_question(text, origin, tokens, evidence) {
         out.push(("f:question".into(), 1.0));
     }
     if verb_led(text) {
@@ -354,13 +361,19 @@ pub fn features(
 /// A paragraph that asks a question and takes no stance before it ("Quelle
 /// valeur ajoutée du conseil citoyen ?"). One that states a difficulty or a
 /// success and then asks what will be done about it, as in a hearing or a
-/// parliamentary question, is judged on what it states.
-pub(crate) fn is_evaluation_question(text: &str, tokens: &[Token], evidence: &Evidence) -> bool {
+/// parliamentary question, is judged on what it states. `origin`: as in
+/// `features`.
+pub(crate) fn is_evaluation_question(
+    text: &str,
+    origin: usize,
+    tokens: &[Token],
+    evidence: &Evidence,
+) -> bool {
     let trimmed = text.trim_end();
     let Some(asked) = trimmed.strip_suffix('?') else {
         return false;
     };
-    let question_starts = asked.rfind(['.', '!', '?']).map_or(0, |i| i + 1);
+    let question_starts = origin + asked.rfind(['.', '!', '?']).map_or(0, |i| i + 1);
     let stance = [Polarity::Reussite.index(), Polarity::Difficulte.index()];
     !evidence.cue_at.iter().any(|&(at, p, _)| {
         stance.contains(&p) && tokens.get(at).is_some_and(|t| t.start < question_starts)
