@@ -18,23 +18,16 @@ Usage: python3 tests/real_pages/sample_heldout.py [PDF_DIR]
 import json
 import os
 import random
-import subprocess
 import sys
+
+# The same folder and page counts as the development pages were drawn with.
+from sample_pages import DEFAULT_DIR, page_count
 
 SEED = 20261208
 MIN_PAGES = 3
 LONGEST = 8  # the 8 PDFs with the most pages get a second page
 TOP_UP = 7  # then the next 7 PDFs by page count get a second page (top-up pass)
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_DIR = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "pdfs", "french"))
-
-
-def page_count(path):
-    out = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
-    for line in out.splitlines():
-        if line.startswith("Pages:"):
-            return int(line.split()[1])
-    raise ValueError("no page count for " + path)
 
 
 def main():
