@@ -322,7 +322,7 @@ impl<'a> Assembler<'a> {
             {
                 return false;
             }
-            return !ends_sentence(&prev.text) || self.typo.is_full(prev);
+            return !ends_sentence(&prev.text) || self.ended_full(prev, line);
         }
         let step = line.y - prev.y;
         if step > self.typo.break_step_at(line.size) {
@@ -375,7 +375,14 @@ impl<'a> Assembler<'a> {
             return false;
         }
         // A short line that ends a sentence ends its paragraph.
-        !ends_sentence(&prev.text) || self.typo.is_full(prev)
+        !ends_sentence(&prev.text) || self.ended_full(prev, line)
+    }
+
+    /// `prev`, ending a sentence, filled its column as a line inside a
+    /// paragraph does: nearly to the edge, and without room for the first
+    /// word of `line`, which it would have taken had its paragraph gone on.
+    fn ended_full(&self, prev: &Line, line: &Line) -> bool {
+        self.typo.is_full(prev) && !self.typo.next_word_fits(prev, line)
     }
 }
 
