@@ -98,20 +98,25 @@ fn halves(text: &str, next: &str) -> (String, String) {
 /// many welded words to be here ("printemps", "longtemps"): "mi-temps" is
 /// told by its first half.
 const COMPOUND_SECOND: &[&str] = &[
-    "hommes", "femmes", "vers", "dire", "être", "même", "mêmes", "là", "ci", "delà", "deçà",
-    "dessous", "dessus", "parcours", "clé", "clés", "recours", "midi",
+    "hommes", "femmes", "vers", "dire", "être", "là", "ci", "delà", "deçà", "dessous", "dessus",
+    "parcours", "clé", "clés", "recours", "midi",
 ];
 /// Second halves that are never the tail of a word hyphenation cut:
 /// pronouns set after a verb ("a-t-il", "est-ce", "peut-on") and the "à"
-/// of "c'est-à-dire", "vis-à-vis".
-const NEVER_WORD_TAILS: &[&str] = &["il", "elle", "ils", "elles", "on", "t", "ce", "à"];
+/// of "c'est-à-dire", "vis-à-vis";
+/// "même" ends no welded word ("lui-même", "nous-mêmes").
+const NEVER_WORD_TAILS: &[&str] = &[
+    "il", "elle", "ils", "elles", "on", "t", "ce", "à", "même", "mêmes",
+];
 /// First halves that make a compound when a whole word follows ("ci-dessous",
 /// "quasi-totalité", "mi-temps"); before a piece of a word they are
 /// hyphenation ("ci-toyenneté", "quasi-ment", "mi-lieu").
 const COMPOUND_FIRST: &[&str] = &[
-    "vis", "à", "là", "ci", "celle", "celui", "ceux", "celles", "demi", "mi", "quasi", "vice",
-    "aller", "après", "avant", "arrière",
+    "vis", "à", "là", "ci", "celle", "celui", "ceux", "celles", "mi", "quasi", "aller",
 ];
+/// First halves that start no welded word: always a compound
+/// ("demi-journée", "vice-président", "après-midi", "avant-projet").
+const ALWAYS_COMPOUND_FIRST: &[&str] = &["demi", "vice", "après", "avant", "arrière"];
 /// Prefixes that form compounds with a whole word ("co-construction",
 /// "non-recours") but also start ordinary words that hyphenation cuts after
 /// them ("co-hésion"): the hyphen is kept only when the second half is a
@@ -242,12 +247,22 @@ fn keeps_hyphen(text: &str, next: &str, vocabulary: &Vocabulary) -> bool {
         return true;
     }
     let whole_word = |w: &str| {
-        vocabulary.contains(w) || COMPOUND_SECOND.contains(&w) || COMPOUND_FIRST.contains(&w)
+        vocabulary.contains(w)
+            || COMPOUND_SECOND.contains(&w)
+            || COMPOUND_FIRST.contains(&w)
+            || ALWAYS_COMPOUND_FIRST.contains(&w)
     };
     if COMPOUND_PREFIXES.contains(&l1.as_str()) && vocabulary.contains(&l2) {
         return true;
     }
     if NUMBER_WORDS.contains(&l1.as_str()) && NUMBER_WORDS.contains(&l2.as_str()) {
+        return true;
+    }
+    // Combining forms in "-ico" are hyphenated ("médico-social",
+    // "politico-économique", "juridico-financier").
+    if ALWAYS_COMPOUND_FIRST.contains(&l1.as_str())
+        || (l1.ends_with("ico") && l1.chars().count() >= 6)
+    {
         return true;
     }
     // Both halves are words the document writes on their own ("centre" and
@@ -386,6 +401,18 @@ mod tests {
             "la quasi-totalité"
         );
         assert_eq!(joined(&["dix-", "sept"], ""), "dix-sept");
+        assert_eq!(
+            joined(&["deux demi-", "journées"], ""),
+            "deux demi-journées"
+        );
+        assert_eq!(
+            joined(&["le contrat lui-", "même"], ""),
+            "le contrat lui-même"
+        );
+        assert_eq!(
+            joined(&["le centre médico-", "psychologique"], ""),
+            "le centre médico-psychologique"
+        );
         assert_eq!(joined(&["vingt-", "deux"], ""), "vingt-deux");
     }
 
