@@ -212,6 +212,12 @@ impl<'a> Assembler<'a> {
                         &line.text,
                         self.vocabulary,
                     );
+                    // Over a column or page break the paragraph's margin
+                    // moves with the column's: an item's marker stays
+                    // where it would be on the new column.
+                    if (line.page, line.column) != (prev.page, prev.column) {
+                        self.open_x0 += self.typo.left_edge(line) - self.typo.left_edge(prev);
+                    }
                     self.open = Some((index, line));
                     self.open_lines += 1;
                     return;

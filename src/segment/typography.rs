@@ -320,6 +320,11 @@ impl Typography {
             .unwrap_or((l.x0, l.x1))
     }
 
+    /// Left edge of the text of the line's column.
+    pub(crate) fn left_edge(&self, l: &Line) -> f64 {
+        self.edges(l).0
+    }
+
     /// The line is centred in its column: at least `margin` body sizes
     /// from either edge, the two margins within `margin` of each other.
     pub(crate) fn is_centred(&self, l: &Line, margin: f64) -> bool {
