@@ -328,7 +328,13 @@ impl<'a> Assembler<'a> {
             {
                 return false;
             }
-            return !ends_sentence(&prev.text) || self.ended_full(prev, line);
+            if !ends_sentence(&prev.text) {
+                return true;
+            }
+            // A line set in from its column's edge after a finished
+            // sentence opens a paragraph with a first-line indent.
+            let indented = line.x0 - self.typo.left_edge(line) > 0.8 * line.size;
+            return !(kind == ParagraphKind::Body && indented) && self.ended_full(prev, line);
         }
         let step = line.y - prev.y;
         if step > self.typo.break_step_at(line.size) {
@@ -346,6 +352,15 @@ impl<'a> Assembler<'a> {
                 return false
             }
             ParagraphKind::Body if indent > 0.8 * line.size && self.open_lines >= 2 => {
+                return false
+            }
+            // Left of the item's text where its previous lines hang, after
+            // a finished sentence: a paragraph after the item.
+            ParagraphKind::ListItem
+                if self.open_lines >= 2
+                    && line.x0 < prev.x0 - 0.5 * line.size
+                    && ends_sentence(&prev.text) =>
+            {
                 return false
             }
             // Left of the item's marker: the list is over, unless the line
