@@ -396,7 +396,19 @@ impl<'a> Assembler<'a> {
             return false;
         }
         // A short line that ends a sentence ends its paragraph.
-        !ends_sentence(&prev.text) || self.ended_full(prev, line)
+        !ends_sentence(&prev.text) || self.ended_full(prev, line) || self.wrapped(prev, line)
+    }
+
+    /// In ragged text whose paragraphs stand apart by a space, `line`
+    /// follows `prev` with none, and `prev`, well past the middle of its
+    /// column, had no room for `line`'s first word: a wrap inside the
+    /// paragraph, however far from the edge the sentence ended
+    /// ("finance les études préalables :" / "diagnostic de peuplement").
+    fn wrapped(&self, prev: &Line, line: &Line) -> bool {
+        self.typo.paragraph_step.is_some()
+            && !self.typo.justified
+            && !self.typo.is_short(prev)
+            && !self.typo.next_word_fits(prev, line)
     }
 
     /// `prev`, ending a sentence, filled its column as a line inside a
