@@ -212,6 +212,12 @@ impl<'a> Assembler<'a> {
                         &line.text,
                         self.vocabulary,
                     );
+                    // Over a column or page break the paragraph's margin
+                    // moves with the column's: an item's marker stays
+                    // where it would be on the new column.
+                    if (line.page, line.column) != (prev.page, prev.column) {
+                        self.open_x0 += self.typo.left_edge(line) - self.typo.left_edge(prev);
+                    }
                     self.open = Some((index, line));
                     self.open_lines += 1;
                     return;
@@ -322,7 +328,13 @@ impl<'a> Assembler<'a> {
             {
                 return false;
             }
-            return !ends_sentence(&prev.text) || self.typo.is_full(prev);
+            if !ends_sentence(&prev.text) {
+                return true;
+            }
+            // A line set in from its column's edge after a finished
+            // sentence opens a paragraph with a first-line indent.
+            let indented = line.x0 - self.typo.left_edge(line) > 0.8 * line.size;
+            return !(kind == ParagraphKind::Body && indented) && self.ended_full(prev, line);
         }
         let step = line.y - prev.y;
         if step > self.typo.break_step_at(line.size) {
@@ -340,6 +352,15 @@ impl<'a> Assembler<'a> {
                 return false
             }
             ParagraphKind::Body if indent > 0.8 * line.size && self.open_lines >= 2 => {
+                return false
+            }
+            // Left of the item's text where its previous lines hang, after
+            // a finished sentence: a paragraph after the item.
+            ParagraphKind::ListItem
+                if self.open_lines >= 2
+                    && line.x0 < prev.x0 - 0.5 * line.size
+                    && ends_sentence(&prev.text) =>
+            {
                 return false
             }
             // Left of the item's marker: the list is over, unless the line
@@ -375,7 +396,26 @@ impl<'a> Assembler<'a> {
             return false;
         }
         // A short line that ends a sentence ends its paragraph.
-        !ends_sentence(&prev.text) || self.typo.is_full(prev)
+        !ends_sentence(&prev.text) || self.ended_full(prev, line) || self.wrapped(prev, line)
+    }
+
+    /// In ragged text whose paragraphs stand apart by a space, `line`
+    /// follows `prev` with none, and `prev`, well past the middle of its
+    /// column, had no room for `line`'s first word: a wrap inside the
+    /// paragraph, however far from the edge the sentence ended
+    /// ("finance les études préalables :" / "diagnostic de peuplement").
+    fn wrapped(&self, prev: &Line, line: &Line) -> bool {
+        self.typo.paragraph_step.is_some()
+            && !self.typo.justified
+            && !self.typo.is_short(prev)
+            && !self.typo.next_word_fits(prev, line)
+    }
+
+    /// `prev`, ending a sentence, filled its column as a line inside a
+    /// paragraph does: nearly to the edge, and without room for the first
+    /// word of `line`, which it would have taken had its paragraph gone on.
+    fn ended_full(&self, prev: &Line, line: &Line) -> bool {
+        self.typo.is_full(prev) && !self.typo.next_word_fits(prev, line)
     }
 }
 

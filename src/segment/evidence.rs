@@ -189,3 +189,67 @@ fn a_justified_line_cut_at_stretched_word_spaces_is_one_line() {
         "{got:?}"
     );
 }
+
+/// A column 57-286 at 10 pt, 11.5 pt pitch, from line `row` on.
+fn column_line(row: usize, x1: f64, text: &str) -> Line {
+    Line::plain(1, row, (57.0, x1), 100.0 + 11.5 * row as f64, 10.0, text)
+}
+
+const WIDE: &str = "permanences existantes n'ont pas permis de résorber les";
+
+#[test]
+fn a_sentence_ended_with_room_for_the_next_word_ends_its_paragraph() {
+    // Justified lines, no spacing or indent between paragraphs: the line
+    // ending "constatés." stops 18 pt short of the edge, room for "La"
+    // (about 8 pt and a space) but not for "L'évaluation" (about 50 pt).
+    let with_next = |first: &str| {
+        let mut lines: Vec<Line> = (0..6).map(|r| column_line(r, 286.0, WIDE)).collect();
+        lines.push(column_line(
+            6,
+            268.0,
+            "les écarts de revenus entre les quartiers constatés.",
+        ));
+        lines.push(column_line(7, 286.0, &format!("{first} {WIDE}")));
+        read(&[ExtractedPage::a4(1, lines)])
+    };
+    assert_eq!(with_next("La").len(), 2);
+    assert_eq!(with_next("L'évaluation").len(), 1);
+}
+
+#[test]
+fn a_ragged_line_without_room_for_the_next_word_wraps_inside_its_paragraph() {
+    // Ragged paragraphs set apart by a space: "préalables :" ends a line
+    // 46 pt short of the edge, too little for "diagnostic".
+    let ragged = [250.0, 270.0, 240.0];
+    let mut lines = Vec::new();
+    let mut y = 100.0;
+    for _paragraph in 0..4 {
+        for (i, x1) in ragged.iter().enumerate() {
+            let row = lines.len();
+            lines.push(Line::plain(1, row, (57.0, *x1), y, 10.0, WIDE));
+            y += if i == 2 { 20.0 } else { 11.5 };
+        }
+    }
+    let row = lines.len();
+    lines.push(Line::plain(
+        1,
+        row,
+        (57.0, 240.0),
+        y,
+        10.0,
+        "signé en mars 2017, finance les études préalables :",
+    ));
+    lines.push(Line::plain(
+        1,
+        row + 1,
+        (57.0, 280.0),
+        y + 11.5,
+        10.0,
+        "diagnostic de peuplement, étude de programmation",
+    ));
+    let got = read(&[ExtractedPage::a4(1, lines)]);
+    assert!(
+        got.iter().any(|p| p.1.contains("préalables : diagnostic")),
+        "{got:?}"
+    );
+}

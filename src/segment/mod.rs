@@ -52,6 +52,7 @@ pub fn segment(pages: &[ExtractedPage]) -> Segmented {
         vocabulary.add_line(&l.text, follows_hyphen);
         follows_hyphen = l.text.ends_with('-') || l.text.ends_with('\u{AD}');
     }
+    vocabulary.measure_hyphenation(lines.iter().map(|l| l.text.as_str()));
     let roles = assign_roles(&lines, &typo);
     let (headings, paragraphs) = Assembler::new(&typo, &vocabulary).run(&lines, &roles);
     Segmented {

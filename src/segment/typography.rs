@@ -74,6 +74,9 @@ fn bottoms(
 /// A line ending before this share of its column's width is short: no
 /// word of running text is that long.
 const SHORT_LINE: f64 = 0.65;
+/// A word space and a margin for the estimated word width (in font sizes):
+/// room a word needs beyond its own width to fit at a line's end.
+const WORD_SPACE_AND_SLACK: f64 = 0.6;
 
 /// Smallest paragraph spacing (pt) told apart from the line pitch: baselines
 /// are exact in a PDF, but rounding and superscripts move them a little.
@@ -317,6 +320,11 @@ impl Typography {
             .unwrap_or((l.x0, l.x1))
     }
 
+    /// Left edge of the text of the line's column.
+    pub(crate) fn left_edge(&self, l: &Line) -> f64 {
+        self.edges(l).0
+    }
+
     /// The line is centred in its column: at least `margin` body sizes
     /// from either edge, the two margins within `margin` of each other.
     pub(crate) fn is_centred(&self, l: &Line, margin: f64) -> bool {
@@ -332,6 +340,23 @@ impl Typography {
         l.x1 < left + SHORT_LINE * (right - left)
     }
 
+    /// The first word of `next` would have fitted at the end of `l`, after
+    /// a word space: text wraps only when the next word no longer fits, so
+    /// a line that stops with room for it was ended on purpose (its
+    /// paragraph ended). The word's width is taken from `next`'s mean
+    /// character width, which its stretched spaces, if any, only widen.
+    pub(crate) fn next_word_fits(&self, l: &Line, next: &Line) -> bool {
+        let (_, right) = self.edges(l);
+        let chars = next.text.chars().count();
+        let word = first_unbreakable(&next.text);
+        if word == 0 {
+            return false;
+        }
+        let char_width = (next.x1 - next.x0) / chars as f64;
+        let needed = char_width * word as f64 + WORD_SPACE_AND_SLACK * l.size;
+        right - l.x1 >= needed
+    }
+
     /// The line reaches (nearly) the right edge of its column.
     pub(crate) fn is_full(&self, l: &Line) -> bool {
         let (left, right) = self.edges(l);
@@ -342,4 +367,26 @@ impl Typography {
         };
         l.x1 >= right - slack
     }
+}
+
+/// Characters of the text that opens `text` and cannot be parted at a line
+/// end: its first word, with the marks French sets apart by a no-break
+/// space ("« avant", "témoigne :", "vrai ?") and the words that follow
+/// them.
+fn first_unbreakable(text: &str) -> usize {
+    let mut words = text.split_whitespace().peekable();
+    let Some(mut word) = words.next() else {
+        return 0;
+    };
+    let mut count = word.chars().count();
+    let is_mark = |w: &str| w.chars().all(|c| !c.is_alphanumeric());
+    while let Some(&following) = words.peek() {
+        if !(is_mark(word) || is_mark(following)) {
+            break;
+        }
+        count += 1 + following.chars().count();
+        word = following;
+        words.next();
+    }
+    count
 }

@@ -70,12 +70,12 @@ fn paragraphs_come_out_exactly_in_every_style_of_the_matrix() {
         "layout matrix subset: {exact}/{total} exact with page ({:.1}%)",
         100.0 * overall
     );
-    // Guards at today's level, less a paragraph or two (1436/1448, every
-    // style at 95.7% or more; issue 11's target: 99% per style, 99.5% overall).
-    assert!(overall >= 0.985, "overall {overall:.3}");
+    // Guards at today's level, less a paragraph or two (1442/1448, every
+    // style at 96.8% or more; issue 11's target: 99% per style, 99.5% overall).
+    assert!(overall >= 0.99, "overall {overall:.3}");
     for (style, n, found) in &results {
         assert!(
-            *found as f64 >= 0.94 * *n as f64,
+            *found as f64 >= 0.96 * *n as f64,
             "{style}: {found}/{n} exact with page"
         );
     }
