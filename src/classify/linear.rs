@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::feature_list::FeatureList;
 use crate::error::{Error, Result};
 
 /// One labelled paragraph as the trainer sees it.
@@ -317,24 +318,24 @@ impl LinearModel {
     }
 
     /// Logits of a paragraph's features.
-    pub(crate) fn score(&self, features: &[(String, f64)]) -> Scores {
+    pub(crate) fn score(&self, features: &FeatureList) -> Scores {
         self.logits(features.iter().filter_map(|(name, value)| {
             let w = self.weights.get(name)?;
-            Some((name.as_str(), *value, w.as_slice()))
+            Some((name, value, w.as_slice()))
         }))
     }
 
     /// The features the model knows, with their weights: the scores of a
     /// paragraph and the explanations of its labels read the same weights,
     /// looked up once (this runs for every paragraph).
-    pub(crate) fn weigh<'m>(&'m self, features: &'m [(String, f64)]) -> Weighed<'m> {
+    pub(crate) fn weigh<'m>(&'m self, features: &'m FeatureList) -> Weighed<'m> {
         Weighed {
             model: self,
             features: features
                 .iter()
                 .filter_map(|(name, value)| {
                     let w = self.weights.get(name)?;
-                    Some((name.as_str(), *value, w.as_slice()))
+                    Some((name, value, w.as_slice()))
                 })
                 .collect(),
         }
