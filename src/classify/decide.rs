@@ -48,7 +48,8 @@ impl Classifier {
                 .nearest
                 .and_then(|h| self.extractor.analyse_heading(h));
             let analysed = self.extractor.analyse(text, nearest.as_ref());
-            self.prepare(text, &analysed, &mut scored, &missing, true);
+            let weighed = self.model.weigh(&analysed.features);
+            self.prepare(text, &analysed, &weighed, &mut scored, &missing, true);
         }
         let mut parts: Vec<String> = themes
             .iter()

@@ -79,14 +79,13 @@ impl Weighed<'_> {
     pub(crate) fn top_contributions(&self, output: usize, n: usize) -> Vec<(String, f64)> {
         // Names are copied for the winners only: this runs for every
         // paragraph and assigned theme.
-        let mut c: Vec<(&str, f64)> = self
+        let contributions = self
             .features
             .iter()
             .filter(|(name, _, _)| *name != "bias")
             .map(|&(name, v, w)| (name, w[output] as f64 * v))
-            .filter(|(_, c)| *c > 0.0)
-            .collect();
-        first_distinct(&mut c, n)
+            .filter(|(_, c)| *c > 0.0);
+        first_distinct(contributions, n)
             .into_iter()
             .map(|(name, v)| (name.to_string(), v))
             .collect()
@@ -148,20 +147,32 @@ fn sorted<S: serde::Serializer>(
 /// named several times counting once: the first `n` of the list sorted and
 /// deduplicated, without sorting all of it (a paragraph has a hundred
 /// contributions, and this runs for its polarity and each candidate theme).
-fn first_distinct<'f>(c: &mut [(&'f str, f64)], n: usize) -> Vec<(&'f str, f64)> {
+fn first_distinct<'f>(
+    contributions: impl Iterator<Item = (&'f str, f64)> + Clone,
+    n: usize,
+) -> Vec<(&'f str, f64)> {
+    use std::cmp::Ordering;
     let order = |a: &(&str, f64), b: &(&str, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(b.0));
     // The `k` first in order, sorted and deduplicated, are the first of the
     // whole list sorted and deduplicated; a word repeated in the paragraph
     // takes several of them, so `k` grows until `n` distinct names are in.
     let mut k = 2 * n + 2;
     loop {
-        if k < c.len() {
-            c.select_nth_unstable_by(k, order);
+        // One pass keeps the `k` first, sorted, in a short list: each
+        // contribution goes in at its place unless it comes after all `k`.
+        let mut first: Vec<(&str, f64)> = Vec::with_capacity(k + 1);
+        let mut total = 0;
+        for c in contributions.clone() {
+            total += 1;
+            if first.len() == k && first.last().is_some_and(|l| order(&c, l) != Ordering::Less) {
+                continue;
+            }
+            let at = first.partition_point(|f| order(f, &c) != Ordering::Greater);
+            first.insert(at, c);
+            first.truncate(k);
         }
-        let mut first = c[..k.min(c.len())].to_vec();
-        first.sort_by(order);
         first.dedup_by(|a, b| a.0 == b.0);
-        if first.len() >= n || k >= c.len() {
+        if first.len() >= n || k >= total {
             first.truncate(n);
             return first;
         }
@@ -423,9 +434,8 @@ mod tests {
                         (name, (rng.next() % 4) as f64 * 0.25)
                     })
                     .collect();
-                let mut shuffled = c.clone();
                 assert_eq!(
-                    first_distinct(&mut shuffled, n),
+                    first_distinct(c.iter().copied(), n),
                     sorted_then_deduplicated(&c, n),
                     "{c:?} n={n}"
                 );

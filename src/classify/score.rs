@@ -4,7 +4,7 @@
 
 use super::analyse::{named_themes, Analysed, HeadingContext};
 use super::features::{find_evidence, Evidence};
-use super::linear::{self, LinearModel};
+use super::linear::{self, LinearModel, Weighed};
 use super::Classifier;
 use crate::record::Polarity;
 
@@ -216,18 +216,27 @@ impl Classifier {
             polarity_evidence,
             per_theme: vec![None; codebook.themes.len()],
         };
-        self.prepare(text, &analysed, &mut scored, &candidates, findings);
+        self.prepare(
+            text,
+            &analysed,
+            &weighed,
+            &mut scored,
+            &candidates,
+            findings,
+        );
         scored
     }
 
     /// Fills the evidence, quote, code and action types of the given themes
     /// (without `findings`, the quote is the whole text and there is no
     /// code or action type). The
-    /// text's sentences are analysed once for all of them.
+    /// text's sentences are analysed once for all of them. `weighed`: the
+    /// paragraph's features as the model weighs them (`LinearModel::weigh`).
     pub(super) fn prepare(
         &self,
         text: &str,
         a: &Analysed,
+        weighed: &Weighed,
         scored: &mut Scored,
         themes: &[usize],
         findings: bool,
@@ -267,7 +276,6 @@ impl Classifier {
             .map(|(_, e)| e.polarity_scores(codebook)[scored.polarity])
             .collect();
         let stems: Vec<&str> = a.stems.iter().map(String::as_str).collect();
-        let weighed = self.model.weigh(&a.features);
         for &t in themes {
             let quote = best_sentence(text, &sentences, &sentence_polarity, t);
             let terms: Vec<String> = a.evidence.theme_terms[t]
