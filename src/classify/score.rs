@@ -7,6 +7,7 @@ use super::features::{find_evidence, Evidence};
 use super::linear::{self, LinearModel, Weighed};
 use super::Classifier;
 use crate::record::Polarity;
+use std::fmt::Write;
 
 /// Bump when what `Scored` holds or means changes, so cached scores of an
 /// older program are not reused.
@@ -278,21 +279,17 @@ impl Classifier {
         let stems: Vec<&str> = a.stems.iter().map(String::as_str).collect();
         for &t in themes {
             let quote = best_sentence(text, &sentences, &sentence_polarity, t);
-            let terms: Vec<String> = a.evidence.theme_terms[t]
-                .iter()
-                .map(|(term, w)| format!("{term} {w}"))
-                .collect();
-            let model: Vec<String> = weighed
-                .top_contributions(t, 3)
-                .into_iter()
-                .map(|(f, c)| format!("{f} +{c:.2}"))
-                .collect();
+            // "lexicon [term 3, term 1] model [feature +1.20, ...]", written
+            // into one string (this runs for every candidate theme).
+            let mut evidence = String::from("lexicon [");
+            for (i, (term, w)) in a.evidence.theme_terms[t].iter().enumerate() {
+                let _ = write!(evidence, "{}{term} {w}", if i > 0 { ", " } else { "" });
+            }
+            evidence.push_str("] model [");
+            super::explain::write_contributions(&mut evidence, &weighed.top_contributions(t, 3));
+            evidence.push(']');
             scored.per_theme[t] = Some(ThemeMaterial {
-                evidence: format!(
-                    "lexicon [{}] model [{}]",
-                    terms.join(", "),
-                    model.join(", ")
-                ),
+                evidence,
                 quote,
                 code: findings
                     .then(|| self.codes.best_with_hits(t, scored.polarity, &stems))
