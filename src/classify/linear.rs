@@ -107,7 +107,7 @@ pub struct LinearModel {
     pub features_hash: String,
     /// feature name -> weights (themes first, then polarities); written
     /// sorted, so the same training writes the same file.
-    #[serde(serialize_with = "sorted", deserialize_with = "weights_from_json")]
+    #[serde(serialize_with = "sorted")]
     pub weights: rustc_hash::FxHashMap<String, Vec<f32>>,
 }
 
@@ -141,57 +141,6 @@ fn sorted<S: serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     let ordered: BTreeMap<&String, &Vec<f32>> = weights.iter().collect();
     ordered.serialize(s)
-}
-
-/// Reads `weights` as serde would, each feature's weights read into one
-/// reused buffer and then copied to a vector of their exact length: the
-/// model has some 45,000 features, and vectors grown weight by weight took
-/// three allocations each, a third of the start-up of `label`.
-fn weights_from_json<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<rustc_hash::FxHashMap<String, Vec<f32>>, D::Error> {
-    use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
-
-    struct Weights;
-    /// One feature's weights, into `0` (cleared first).
-    struct Into<'b>(&'b mut Vec<f32>);
-
-    impl<'de> Visitor<'de> for Weights {
-        type Value = rustc_hash::FxHashMap<String, Vec<f32>>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a map of feature names to lists of weights")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut weights = rustc_hash::FxHashMap::default();
-            weights.reserve(map.size_hint().unwrap_or(0));
-            let mut buffer = Vec::new();
-            while let Some(name) = map.next_key::<String>()? {
-                map.next_value_seed(Into(&mut buffer))?;
-                weights.insert(name, buffer.as_slice().to_vec());
-            }
-            Ok(weights)
-        }
-    }
-    impl<'de> DeserializeSeed<'de> for Into<'_> {
-        type Value = ();
-        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_seq(self)
-        }
-    }
-    impl<'de> Visitor<'de> for Into<'_> {
-        type Value = ();
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a list of weights")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-            self.0.clear();
-            while let Some(w) = seq.next_element::<f32>()? {
-                self.0.push(w);
-            }
-            Ok(())
-        }
-    }
-    d.deserialize_map(Weights)
 }
 
 /// The first `n` contributions, largest first (then by name), a feature
@@ -429,11 +378,22 @@ impl LinearModel {
 
     pub fn load(from: &crate::models::ModelFile) -> Result<LinearModel> {
         let path = from.path.as_path();
-        let model: LinearModel =
-            serde_json::from_str(&from.read()?).map_err(|e| Error::ModelData {
+        let json = from.read()?;
+        let parse = |json: &str| {
+            serde_json::from_str::<LinearModel>(json).map_err(|e| Error::ModelData {
                 path: path.to_path_buf(),
                 message: e.to_string(),
-            })?;
+            })
+        };
+        // The weights as `save` writes them are read apart, faster (see
+        // weights_json.rs); any other form, by serde.
+        let model = match super::weights_json::split_weights(&json) {
+            Some((rest, weights)) => LinearModel {
+                weights,
+                ..parse(&rest)?
+            },
+            None => parse(&json)?,
+        };
         let outputs = model.themes.len() + model.polarities.len();
         if let Some((name, _)) = model.weights.iter().find(|(_, w)| w.len() != outputs) {
             return Err(Error::ModelData {

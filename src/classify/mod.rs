@@ -24,6 +24,7 @@ mod score;
 #[cfg(test)]
 mod tests;
 mod train;
+mod weights_json;
 
 use std::path::PathBuf;
 
