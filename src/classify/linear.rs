@@ -82,9 +82,8 @@ impl Weighed<'_> {
         let contributions = self
             .features
             .iter()
-            .filter(|(name, _, _)| *name != "bias")
             .map(|&(name, v, w)| (name, w[output] as f64 * v))
-            .filter(|(_, c)| *c > 0.0);
+            .filter(|&(name, c)| c > 0.0 && name != "bias");
         first_distinct(contributions, n)
             .into_iter()
             .map(|(name, v)| (name.to_string(), v))
@@ -340,15 +339,14 @@ impl LinearModel {
     /// paragraph and the explanations of its labels read the same weights,
     /// looked up once (this runs for every paragraph).
     pub(crate) fn weigh<'m>(&'m self, features: &'m FeatureList) -> Weighed<'m> {
+        let mut weighed = Vec::with_capacity(features.len());
+        weighed.extend(features.iter().filter_map(|(name, value)| {
+            let w = self.weights.get(name)?;
+            Some((name, value, w.as_slice()))
+        }));
         Weighed {
             model: self,
-            features: features
-                .iter()
-                .filter_map(|(name, value)| {
-                    let w = self.weights.get(name)?;
-                    Some((name, value, w.as_slice()))
-                })
-                .collect(),
+            features: weighed,
         }
     }
 
