@@ -214,6 +214,9 @@ impl Pipeline {
             source,
         })?;
         let classifier = Classifier::load(&config.classify)?;
+        // The key of cached scores, hashed now from the model files just
+        // loaded rather than when the first document is classified.
+        classifier.scoring_key();
         let (meta_cues, departements) =
             crate::models::ModelFiles::configured(config.classify.models.as_deref())
                 .metadata_files();

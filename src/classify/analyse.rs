@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::data::{Codebook, Cues, Lexicon};
+use super::feature_list::FeatureList;
 use super::features::{self, find_evidence, Evidence};
 use super::models::ModelFiles;
 use crate::analyze::{Analyzer, Token};
@@ -36,7 +37,7 @@ pub struct HeadingContext<'a> {
 
 /// What the extractor found in one paragraph.
 pub struct Analysed {
-    pub features: Vec<(String, f64)>,
+    pub features: FeatureList,
     pub evidence: Evidence,
     pub heading_evidence: Option<Evidence>,
     pub question: bool,
@@ -131,7 +132,7 @@ impl FeatureExtractor {
         text: &str,
         analysed: &Analysed,
         heading: Option<&AnalysedHeading>,
-    ) -> Vec<Vec<(String, f64)>> {
+    ) -> Vec<FeatureList> {
         let spans = crate::analyze::sentence_spans(text);
         if spans.len() < 2 {
             return Vec::new();

@@ -3,6 +3,7 @@
 
 use super::score::Scored;
 use super::{Classifier, Headings};
+use std::fmt::Write;
 
 impl Classifier {
     /// Applies the decision settings: the themes assigned, the scores with
@@ -48,20 +49,34 @@ impl Classifier {
                 .nearest
                 .and_then(|h| self.extractor.analyse_heading(h));
             let analysed = self.extractor.analyse(text, nearest.as_ref());
-            self.prepare(text, &analysed, &mut scored, &missing, true);
+            let weighed = self.model.weigh(&analysed.features);
+            self.prepare(text, &analysed, &weighed, &mut scored, &missing, true);
         }
-        let mut parts: Vec<String> = themes
-            .iter()
-            .filter_map(|&t| {
-                let material = scored.per_theme.get(t)?.as_ref()?;
-                Some(format!(
+        // The parts joined by "; ", written into one string (this runs for
+        // every paragraph): each assigned theme's evidence, the polarity's,
+        // then the notes.
+        let mut evidence = String::with_capacity(256);
+        let mut parts = 0;
+        let mut next_part = |evidence: &mut String| {
+            if parts > 0 {
+                evidence.push_str("; ");
+            }
+            parts += 1;
+        };
+        for &t in &themes {
+            if let Some(Some(material)) = scored.per_theme.get(t) {
+                next_part(&mut evidence);
+                let _ = write!(
+                    evidence,
                     "{} {:.2}: {}",
                     codebook.themes[t].id, scored.theme_scores[t], material.evidence
-                ))
-            })
-            .collect();
-        parts.extend(scored.polarity_evidence.iter().cloned());
-        parts.extend(notes);
-        (themes, scored, parts.join("; "))
+                );
+            }
+        }
+        for part in scored.polarity_evidence.iter().chain(&notes) {
+            next_part(&mut evidence);
+            evidence.push_str(part);
+        }
+        (themes, scored, evidence)
     }
 }

@@ -6,6 +6,7 @@ use crate::analyze::Token;
 use crate::record::Polarity;
 
 use super::data::{Codebook, Cues, Lexicon};
+use super::feature_list::FeatureList;
 
 /// Evidence found in a text before the model weighs it.
 #[derive(Debug, Clone, Default)]
@@ -182,16 +183,6 @@ fn sentence_stances(
 /// Prefix of the features of a paragraph's first words.
 pub(crate) const OPENING: &str = "open:";
 
-/// A feature name from its parts (called for every word of every
-/// paragraph: one allocation, no formatting machinery).
-fn name(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for part in parts {
-        out.push_str(part);
-    }
-    out
-}
-
 /// Features of a paragraph (or of one of its sentences) and its heading,
 /// as (name, value). `origin`: where `text` starts in the text the tokens'
 /// offsets point into (a sentence reads its paragraph's tokens in place).
@@ -203,18 +194,18 @@ pub fn features(
     heading: Option<(&[Token], &Evidence)>,
     codebook: &Codebook,
     negators: &super::data::Negators,
-) -> Vec<(String, f64)> {
-    let mut out: Vec<(String, f64)> = Vec::with_capacity(2 * tokens.len() + 24);
+) -> FeatureList {
+    let mut out = FeatureList::with_capacity(3 * tokens.len() + 24);
     let content: Vec<&str> = tokens
         .iter()
         .filter(|t| t.is_content())
         .map(|t| t.stem.as_str())
         .collect();
     for stem in &content {
-        out.push((name(&["w:", stem]), 1.0));
+        out.push(&["w:", stem], 1.0);
     }
     for pair in content.windows(2) {
-        out.push((name(&["b:", pair[0], "_", pair[1]]), 1.0));
+        out.push(&["b:", pair[0], "_", pair[1]], 1.0);
     }
     // The stemmer folds away the mood and tense a stance often hangs on
     // ("faciliterait" and "facilite" share "facilit"; "renforcer" and
@@ -222,12 +213,14 @@ pub fn features(
     // Chosen by leave-one-writer-out validation (polarity macro-F1 +0.01).
     for t in tokens.iter().filter(|t| t.is_content()) {
         if t.lower != t.stem {
-            out.push((name(&["form:", &t.lower]), 1.0));
+            out.push(&["form:", &t.lower], 1.0);
         }
-        let chars = t.lower.chars().count();
-        if chars >= 6 {
-            let ending: String = t.lower.chars().skip(chars - 4).collect();
-            out.push((name(&["end:", &ending]), 1.0));
+        // The last four characters of a word of six or more, sliced from it.
+        let mut back = t.lower.char_indices().rev();
+        let fourth_from_end = back.nth(3).map(|(i, _)| i);
+        let six_or_more = back.nth(1).is_some();
+        if let (Some(ending), true) = (fourth_from_end, six_or_more) {
+            out.push(&["end:", &t.lower[ending..]], 1.0);
         }
     }
     // Words in the scope of a negation ("n'a pas permis", "sans effet") also
@@ -235,19 +228,19 @@ pub fn features(
     for (i, t) in tokens.iter().enumerate().filter(|(_, t)| t.is_content()) {
         let from = i.saturating_sub(3);
         if negators.negate(&tokens[from..i]) {
-            out.push((name(&["neg:", &t.stem]), 1.0));
+            out.push(&["neg:", &t.stem], 1.0);
         }
     }
     for (t, theme) in codebook.themes.iter().enumerate() {
         let score = evidence.theme_score(t);
         if score > 0.0 {
-            out.push((format!("lex:{}", theme.id), (1.0 + score).ln()));
+            out.push(&["lex:", &theme.id], (1.0 + score).ln());
         }
     }
     let polarity = evidence.polarity_scores(codebook);
     for (p, id) in codebook.polarities.iter().enumerate() {
         if polarity[p] > 0.0 {
-            out.push((format!("cue:{id}"), (1.0 + polarity[p]).ln()));
+            out.push(&["cue:", id], (1.0 + polarity[p]).ln());
         }
     }
     for (p, id) in codebook.polarities.iter().enumerate() {
@@ -257,21 +250,21 @@ pub fn features(
             .map(|(_, w, _)| w)
             .sum();
         if negated > 0.0 {
-            out.push((format!("cue_negated:{id}"), (1.0 + negated).ln()));
+            out.push(&["cue_negated:", id], (1.0 + negated).ln());
         }
         let contrast = evidence.after_contrast[p];
         if contrast != 0.0 {
-            out.push((
-                format!("cue_after_contrast:{id}"),
+            out.push(
+                &["cue_after_contrast:", id],
                 contrast.signum() * (1.0 + contrast.abs()).ln(),
-            ));
+            );
         }
     }
     // How a paragraph opens often sets its stance ("Malgré ...", "Il
     // reste que ...", "Faute de ...", "Nous recommandons ..."): its first
     // words as written, stop words included. Polarity only (see linear.rs).
     for t in tokens.iter().take(4) {
-        out.push((name(&[OPENING, &t.lower]), 1.0));
+        out.push(&[OPENING, &t.lower], 1.0);
     }
     // The stance sentence by sentence: how many sentences lean each way,
     // which way the first and the last judging sentences lean. Polarity
@@ -285,76 +278,73 @@ pub fn features(
         }
         for (p, id) in codebook.polarities.iter().enumerate() {
             if per[p] > 0 {
-                out.push((name(&[STANCE, "n_", id]), (1.0 + per[p] as f64).ln()));
-                out.push((
-                    name(&[STANCE, "share_", id]),
+                out.push(&[STANCE, "n_", id], (1.0 + per[p] as f64).ln());
+                out.push(
+                    &[STANCE, "share_", id],
                     per[p] as f64 / stances.len() as f64,
-                ));
+                );
             }
         }
         let judged: Vec<usize> = stances.iter().flatten().copied().collect();
         if let (Some(first), Some(last)) = (judged.first(), judged.last()) {
-            out.push((name(&[STANCE, "first_", &codebook.polarities[*first]]), 1.0));
-            out.push((name(&[STANCE, "last_", &codebook.polarities[*last]]), 1.0));
+            out.push(&[STANCE, "first_", &codebook.polarities[*first]], 1.0);
+            out.push(&[STANCE, "last_", &codebook.polarities[*last]], 1.0);
         }
         if judged.is_empty() {
-            out.push((name(&[STANCE, "none"]), 1.0));
+            out.push(&[STANCE, "none"], 1.0);
         }
     }
     // Results are told in figures ("de 18 % à 37 %", "41 sur 64").
     let percents = text.matches('%').count();
     if percents > 0 {
-        out.push(("f:percent".into(), 1.0));
+        out.push(&["f:percent"], 1.0);
     }
     if percents > 1 {
-        out.push(("f:percents".into(), 1.0));
+        out.push(&["f:percents"], 1.0);
     }
     if text.chars().any(|c| c.is_ascii_digit()) {
-        out.push(("f:digits".into(), 1.0));
+        out.push(&["f:digits"], 1.0);
     }
     if is_evaluation_question(text, origin, tokens, evidence) {
-        out.push(("f:question".into(), 1.0));
+        out.push(&["f:question"], 1.0);
     }
     if verb_led(text) {
-        out.push(("f:verb_led".into(), 1.0));
+        out.push(&["f:verb_led"], 1.0);
     }
     let words = tokens.iter().filter(|t| !t.elision).count();
-    out.push((
-        if words <= 12 {
-            "f:short"
-        } else if words <= 60 {
-            "f:medium"
-        } else {
-            "f:long"
-        }
-        .into(),
-        1.0,
-    ));
+    let length = if words <= 12 {
+        "f:short"
+    } else if words <= 60 {
+        "f:medium"
+    } else {
+        "f:long"
+    };
+    out.push(&[length], 1.0);
     if text.contains('«') || text.contains('"') || text.contains('“') {
-        out.push(("f:quote".into(), 1.0));
+        out.push(&["f:quote"], 1.0);
     }
     if let Some((heading_tokens, heading_evidence)) = heading {
         for t in heading_tokens.iter().filter(|t| t.is_content()) {
-            out.push((name(&["h:", &t.stem]), 1.0));
+            out.push(&["h:", &t.stem], 1.0);
         }
         for (t, theme) in codebook.themes.iter().enumerate() {
             if heading_evidence.theme_score(t) > 0.0 {
-                out.push((format!("hlex:{}", theme.id), 1.0));
+                out.push(&["hlex:", &theme.id], 1.0);
                 if !evidence.has_theme_evidence() {
-                    out.push((format!("hlex_only:{}", theme.id), 1.0));
+                    out.push(&["hlex_only:", &theme.id], 1.0);
                 }
             }
         }
         let hp = heading_evidence.polarity_scores(codebook);
         for (p, id) in codebook.polarities.iter().enumerate() {
             if hp[p] > 0.0 {
-                out.push((format!("hcue:{id}"), 1.0));
+                out.push(&["hcue:", id], 1.0);
             }
         }
     } else {
-        out.push(("h:none".into(), 1.0));
+        out.push(&["h:none"], 1.0);
     }
-    out.push(("bias".into(), 1.0));
+    out.push(&["bias"], 1.0);
     out
 }
 

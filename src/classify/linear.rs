@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::feature_list::FeatureList;
 use crate::error::{Error, Result};
 
 /// One labelled paragraph as the trainer sees it.
@@ -78,14 +79,12 @@ impl Weighed<'_> {
     pub(crate) fn top_contributions(&self, output: usize, n: usize) -> Vec<(String, f64)> {
         // Names are copied for the winners only: this runs for every
         // paragraph and assigned theme.
-        let mut c: Vec<(&str, f64)> = self
+        let contributions = self
             .features
             .iter()
-            .filter(|(name, _, _)| *name != "bias")
             .map(|&(name, v, w)| (name, w[output] as f64 * v))
-            .filter(|(_, c)| *c > 0.0)
-            .collect();
-        first_distinct(&mut c, n)
+            .filter(|&(name, c)| c > 0.0 && name != "bias");
+        first_distinct(contributions, n)
             .into_iter()
             .map(|(name, v)| (name.to_string(), v))
             .collect()
@@ -147,20 +146,32 @@ fn sorted<S: serde::Serializer>(
 /// named several times counting once: the first `n` of the list sorted and
 /// deduplicated, without sorting all of it (a paragraph has a hundred
 /// contributions, and this runs for its polarity and each candidate theme).
-fn first_distinct<'f>(c: &mut [(&'f str, f64)], n: usize) -> Vec<(&'f str, f64)> {
+fn first_distinct<'f>(
+    contributions: impl Iterator<Item = (&'f str, f64)> + Clone,
+    n: usize,
+) -> Vec<(&'f str, f64)> {
+    use std::cmp::Ordering;
     let order = |a: &(&str, f64), b: &(&str, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(b.0));
     // The `k` first in order, sorted and deduplicated, are the first of the
     // whole list sorted and deduplicated; a word repeated in the paragraph
     // takes several of them, so `k` grows until `n` distinct names are in.
     let mut k = 2 * n + 2;
     loop {
-        if k < c.len() {
-            c.select_nth_unstable_by(k, order);
+        // One pass keeps the `k` first, sorted, in a short list: each
+        // contribution goes in at its place unless it comes after all `k`.
+        let mut first: Vec<(&str, f64)> = Vec::with_capacity(k + 1);
+        let mut total = 0;
+        for c in contributions.clone() {
+            total += 1;
+            if first.len() == k && first.last().is_some_and(|l| order(&c, l) != Ordering::Less) {
+                continue;
+            }
+            let at = first.partition_point(|f| order(f, &c) != Ordering::Greater);
+            first.insert(at, c);
+            first.truncate(k);
         }
-        let mut first = c[..k.min(c.len())].to_vec();
-        first.sort_by(order);
         first.dedup_by(|a, b| a.0 == b.0);
-        if first.len() >= n || k >= c.len() {
+        if first.len() >= n || k >= total {
             first.truncate(n);
             return first;
         }
@@ -317,26 +328,25 @@ impl LinearModel {
     }
 
     /// Logits of a paragraph's features.
-    pub(crate) fn score(&self, features: &[(String, f64)]) -> Scores {
+    pub(crate) fn score(&self, features: &FeatureList) -> Scores {
         self.logits(features.iter().filter_map(|(name, value)| {
             let w = self.weights.get(name)?;
-            Some((name.as_str(), *value, w.as_slice()))
+            Some((name, value, w.as_slice()))
         }))
     }
 
     /// The features the model knows, with their weights: the scores of a
     /// paragraph and the explanations of its labels read the same weights,
     /// looked up once (this runs for every paragraph).
-    pub(crate) fn weigh<'m>(&'m self, features: &'m [(String, f64)]) -> Weighed<'m> {
+    pub(crate) fn weigh<'m>(&'m self, features: &'m FeatureList) -> Weighed<'m> {
+        let mut weighed = Vec::with_capacity(features.len());
+        weighed.extend(features.iter().filter_map(|(name, value)| {
+            let w = self.weights.get(name)?;
+            Some((name, value, w.as_slice()))
+        }));
         Weighed {
             model: self,
-            features: features
-                .iter()
-                .filter_map(|(name, value)| {
-                    let w = self.weights.get(name)?;
-                    Some((name.as_str(), *value, w.as_slice()))
-                })
-                .collect(),
+            features: weighed,
         }
     }
 
@@ -366,11 +376,22 @@ impl LinearModel {
 
     pub fn load(from: &crate::models::ModelFile) -> Result<LinearModel> {
         let path = from.path.as_path();
-        let model: LinearModel =
-            serde_json::from_str(&from.read()?).map_err(|e| Error::ModelData {
+        let json = from.read()?;
+        let parse = |json: &str| {
+            serde_json::from_str::<LinearModel>(json).map_err(|e| Error::ModelData {
                 path: path.to_path_buf(),
                 message: e.to_string(),
-            })?;
+            })
+        };
+        // The weights as `save` writes them are read apart, faster (see
+        // weights_json.rs); any other form, by serde.
+        let model = match super::weights_json::split_weights(&json) {
+            Some((rest, weights)) => LinearModel {
+                weights,
+                ..parse(&rest)?
+            },
+            None => parse(&json)?,
+        };
         let outputs = model.themes.len() + model.polarities.len();
         if let Some((name, _)) = model.weights.iter().find(|(_, w)| w.len() != outputs) {
             return Err(Error::ModelData {
@@ -422,9 +443,8 @@ mod tests {
                         (name, (rng.next() % 4) as f64 * 0.25)
                     })
                     .collect();
-                let mut shuffled = c.clone();
                 assert_eq!(
-                    first_distinct(&mut shuffled, n),
+                    first_distinct(c.iter().copied(), n),
                     sorted_then_deduplicated(&c, n),
                     "{c:?} n={n}"
                 );

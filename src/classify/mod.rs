@@ -14,6 +14,7 @@ mod data;
 mod decide;
 mod explain;
 mod expressions;
+mod feature_list;
 mod features;
 pub mod labels;
 mod linear;
@@ -23,6 +24,7 @@ mod score;
 #[cfg(test)]
 mod tests;
 mod train;
+mod weights_json;
 
 use std::path::PathBuf;
 
@@ -142,7 +144,12 @@ pub struct Classifier {
     pub domain: Option<Domain>,
     config: ClassifyConfig,
     version: String,
-    scoring_key: String,
+    /// The files the models were read from, for `scoring_key`.
+    files: ModelFiles,
+    /// Hashed on first use: `label` and `evaluate` never ask for it, and
+    /// hashing the model files (linear.json is 4 MB) costs as much as
+    /// classifying hundreds of paragraphs.
+    scoring_key: std::sync::OnceLock<String>,
 }
 
 impl Classifier {
@@ -181,7 +188,6 @@ impl Classifier {
         } else {
             None
         };
-        let scoring_key = models::scoring_key(&files)?;
         Ok(Classifier {
             domain,
             codes,
@@ -190,7 +196,8 @@ impl Classifier {
             model,
             config: config.clone(),
             version,
-            scoring_key,
+            files,
+            scoring_key: std::sync::OnceLock::new(),
         })
     }
 
@@ -214,9 +221,12 @@ impl Classifier {
     }
 
     /// Hash of every models/ file and of the program version: cached scores
-    /// are valid exactly as long as it does not change.
+    /// are valid exactly as long as it does not change. Computed on first
+    /// use from the files as they are then (`run` asks for it as soon as it
+    /// has loaded the classifier).
     pub fn scoring_key(&self) -> &str {
-        &self.scoring_key
+        self.scoring_key
+            .get_or_init(|| models::scoring_key(&self.files))
     }
 
     pub fn codebook(&self) -> &Codebook {

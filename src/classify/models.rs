@@ -5,11 +5,10 @@ use sha2::{Digest, Sha256};
 
 pub use crate::models::ModelFiles;
 
-use crate::error::Result;
 use crate::hash::{hex, short};
 
 /// See `Classifier::scoring_key`.
-pub(super) fn scoring_key(files: &ModelFiles) -> Result<String> {
+pub(super) fn scoring_key(files: &ModelFiles) -> String {
     let mut hasher = Sha256::new();
     hasher.update(super::score::SCORING_FORMAT.as_bytes());
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -22,5 +21,5 @@ pub(super) fn scoring_key(files: &ModelFiles) -> Result<String> {
         }
         hasher.update([0u8]);
     }
-    Ok(short(&hex(hasher.finalize())))
+    short(&hex(hasher.finalize()))
 }

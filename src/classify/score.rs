@@ -4,9 +4,10 @@
 
 use super::analyse::{named_themes, Analysed, HeadingContext};
 use super::features::{find_evidence, Evidence};
-use super::linear::{self, LinearModel};
+use super::linear::{self, LinearModel, Weighed};
 use super::Classifier;
 use crate::record::Polarity;
+use std::fmt::Write;
 
 /// Bump when what `Scored` holds or means changes, so cached scores of an
 /// older program are not reused.
@@ -249,18 +250,27 @@ impl Classifier {
             polarity_evidence,
             per_theme: vec![None; codebook.themes.len()],
         };
-        self.prepare(text, &analysed, &mut scored, &candidates, findings);
+        self.prepare(
+            text,
+            &analysed,
+            &weighed,
+            &mut scored,
+            &candidates,
+            findings,
+        );
         scored
     }
 
     /// Fills the evidence, quote, code and action types of the given themes
     /// (without `findings`, the quote is the whole text and there is no
     /// code or action type). The
-    /// text's sentences are analysed once for all of them.
+    /// text's sentences are analysed once for all of them. `weighed`: the
+    /// paragraph's features as the model weighs them (`LinearModel::weigh`).
     pub(super) fn prepare(
         &self,
         text: &str,
         a: &Analysed,
+        weighed: &Weighed,
         scored: &mut Scored,
         themes: &[usize],
         findings: bool,
@@ -300,24 +310,19 @@ impl Classifier {
             .map(|(_, e)| e.polarity_scores(codebook)[scored.polarity])
             .collect();
         let stems: Vec<&str> = a.stems.iter().map(String::as_str).collect();
-        let weighed = self.model.weigh(&a.features);
         for &t in themes {
             let quote = best_sentence(text, &sentences, &sentence_polarity, t);
-            let terms: Vec<String> = a.evidence.theme_terms[t]
-                .iter()
-                .map(|(term, w)| format!("{term} {w}"))
-                .collect();
-            let model: Vec<String> = weighed
-                .top_contributions(t, 3)
-                .into_iter()
-                .map(|(f, c)| format!("{f} +{c:.2}"))
-                .collect();
+            // "lexicon [term 3, term 1] model [feature +1.20, ...]", written
+            // into one string (this runs for every candidate theme).
+            let mut evidence = String::from("lexicon [");
+            for (i, (term, w)) in a.evidence.theme_terms[t].iter().enumerate() {
+                let _ = write!(evidence, "{}{term} {w}", if i > 0 { ", " } else { "" });
+            }
+            evidence.push_str("] model [");
+            super::explain::write_contributions(&mut evidence, &weighed.top_contributions(t, 3));
+            evidence.push(']');
             scored.per_theme[t] = Some(ThemeMaterial {
-                evidence: format!(
-                    "lexicon [{}] model [{}]",
-                    terms.join(", "),
-                    model.join(", ")
-                ),
+                evidence,
                 quote,
                 code: findings
                     .then(|| self.codes.best_with_hits(t, scored.polarity, &stems))

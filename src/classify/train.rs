@@ -35,7 +35,10 @@ pub fn train(
         for row in &rows {
             let (themes, polarity) = row.gold.clone().expect("labels are required");
             let heading = row.context.as_deref().and_then(|h| headings.get(h));
-            let features = extractor.analyse(&row.text, heading).features;
+            let features = extractor
+                .analyse(&row.text, heading)
+                .features
+                .to_owned_pairs();
             examples.push(Example {
                 features,
                 themes,

@@ -15,6 +15,7 @@ pub fn write_labels(
     out: Option<&Path>,
     dialect: &super::OutputConfig,
 ) -> Result<()> {
+    use std::fmt::Write as _;
     use std::io::Write;
     let fail = |path: &Path, e: String| Error::WriteTable {
         path: path.to_path_buf(),
@@ -23,22 +24,6 @@ pub fn write_labels(
     let target = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("<stdout>"));
-    let themes_of = |l: &crate::record::Labels| {
-        l.themes
-            .iter()
-            .map(|&t| codebook.theme_id(t))
-            .collect::<Vec<_>>()
-            .join("|")
-    };
-    let scores_of = |l: &crate::record::Labels| {
-        codebook
-            .themes
-            .iter()
-            .zip(&l.theme_scores)
-            .map(|(t, s)| format!("{}:{s:.3}", t.id))
-            .collect::<Vec<_>>()
-            .join("|")
-    };
     let jsonl = out.is_some_and(|p| p.extension().is_some_and(|e| e == "jsonl"));
     let mut sink: Box<dyn Write> = match out {
         Some(path) => Box::new(std::io::BufWriter::new(
@@ -66,13 +51,14 @@ pub fn write_labels(
         let mut w = csv::WriterBuilder::new()
             .delimiter(dialect.csv_separator.as_bytes()[0])
             .from_writer(sink);
-        let text = |cell: &str| -> String {
-            if dialect.csv_formula_guard {
-                super::guard_cell(cell).into_owned()
+        fn text(cell: &str, guard: bool) -> std::borrow::Cow<'_, str> {
+            if guard {
+                super::guard_cell(cell)
             } else {
-                cell.to_string()
+                cell.into()
             }
-        };
+        }
+        let guard = dialect.csv_formula_guard;
         w.write_record([
             "id",
             "themes",
@@ -82,14 +68,31 @@ pub fn write_labels(
             "evidence",
         ])
         .map_err(|e| fail(&target, e.to_string()))?;
+        // Cells written into strings reused from row to row (this runs
+        // for every paragraph).
+        let (mut themes, mut scores, mut polarity_score) =
+            (String::new(), String::new(), String::new());
         for (row, l) in labelled {
+            themes.clear();
+            for (i, &t) in l.themes.iter().enumerate() {
+                if i > 0 {
+                    themes.push('|');
+                }
+                themes.push_str(codebook.theme_id(t));
+            }
+            scores.clear();
+            for (i, (t, s)) in codebook.themes.iter().zip(&l.theme_scores).enumerate() {
+                let _ = write!(scores, "{}{}:{s:.3}", if i > 0 { "|" } else { "" }, t.id);
+            }
+            polarity_score.clear();
+            let _ = write!(polarity_score, "{:.3}", l.polarity_score);
             w.write_record([
-                text(&row.id).as_str(),
-                &themes_of(l),
+                &*text(&row.id, guard),
+                &themes,
                 l.polarity.id(),
-                &scores_of(l),
-                &format!("{:.3}", l.polarity_score),
-                &text(&l.evidence),
+                &scores,
+                &polarity_score,
+                &*text(&l.evidence, guard),
             ])
             .map_err(|e| fail(&target, e.to_string()))?;
         }
