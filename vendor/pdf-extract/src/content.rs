@@ -250,6 +250,9 @@ impl<'c> Reader<'c> {
     }
 
     fn keyword(&self, at: usize, out: &mut Vec<Object>) -> Option<usize> {
+        if !matches!(self.byte(at), Some(b'n' | b't' | b'f')) {
+            return None;
+        }
         let rest = &self.data[at..];
         let (object, length) = if rest.starts_with(b"null") {
             (Object::Null, 4)
@@ -266,29 +269,42 @@ impl<'c> Reader<'c> {
 
     /// The alternatives after null, booleans (and references), in lopdf's
     /// order: real, integer, name, literal string, hex string, array,
-    /// dictionary.
+    /// dictionary. Each can only start with its own bytes, so the first
+    /// byte picks the ones to try (in that order).
     fn number_or_string(&self, at: usize, depth: usize, out: &mut Vec<Object>) -> Pushed {
-        let (object, end) = if let Some((value, end)) = self.real(at) {
-            (Object::Real(value), end)
-        } else if let Some((value, end)) = self.integer(at) {
-            (Object::Integer(value), end)
-        } else if let Some((name, end)) = self.name(at) {
-            (Object::Name(name), end)
-        } else if let Some((bytes, end)) = self.literal_string(at)? {
-            (Object::String(bytes, StringFormat::Literal), end)
-        } else if let Some((bytes, end)) = self.hex_string(at) {
-            (Object::String(bytes, StringFormat::Hexadecimal), end)
-        } else if depth >= MAX_DEPTH {
-            return match self.byte(at) {
-                Some(b'[') | Some(b'<') => Err(GiveUp),
-                _ => Ok(None),
-            };
-        } else if let Some(end) = self.array(at, depth + 1, out)? {
-            return Ok(Some(end));
-        } else if let Some((dict, end)) = self.dictionary(at, depth + 1, out)? {
-            (Object::Dictionary(dict), end)
-        } else {
-            return Ok(None);
+        let (object, end) = match self.byte(at) {
+            Some(b'+' | b'-' | b'.' | b'0'..=b'9') => {
+                if let Some((value, end)) = self.real(at) {
+                    (Object::Real(value), end)
+                } else if let Some((value, end)) = self.integer(at) {
+                    (Object::Integer(value), end)
+                } else {
+                    return Ok(None);
+                }
+            }
+            Some(b'/') => match self.name(at) {
+                Some((name, end)) => (Object::Name(name), end),
+                None => return Ok(None),
+            },
+            Some(b'(') => match self.literal_string(at)? {
+                Some((bytes, end)) => (Object::String(bytes, StringFormat::Literal), end),
+                None => return Ok(None),
+            },
+            Some(b'<') => {
+                if let Some((bytes, end)) = self.hex_string(at) {
+                    (Object::String(bytes, StringFormat::Hexadecimal), end)
+                } else if depth >= MAX_DEPTH {
+                    return Err(GiveUp);
+                } else if let Some((dict, end)) = self.dictionary(at, depth + 1, out)? {
+                    (Object::Dictionary(dict), end)
+                } else {
+                    return Ok(None);
+                }
+            }
+            Some(b'[') if depth >= MAX_DEPTH => return Err(GiveUp),
+            // Pushes the array itself.
+            Some(b'[') => return self.array(at, depth + 1, out),
+            _ => return Ok(None),
         };
         out.push(object);
         Ok(Some(end))
@@ -471,7 +487,10 @@ impl<'c> Reader<'c> {
         let mut high = true;
         let mut at = at + 1;
         loop {
-            let digit_at = self.white_space(at);
+            let digit_at = match self.byte(at) {
+                Some(c) if c.is_ascii_hexdigit() => at,
+                _ => self.white_space(at),
+            };
             let Some(value) = self.byte(digit_at).and_then(hex_value) else { break };
             if high {
                 bytes.push(value << 4);
