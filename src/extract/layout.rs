@@ -95,13 +95,13 @@ fn group_rows<'a>(glyphs: &[&'a Glyph]) -> Vec<Vec<&'a Glyph>> {
                 || (g.size < MARKER_SIZE * reference && is_marker_glyph(g))
                 || combining_mark(g.text()).is_some())
     };
-    let mut sorted: Vec<&Glyph> = glyphs.iter().copied().filter(|g| !is_small(g)).collect();
+    let (mut small, mut sorted): (Vec<&Glyph>, Vec<&Glyph>) =
+        glyphs.iter().copied().partition(|g| is_small(g));
     sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut rows: Vec<Row> = Vec::new();
     for g in sorted {
         add_to_rows(&mut rows, g);
     }
-    let mut small: Vec<&Glyph> = glyphs.iter().copied().filter(|g| is_small(g)).collect();
     small.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut unplaced: Vec<Row> = Vec::new();
     for g in small {
@@ -350,15 +350,20 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
 
 /// The combining mark for a spacing accent drawn as a glyph of its own.
 fn combining_mark(accent: &str) -> Option<char> {
+    // Asked of every glyph: one character compared, not ten strings.
+    let mut chars = accent.chars();
+    let (Some(accent), None) = (chars.next(), chars.next()) else {
+        return None;
+    };
     Some(match accent {
-        "´" | "\u{02CA}" => '\u{0301}',
-        "`" | "\u{02CB}" => '\u{0300}',
-        "ˆ" | "^" => '\u{0302}',
-        "¨" => '\u{0308}',
-        "˜" | "~" => '\u{0303}',
-        "¸" => '\u{0327}',
-        "˚" => '\u{030A}',
-        "ˇ" => '\u{030C}',
+        '´' | '\u{02CA}' => '\u{0301}',
+        '`' | '\u{02CB}' => '\u{0300}',
+        'ˆ' | '^' => '\u{0302}',
+        '¨' => '\u{0308}',
+        '˜' | '~' => '\u{0303}',
+        '¸' => '\u{0327}',
+        '˚' => '\u{030A}',
+        'ˇ' => '\u{030C}',
         _ => return None,
     })
 }
