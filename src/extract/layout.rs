@@ -213,14 +213,14 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
 fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f64) -> Option<Line> {
     let (page, row) = at;
     // Accents drawn apart are rare: copy the glyphs only when there is one.
-    let composed;
+    let (composed, composed_refs);
     let glyphs = if glyphs.iter().any(|g| combining_mark(g.text()).is_some()) {
         composed = compose_accents(glyphs);
-        composed.iter().collect::<Vec<&Glyph>>()
+        composed_refs = composed.iter().collect::<Vec<&Glyph>>();
+        composed_refs.as_slice()
     } else {
-        glyphs.to_vec()
+        glyphs
     };
-    let glyphs = glyphs.as_slice();
     let visible: Vec<&Glyph> = glyphs.iter().copied().filter(|g| !g.is_space()).collect();
     if visible.is_empty() {
         return None;
@@ -286,9 +286,9 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
         }
         if let Some(prev) = last {
             // Some producers draw a glyph twice, slightly offset, to fake bold.
-            if prev.text() == g.text()
-                && (g.x - prev.x).abs() < 0.3 * g.advance.max(0.1 * g.size)
+            if (g.x - prev.x).abs() < 0.3 * g.advance.max(0.1 * g.size)
                 && (g.y - prev.y).abs() < 0.1 * g.size
+                && prev.text() == g.text()
             {
                 i += 1;
                 continue;
