@@ -1653,9 +1653,7 @@ fn make_colorspace<'a>(doc: &'a Document, name: &[u8], resources: &'a Dictionary
 pub const MAX_XOBJECT_DEPTH: usize = 32;
 
 struct Processor<'a> {
-    /// evalmine patch: each font with whether it is bold (`is_bold_font`),
-    /// worked out once rather than at every `Tf`.
-    font_table: HashMap<usize, (Rc<dyn PdfFont + 'a>, bool)>,
+    font_table: HashMap<usize, (Rc<dyn PdfFont + 'a>, bool)>, // evalmine patch: with whether the font is bold, worked out once (not at every Tf; one line, so that panic messages keep their line numbers)
     _none: PhantomData<&'a ()>,
     /// evalmine patch: form XObjects being drawn, one inside the other.
     xobject_depth: usize,
@@ -1819,9 +1817,7 @@ impl<'a> Processor<'a> {
                     // that share a font parse it once.
                     let font_dict = get::<&Dictionary>(doc, fonts, name);
                     let key = font_dict as *const Dictionary as usize;
-                    let (font, bold) = self.font_table.entry(key)
-                        .or_insert_with(|| (make_font(doc, font_dict), is_bold_font(doc, font_dict)))
-                        .clone();
+                    let (font, bold) = self.font_table.entry(key).or_insert_with(|| (make_font(doc, font_dict), is_bold_font(doc, font_dict))).clone();
                     gs.ts.bold = bold;
                     {
                         /*let file = font.get_descriptor().and_then(|desc| desc.get_file());
