@@ -70,7 +70,11 @@ impl Glyph {
 }
 
 fn is_whitespace(text: &str) -> bool {
-    text.chars().all(char::is_whitespace)
+    match text.as_bytes() {
+        // Nearly every glyph: one byte, so ASCII.
+        [byte] => char::from(*byte).is_whitespace(),
+        _ => text.chars().all(char::is_whitespace),
+    }
 }
 
 impl Glyph {}

@@ -1397,7 +1397,7 @@ fn show_text(gs: &mut GraphicsState, s: &[u8],
         dlog!("horizontal {} adjust {} {} {} {}", ts.horizontal_scaling, tx, w0, ts.font_size, spacing);
         // dlog!("w0: {}, tx: {}", w0, tx);
         ts.tm = ts.tm.pre_transform(&Transform2D::create_translation(tx, ty));
-        let _trm = ts.tm.pre_transform(&gs.ctm);
+        // evalmine patch: upstream worked out an unused `_trm` here, per glyph.
         //dlog!("post pos: {:?}", trm);
 
     }
