@@ -114,9 +114,13 @@ const MAX_DEPTH: usize = 32;
 fn read(data: &[u8]) -> Result<(Vec<FastOperation>, Vec<Object>), GiveUp> {
     let reader = Reader { data };
     // Sized from the stream (text-heavy pages run at about one operation and
-    // one operand per 10 to 20 bytes) rather than copied as they grow.
-    let mut operations = Vec::with_capacity(data.len() / 16);
-    let mut operands = Vec::with_capacity(data.len() / 16);
+    // one operand per 10 to 20 bytes) rather than copied as they grow; past
+    // a page's worth they grow as needed, so that a huge stream of few
+    // operations does not reserve memory (a worker's address space is
+    // limited) for operands it does not have.
+    let expected = (data.len() / 16).min(1 << 16);
+    let mut operations = Vec::with_capacity(expected);
+    let mut operands = Vec::with_capacity(expected);
     let mut at = reader.content_space(0);
     loop {
         // Comments before an operation (each ends with an end of line).
