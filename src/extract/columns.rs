@@ -22,23 +22,7 @@ pub(super) fn find_gutter(rows: &[Vec<&Glyph>], width: f64, height: f64) -> Opti
     if body.len() < 8 {
         return None;
     }
-    let cells = width.ceil() as usize + 1;
-    let mut coverage = vec![0usize; cells];
-    for row in &body {
-        let mut covered = vec![false; cells];
-        for g in row.iter().filter(|g| !g.is_space()) {
-            let (a, b) = (
-                g.x.max(0.0) as usize,
-                (g.right().ceil().max(0.0) as usize).min(cells - 1),
-            );
-            for c in covered.iter_mut().take(b + 1).skip(a) {
-                *c = true;
-            }
-        }
-        for (n, c) in coverage.iter_mut().zip(covered) {
-            *n += c as usize;
-        }
-    }
+    let coverage = row_coverage(&body, width.ceil() as usize + 1);
     let (lo, hi) = ((0.3 * width) as usize, (0.7 * width) as usize);
     let least = *coverage[lo..=hi].iter().min()?;
     if least * 20 > body.len() {
@@ -69,6 +53,57 @@ pub(super) fn find_gutter(rows: &[Vec<&Glyph>], width: f64, height: f64) -> Opti
         })
         .count();
     (both_sides >= 4 && best.1 - best.0 >= 3).then_some(gutter)
+}
+
+/// For each point of the page's width (`cells` cells of 1 pt), how many
+/// rows have a glyph over it. Each row adds one over the union of its
+/// glyphs' extents: the extents are merged into runs and counted by their
+/// ends (a difference array), so the cost follows the glyphs, not rows
+/// times the page's width.
+fn row_coverage(rows: &[&Vec<&Glyph>], cells: usize) -> Vec<usize> {
+    // +1 where a run starts, -1 just after it ends.
+    let mut ends = vec![0isize; cells + 1];
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for row in rows {
+        spans.clear();
+        spans.extend(
+            row.iter()
+                .filter(|g| !g.is_space())
+                .map(|g| {
+                    (
+                        g.x.max(0.0) as usize,
+                        (g.right().ceil().max(0.0) as usize).min(cells - 1),
+                    )
+                })
+                .filter(|(first, last)| first <= last),
+        );
+        spans.sort_unstable();
+        let mut run: Option<(usize, usize)> = None;
+        for &(first, last) in &spans {
+            match run {
+                Some((_, ref mut end)) if first <= *end + 1 => *end = (*end).max(last),
+                _ => {
+                    if let Some((start, end)) = run {
+                        ends[start] += 1;
+                        ends[end + 1] -= 1;
+                    }
+                    run = Some((first, last));
+                }
+            }
+        }
+        if let Some((start, end)) = run {
+            ends[start] += 1;
+            ends[end + 1] -= 1;
+        }
+    }
+    let mut covering = 0isize;
+    ends[..cells]
+        .iter()
+        .map(|change| {
+            covering += change;
+            covering as usize
+        })
+        .collect()
 }
 
 /// Detects a two-column page by a vertical gutter that no line crosses and

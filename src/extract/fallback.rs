@@ -9,6 +9,7 @@
 //! into the same glyphs as pdf-extract's, so layout, furniture removal and
 //! segmentation are the same whichever extractor read a page.
 
+use compact_str::ToCompactString;
 use pdf_oxide::PdfDocument;
 
 use super::glyphs::{Glyph, PageGlyphs};
@@ -52,18 +53,20 @@ impl Fallback {
         let chars = self.doc.extract_chars(index).ok()?;
         let glyphs = chars
             .iter()
-            .map(|c| Glyph {
-                x: c.origin_x as f64 - left,
-                y: top - c.origin_y as f64,
-                size: c.font_size as f64,
-                advance: if c.advance_width > 0.0 {
-                    c.advance_width as f64
-                } else {
-                    c.bbox.width as f64
-                },
-                text: c.char.to_string(),
-                bold: c.font_weight as u16 >= 600 || c.font_name.contains("Bold"),
-                direction: quarter_turns(c.rotation_degrees),
+            .map(|c| {
+                Glyph::new(
+                    c.origin_x as f64 - left,
+                    top - c.origin_y as f64,
+                    c.font_size as f64,
+                    if c.advance_width > 0.0 {
+                        c.advance_width as f64
+                    } else {
+                        c.bbox.width as f64
+                    },
+                    c.char.to_compact_string(),
+                    c.font_weight as u16 >= 600 || c.font_name.contains("Bold"),
+                    quarter_turns(c.rotation_degrees),
+                )
             })
             .collect();
         Some(PageGlyphs {

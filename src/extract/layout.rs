@@ -25,7 +25,7 @@ const TIGHT_WORD_GAP: (f64, usize) = (0.1, 12);
 const MARKER_SIZE: f64 = 0.85;
 
 fn is_marker_glyph(g: &Glyph) -> bool {
-    g.text
+    g.text()
         .chars()
         .all(|c| c.is_ascii_digit() || "*†‡§°".contains(c))
 }
@@ -36,12 +36,12 @@ const LINE_END_HYPHEN_GAP: f64 = 0.3;
 
 /// Whether glyph `i` is a hyphen with nothing visible after it on its line.
 fn is_line_end_hyphen(glyphs: &[&Glyph], i: usize) -> bool {
-    matches!(glyphs[i].text.as_str(), "-" | "\u{2010}" | "\u{00AD}")
+    matches!(glyphs[i].text(), "-" | "\u{2010}" | "\u{00AD}")
         && glyphs[i + 1..].iter().all(|g| g.is_space())
 }
 
 fn is_letter(g: &Glyph) -> bool {
-    g.text.chars().last().is_some_and(char::is_alphabetic)
+    g.text().chars().last().is_some_and(char::is_alphabetic)
 }
 
 /// Builds the page's lines in reading order.
@@ -93,19 +93,19 @@ fn group_rows<'a>(glyphs: &[&'a Glyph]) -> Vec<Vec<&'a Glyph>> {
         !g.is_space()
             && (g.size < 0.7 * reference
                 || (g.size < MARKER_SIZE * reference && is_marker_glyph(g))
-                || combining_mark(&g.text).is_some())
+                || combining_mark(g.text()).is_some())
     };
-    let mut sorted: Vec<&Glyph> = glyphs.iter().copied().filter(|g| !is_small(g)).collect();
+    let (mut small, mut sorted): (Vec<&Glyph>, Vec<&Glyph>) =
+        glyphs.iter().copied().partition(|g| is_small(g));
     sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut rows: Vec<Row> = Vec::new();
     for g in sorted {
         add_to_rows(&mut rows, g);
     }
-    let mut small: Vec<&Glyph> = glyphs.iter().copied().filter(|g| is_small(g)).collect();
     small.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut unplaced: Vec<Row> = Vec::new();
     for g in small {
-        let accent = combining_mark(&g.text).is_some();
+        let accent = combining_mark(g.text()).is_some();
         let center = g.x + g.advance / 2.0;
         let host = rows
             .iter()
@@ -213,14 +213,14 @@ fn build_line(page: u32, row: usize, glyphs: &[&Glyph], apostrophe: char) -> Opt
 fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f64) -> Option<Line> {
     let (page, row) = at;
     // Accents drawn apart are rare: copy the glyphs only when there is one.
-    let composed;
-    let glyphs = if glyphs.iter().any(|g| combining_mark(&g.text).is_some()) {
+    let (composed, composed_refs);
+    let glyphs = if glyphs.iter().any(|g| combining_mark(g.text()).is_some()) {
         composed = compose_accents(glyphs);
-        composed.iter().collect::<Vec<&Glyph>>()
+        composed_refs = composed.iter().collect::<Vec<&Glyph>>();
+        composed_refs.as_slice()
     } else {
-        glyphs.to_vec()
+        glyphs
     };
-    let glyphs = glyphs.as_slice();
     let visible: Vec<&Glyph> = glyphs.iter().copied().filter(|g| !g.is_space()).collect();
     if visible.is_empty() {
         return None;
@@ -263,7 +263,7 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
             while i < glyphs.len() && is_superscript(glyphs[i]) {
                 i += 1;
             }
-            let run: String = glyphs[start..i].iter().map(|g| g.text.as_str()).collect();
+            let run: String = glyphs[start..i].iter().map(|g| g.text()).collect();
             let is_marker = run
                 .chars()
                 .all(|c| c.is_ascii_digit() || "*†‡§°".contains(c) || c == ',');
@@ -278,7 +278,7 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
                 continue;
             }
             for g in &glyphs[start..i] {
-                raw.push_str(&g.text);
+                raw.push_str(g.text());
                 last = Some(g);
                 last_right = g.right();
             }
@@ -286,9 +286,9 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
         }
         if let Some(prev) = last {
             // Some producers draw a glyph twice, slightly offset, to fake bold.
-            if prev.text == g.text
-                && (g.x - prev.x).abs() < 0.3 * g.advance.max(0.1 * g.size)
+            if (g.x - prev.x).abs() < 0.3 * g.advance.max(0.1 * g.size)
                 && (g.y - prev.y).abs() < 0.1 * g.size
+                && prev.text() == g.text()
             {
                 i += 1;
                 continue;
@@ -313,7 +313,7 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
                 lead_end = Some(raw.trim_end().len());
             }
         }
-        raw.push_str(&g.text);
+        raw.push_str(g.text());
         pending_space = false;
         last = Some(g);
         last_right = g.right();
@@ -350,15 +350,20 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
 
 /// The combining mark for a spacing accent drawn as a glyph of its own.
 fn combining_mark(accent: &str) -> Option<char> {
+    // Asked of every glyph: one character compared, not ten strings.
+    let mut chars = accent.chars();
+    let (Some(accent), None) = (chars.next(), chars.next()) else {
+        return None;
+    };
     Some(match accent {
-        "´" | "\u{02CA}" => '\u{0301}',
-        "`" | "\u{02CB}" => '\u{0300}',
-        "ˆ" | "^" => '\u{0302}',
-        "¨" => '\u{0308}',
-        "˜" | "~" => '\u{0303}',
-        "¸" => '\u{0327}',
-        "˚" => '\u{030A}',
-        "ˇ" => '\u{030C}',
+        '´' | '\u{02CA}' => '\u{0301}',
+        '`' | '\u{02CB}' => '\u{0300}',
+        'ˆ' | '^' => '\u{0302}',
+        '¨' => '\u{0308}',
+        '˜' | '~' => '\u{0303}',
+        '¸' => '\u{0327}',
+        '˚' => '\u{030A}',
+        'ˇ' => '\u{030C}',
         _ => return None,
     })
 }
@@ -370,15 +375,15 @@ fn compose_accents(glyphs: &[&Glyph]) -> Vec<Glyph> {
     let mut out: Vec<Glyph> = Vec::with_capacity(glyphs.len());
     let mut pending: Option<(char, f64)> = None;
     for &g in glyphs {
-        if let Some(mark) = combining_mark(&g.text) {
+        if let Some(mark) = combining_mark(g.text()) {
             let center = g.x + g.advance / 2.0;
             // An accent after its letter, over it.
             if let Some(prev) = out.last_mut() {
-                if prev.text.chars().all(char::is_alphabetic)
+                if prev.text().chars().all(char::is_alphabetic)
                     && center > prev.x
                     && center < prev.right()
                 {
-                    prev.text = with_mark(&prev.text, mark);
+                    prev.set_text(with_mark(prev.text(), mark));
                     continue;
                 }
             }
@@ -388,11 +393,11 @@ fn compose_accents(glyphs: &[&Glyph]) -> Vec<Glyph> {
         }
         if let Some((mark, center)) = pending.take() {
             // An accent before its letter, over it.
-            let is_letter = g.text.chars().all(char::is_alphabetic);
+            let is_letter = g.text().chars().all(char::is_alphabetic);
             if is_letter && center > g.x - 0.1 * g.size && center < g.right() + 0.1 * g.size {
                 out.pop();
                 let mut letter = g.clone();
-                letter.text = with_mark(&g.text, mark);
+                letter.set_text(with_mark(g.text(), mark));
                 out.push(letter);
                 continue;
             }
@@ -461,36 +466,29 @@ fn merge_lone_markers(lines: &mut Vec<Line>) {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use compact_str::{CompactString, ToCompactString};
 
     /// Lays out words as glyphs: each char 0.5 em wide, words one space apart.
     pub(in crate::extract) fn text_at(x: f64, y: f64, size: f64, text: &str) -> Vec<Glyph> {
         let mut glyphs = Vec::new();
         let mut cx = x;
         for c in text.chars() {
-            glyphs.push(Glyph {
-                x: cx,
+            glyphs.push(Glyph::new(
+                cx,
                 y,
                 size,
-                advance: 0.5 * size,
-                text: c.to_string(),
-                bold: false,
-                direction: 0,
-            });
+                0.5 * size,
+                c.to_compact_string(),
+                false,
+                0,
+            ));
             cx += 0.5 * size;
         }
         glyphs
     }
 
-    fn glyph(x: f64, y: f64, size: f64, advance: f64, text: impl Into<String>) -> Glyph {
-        Glyph {
-            x,
-            y,
-            size,
-            advance,
-            text: text.into(),
-            bold: false,
-            direction: 0,
-        }
+    fn glyph(x: f64, y: f64, size: f64, advance: f64, text: impl Into<CompactString>) -> Glyph {
+        Glyph::new(x, y, size, advance, text, false, 0)
     }
 
     fn page(glyphs: Vec<Glyph>) -> PageGlyphs {
@@ -580,16 +578,8 @@ pub(super) mod tests {
         let mut g = Vec::new();
         for (i, c) in "Titre".chars().enumerate() {
             let x = 72.0 + 6.0 * i as f64;
-            g.push(Glyph {
-                x,
-                y: 100.0,
-                size: 12.0,
-                advance: 6.0,
-                text: c.to_string(),
-                bold: false,
-                direction: 0,
-            });
-            g.push(glyph(x + 0.4, 100.0, 12.0, 6.0, c));
+            g.push(glyph(x, 100.0, 12.0, 6.0, c.to_compact_string()));
+            g.push(glyph(x + 0.4, 100.0, 12.0, 6.0, c.to_compact_string()));
         }
         let (lines, _) = page_lines(&page(g), '\'');
         assert_eq!(lines[0].text, "Titre");

@@ -148,8 +148,10 @@ pub(crate) fn extract_pdf_with(
     let mut failures: Vec<String> = Vec::new();
     // Parts of pages the parser left out (nesting limits), for the message.
     let mut skipped_parts: Vec<String> = Vec::new();
+    // One collector for the document: it sizes each page's glyph list from
+    // the pages before (`take_page` leaves it empty for the next page).
+    let mut collector = glyphs::GlyphCollector::default();
     for (index, &number) in page_ids.iter().enumerate().take(config.max_pages as usize) {
-        let mut collector = glyphs::GlyphCollector::default();
         starting(number);
         let skipped = skip.iter().find(|s| s.page == number);
         let oversized = match skipped {

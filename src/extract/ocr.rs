@@ -23,6 +23,7 @@ use super::contain::contain;
 use super::glyphs::{Glyph, PageGlyphs};
 use super::{page_of, pages_phrase, Extraction, SkippedPage, OCR_ANNOUNCEMENT};
 use crate::record::{DocStatus, ExtractedPage, Extractor};
+use compact_str::{CompactString, ToCompactString};
 use hocr::{OcrLine, OcrPage};
 use page::{engine_version, list_images, read_page, Image, PageError};
 
@@ -364,14 +365,8 @@ fn glyphs_of(page: &OcrPage) -> PageGlyphs {
 }
 
 fn push_line(glyphs: &mut Vec<Glyph>, line: &OcrLine) {
-    let glyph = |x: f64, advance: f64, text: String| Glyph {
-        x,
-        y: line.baseline,
-        size: line.size,
-        advance,
-        text,
-        bold: false,
-        direction: 0,
+    let glyph = |x: f64, advance: f64, text: CompactString| {
+        Glyph::new(x, line.baseline, line.size, advance, text, false, 0)
     };
     for (i, word) in line.words.iter().enumerate() {
         if i > 0 {
@@ -382,7 +377,11 @@ fn push_line(glyphs: &mut Vec<Glyph>, line: &OcrLine) {
         let n = word.text.chars().count().max(1);
         let advance = (word.x1 - word.x0).max(0.01) / n as f64;
         for (k, c) in word.text.chars().enumerate() {
-            glyphs.push(glyph(word.x0 + k as f64 * advance, advance, c.to_string()));
+            glyphs.push(glyph(
+                word.x0 + k as f64 * advance,
+                advance,
+                c.to_compact_string(),
+            ));
         }
     }
 }

@@ -371,7 +371,9 @@ pub(crate) fn departement(
                 consider(base - 0.05, d.code.clone(), unit.text);
             }
         }
-        for d in &rules.departements {
+        // Only the names the text holds are looked at where they are.
+        let named = rules.departement_names.matches(text);
+        for d in named.iter().map(|i| &rules.departements[i]) {
             // Written as a name: "La Réunion", not "la réunion" (a meeting).
             let hit = text.match_indices(&d.folded).any(|(at, m)| {
                 names_departement(text, at, at + m.len(), d.ambiguous)

@@ -2,7 +2,7 @@
 //! (models/departements.tsv) and the cues (models/report_meta.toml), both
 //! files analysts extend.
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
 use super::fold::fold;
@@ -73,6 +73,9 @@ pub(crate) struct KnownPlace {
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub(crate) departements: Vec<Departement>,
+    /// The departements' folded names, in the same order: which of them a
+    /// text holds, in one pass instead of a search per name.
+    pub(crate) departement_names: RegexSet,
     pub(crate) modalite_cues: Vec<ModaliteCue>,
     pub(crate) decide_at: f64,
     pub(crate) negation: Regex,
@@ -184,8 +187,11 @@ impl Rules {
                 folded,
             });
         }
+        let departement_names = RegexSet::new(list.iter().map(|d| regex::escape(&d.folded)))
+            .map_err(|e| fail(departements, e.to_string()))?;
         Ok(Rules {
             departements: list,
+            departement_names,
             modalite_cues: file
                 .modalite
                 .cues

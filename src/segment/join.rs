@@ -2,13 +2,14 @@
 //! hyphenation ("globale-" + "ment" -> "globalement") while keeping real
 //! compounds ("femmes-hommes", "aller-vers", "vis-à-vis", "Saint-Étienne").
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
+use std::borrow::Cow;
 
 /// Words of the document, lowercased, as written inside lines (never across
 /// a line break): the best evidence of whether a word is a compound.
 #[derive(Debug, Default)]
 pub(crate) struct Vocabulary {
-    words: HashSet<String>,
+    words: FxHashSet<String>,
     /// The document shows it does not cut words at line ends (Word's
     /// default, ragged text): a hyphen ending a line is then a compound's.
     never_hyphenates: bool,
@@ -23,14 +24,21 @@ impl Vocabulary {
             if token.len() < 2 || token.ends_with('-') {
                 continue;
             }
-            let lower = token.to_lowercase();
+            let lower = lowercase(token);
             // "d'aller-vers" also counts as "aller-vers".
             if let Some((_, rest)) = lower.rsplit_once(['\'', '’']) {
                 if rest.len() > 1 {
-                    self.words.insert(rest.to_string());
+                    self.insert(rest);
                 }
             }
-            self.words.insert(lower);
+            self.insert(&lower);
+        }
+    }
+
+    /// Most words come back many times: copied only the first time.
+    fn insert(&mut self, word: &str) {
+        if !self.words.contains(word) {
+            self.words.insert(word.to_string());
         }
     }
 
@@ -63,6 +71,21 @@ impl Vocabulary {
             && cut * MAX_COMPOUND_HYPHEN_SHARE < count;
     }
 }
+
+/// `str::to_lowercase`, without a copy when every character is its own
+/// lowercase (most words; then so is the string, final sigma included).
+fn lowercase(word: &str) -> Cow<'_, str> {
+    let unchanged = |c: char| {
+        let mut lower = c.to_lowercase();
+        lower.next() == Some(c) && lower.next().is_none()
+    };
+    if word.chars().all(unchanged) {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
+}
+
 
 /// Fewest lines that tell whether a document hyphenates.
 const MIN_LINES_TO_JUDGE_HYPHENATION: usize = 60;

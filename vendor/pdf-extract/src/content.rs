@@ -15,6 +15,7 @@
 
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Object, StringFormat};
+use std::convert::TryFrom;
 use std::str::FromStr;
 
 /// The operations of one content stream.
@@ -112,8 +113,14 @@ const MAX_DEPTH: usize = 32;
 /// `lopdf::parser::_content`: whitespace, operations, trailing comments.
 fn read(data: &[u8]) -> Result<(Vec<FastOperation>, Vec<Object>), GiveUp> {
     let reader = Reader { data };
-    let mut operations = Vec::new();
-    let mut operands = Vec::new();
+    // Sized from the stream (text-heavy pages run at about one operation and
+    // one operand per 10 to 20 bytes) rather than copied as they grow; past
+    // a page's worth they grow as needed, so that a huge stream of few
+    // operations does not reserve memory (a worker's address space is
+    // limited) for operands it does not have.
+    let expected = (data.len() / 16).min(1 << 16);
+    let mut operations = Vec::with_capacity(expected);
+    let mut operands = Vec::with_capacity(expected);
     let mut at = reader.content_space(0);
     loop {
         // Comments before an operation (each ends with an end of line).
@@ -128,8 +135,7 @@ fn read(data: &[u8]) -> Result<(Vec<FastOperation>, Vec<Object>), GiveUp> {
             return Err(GiveUp);
         }
         let first = operands.len();
-        while let Some((operand, next)) = reader.operand(at)? {
-            operands.push(operand);
+        while let Some(next) = reader.operand(at, &mut operands)? {
             at = next;
         }
         let end = reader.operator(at).ok_or(GiveUp)?;
@@ -139,9 +145,17 @@ fn read(data: &[u8]) -> Result<(Vec<FastOperation>, Vec<Object>), GiveUp> {
     Ok((operations, operands))
 }
 
+/// Objects are large (a dictionary or stream inline): rather than returned
+/// up through each rule, each rule pushes what it reads onto a stack, the
+/// operands of the stream (`out`), and says where it ended. An array's
+/// items go on the same stack and are taken off it in one exact
+/// allocation when the array closes.
 struct Reader<'c> {
     data: &'c [u8],
 }
+
+/// Where a rule that pushed its object ended, `None` when it did not apply.
+type Pushed = Result<Option<usize>, GiveUp>;
 
 fn is_whitespace(c: u8) -> bool {
     b" \t\n\r\0\x0C".contains(&c)
@@ -218,72 +232,86 @@ impl<'c> Reader<'c> {
     }
 
     /// `lopdf::parser::operand`, followed by content space.
-    fn operand(&self, at: usize) -> Step<Object> {
-        let found = match self.keyword(at) {
-            Some(found) => Some(found),
-            None => self.number_or_string(at, 0)?,
+    fn operand(&self, at: usize, out: &mut Vec<Object>) -> Pushed {
+        let end = match self.keyword(at, out) {
+            Some(end) => Some(end),
+            None => self.number_or_string(at, 0, out)?,
         };
-        Ok(found.map(|(object, end)| (object, self.content_space(end))))
+        Ok(end.map(|end| self.content_space(end)))
     }
 
     /// `lopdf::parser::_direct_object`: as an operand, with references,
     /// followed by whitespace and comments.
-    fn direct_object(&self, at: usize, depth: usize) -> Step<Object> {
-        let found = match self.keyword(at) {
-            Some(found) => Some(found),
-            None => match self.reference(at) {
-                Some(found) => Some(found),
-                None => self.number_or_string(at, depth)?,
+    fn direct_object(&self, at: usize, depth: usize, out: &mut Vec<Object>) -> Pushed {
+        let end = match self.keyword(at, out) {
+            Some(end) => Some(end),
+            None => match self.reference(at, out) {
+                Some(end) => Some(end),
+                None => self.number_or_string(at, depth, out)?,
             },
         };
-        Ok(found.map(|(object, end)| (object, self.space(end))))
+        Ok(end.map(|end| self.space(end)))
     }
 
-    fn keyword(&self, at: usize) -> Option<(Object, usize)> {
-        let rest = &self.data[at..];
-        if rest.starts_with(b"null") {
-            Some((Object::Null, at + 4))
-        } else if rest.starts_with(b"true") {
-            Some((Object::Boolean(true), at + 4))
-        } else if rest.starts_with(b"false") {
-            Some((Object::Boolean(false), at + 5))
-        } else {
-            None
+    fn keyword(&self, at: usize, out: &mut Vec<Object>) -> Option<usize> {
+        if !matches!(self.byte(at), Some(b'n' | b't' | b'f')) {
+            return None;
         }
+        let rest = &self.data[at..];
+        let (object, length) = if rest.starts_with(b"null") {
+            (Object::Null, 4)
+        } else if rest.starts_with(b"true") {
+            (Object::Boolean(true), 4)
+        } else if rest.starts_with(b"false") {
+            (Object::Boolean(false), 5)
+        } else {
+            return None;
+        };
+        out.push(object);
+        Some(at + length)
     }
 
     /// The alternatives after null, booleans (and references), in lopdf's
     /// order: real, integer, name, literal string, hex string, array,
-    /// dictionary.
-    fn number_or_string(&self, at: usize, depth: usize) -> Step<Object> {
-        if let Some((value, end)) = self.real(at) {
-            return Ok(Some((Object::Real(value), end)));
-        }
-        if let Some((value, end)) = self.integer(at) {
-            return Ok(Some((Object::Integer(value), end)));
-        }
-        if let Some((name, end)) = self.name(at) {
-            return Ok(Some((Object::Name(name), end)));
-        }
-        if let Some((bytes, end)) = self.literal_string(at)? {
-            return Ok(Some((Object::String(bytes, StringFormat::Literal), end)));
-        }
-        if let Some((bytes, end)) = self.hex_string(at) {
-            return Ok(Some((Object::String(bytes, StringFormat::Hexadecimal), end)));
-        }
-        if depth >= MAX_DEPTH {
-            return match self.byte(at) {
-                Some(b'[') | Some(b'<') => Err(GiveUp),
-                _ => Ok(None),
-            };
-        }
-        if let Some((items, end)) = self.array(at, depth + 1)? {
-            return Ok(Some((Object::Array(items), end)));
-        }
-        if let Some((dict, end)) = self.dictionary(at, depth + 1)? {
-            return Ok(Some((Object::Dictionary(dict), end)));
-        }
-        Ok(None)
+    /// dictionary. Each can only start with its own bytes, so the first
+    /// byte picks the ones to try (in that order).
+    fn number_or_string(&self, at: usize, depth: usize, out: &mut Vec<Object>) -> Pushed {
+        let (object, end) = match self.byte(at) {
+            Some(b'+' | b'-' | b'.' | b'0'..=b'9') => {
+                if let Some((value, end)) = self.real(at) {
+                    (Object::Real(value), end)
+                } else if let Some((value, end)) = self.integer(at) {
+                    (Object::Integer(value), end)
+                } else {
+                    return Ok(None);
+                }
+            }
+            Some(b'/') => match self.name(at) {
+                Some((name, end)) => (Object::Name(name), end),
+                None => return Ok(None),
+            },
+            Some(b'(') => match self.literal_string(at)? {
+                Some((bytes, end)) => (Object::String(bytes, StringFormat::Literal), end),
+                None => return Ok(None),
+            },
+            Some(b'<') => {
+                if let Some((bytes, end)) = self.hex_string(at) {
+                    (Object::String(bytes, StringFormat::Hexadecimal), end)
+                } else if depth >= MAX_DEPTH {
+                    return Err(GiveUp);
+                } else if let Some((dict, end)) = self.dictionary(at, depth + 1, out)? {
+                    (Object::Dictionary(dict), end)
+                } else {
+                    return Ok(None);
+                }
+            }
+            Some(b'[') if depth >= MAX_DEPTH => return Err(GiveUp),
+            // Pushes the array itself.
+            Some(b'[') => return self.array(at, depth + 1, out),
+            _ => return Ok(None),
+        };
+        out.push(object);
+        Ok(Some(end))
     }
 
     fn digits(&self, at: usize) -> usize {
@@ -297,7 +325,7 @@ impl<'c> Reader<'c> {
         }
     }
 
-    /// `[+-](digits.digits* | .digits)`, as an f32.
+    /// `[+-](digits.digits* | .digits)`, as an f32 (`f32::from_str`'s value).
     fn real(&self, at: usize) -> Option<(f32, usize)> {
         let start = self.sign(at);
         let whole = self.digits(start);
@@ -312,35 +340,52 @@ impl<'c> Reader<'c> {
         } else {
             return None;
         };
-        let text = std::str::from_utf8(&self.data[at..end]).ok()?;
+        let text = &self.data[at..end];
+        if let Some(value) = exact_f32(text) {
+            return Some((value, end));
+        }
+        // Sign, digits and a dot: ASCII.
+        let text = std::str::from_utf8(text).ok()?;
         Some((f32::from_str(text).ok()?, end))
     }
 
+    /// `[+-]digits`, as an i64 (`None` past its range, as `i64::from_str`).
     fn integer(&self, at: usize) -> Option<(i64, usize)> {
         let start = self.sign(at);
         let end = self.digits(start);
         if end == start {
             return None;
         }
-        let text = std::str::from_utf8(&self.data[at..end]).ok()?;
-        Some((i64::from_str(text).ok()?, end))
+        // Summed as a negative number, whose range holds i64::MIN.
+        let negated = self.data[start..end]
+            .iter()
+            .try_fold(0i64, |value, digit| value.checked_mul(10)?.checked_sub(i64::from(digit - b'0')))?;
+        let value = if self.byte(at) == Some(b'-') { negated } else { negated.checked_neg()? };
+        Some((value, end))
     }
 
-    fn unsigned<T: FromStr>(&self, at: usize) -> Option<(T, usize)> {
+    /// Digits, as a `T` (`None` past its range, as `T::from_str`).
+    fn unsigned<T: TryFrom<u64>>(&self, at: usize) -> Option<(T, usize)> {
         let end = self.digits(at);
         if end == at {
             return None;
         }
-        let text = std::str::from_utf8(&self.data[at..end]).ok()?;
-        Some((T::from_str(text).ok()?, end))
+        let value = self.data[at..end]
+            .iter()
+            .try_fold(0u64, |value, digit| value.checked_mul(10)?.checked_add(u64::from(digit - b'0')))?;
+        Some((T::try_from(value).ok()?, end))
     }
 
     /// `id generation R`, with whitespace and comments between.
-    fn reference(&self, at: usize) -> Option<(Object, usize)> {
+    fn reference(&self, at: usize, out: &mut Vec<Object>) -> Option<usize> {
         let (id, end) = self.unsigned::<u32>(at)?;
         let (generation, end) = self.unsigned::<u16>(self.space(end))?;
         let end = self.space(end);
-        (self.byte(end) == Some(b'R')).then(|| (Object::Reference((id, generation)), end + 1))
+        if self.byte(end) != Some(b'R') {
+            return None;
+        }
+        out.push(Object::Reference((id, generation)));
+        Some(end + 1)
     }
 
     /// `/` and regular characters, `#xx` for a byte.
@@ -440,11 +485,16 @@ impl<'c> Reader<'c> {
         if self.byte(at)? != b'<' {
             return None;
         }
-        let mut bytes = Vec::new();
+        // Two digits a byte: sized from the digits up to the closing `>`.
+        let digits = self.data[at..].iter().position(|&c| c == b'>').unwrap_or(0);
+        let mut bytes = Vec::with_capacity(digits.div_ceil(2));
         let mut high = true;
         let mut at = at + 1;
         loop {
-            let digit_at = self.white_space(at);
+            let digit_at = match self.byte(at) {
+                Some(c) if c.is_ascii_hexdigit() => at,
+                _ => self.white_space(at),
+            };
             let Some(value) = self.byte(digit_at).and_then(hex_value) else { break };
             if high {
                 bytes.push(value << 4);
@@ -458,29 +508,34 @@ impl<'c> Reader<'c> {
         (self.byte(end) == Some(b'>')).then(|| (bytes, end + 1))
     }
 
-    fn array(&self, at: usize, depth: usize) -> Step<Vec<Object>> {
+    /// Pushes the array (its items are read onto `out`, then taken off).
+    fn array(&self, at: usize, depth: usize, out: &mut Vec<Object>) -> Pushed {
         if self.byte(at) != Some(b'[') {
             return Ok(None);
         }
-        let mut items = Vec::new();
+        let first = out.len();
         let mut at = self.space(at + 1);
-        while let Some((item, end)) = self.direct_object(at, depth)? {
-            items.push(item);
+        while let Some(end) = self.direct_object(at, depth, out)? {
             at = end;
         }
-        Ok((self.byte(at) == Some(b']')).then(|| (items, at + 1)))
+        let items: Vec<Object> = out.drain(first..).collect();
+        if self.byte(at) != Some(b']') {
+            return Ok(None);
+        }
+        out.push(Object::Array(items));
+        Ok(Some(at + 1))
     }
 
-    fn dictionary(&self, at: usize, depth: usize) -> Step<Dictionary> {
+    fn dictionary(&self, at: usize, depth: usize, out: &mut Vec<Object>) -> Step<Dictionary> {
         if !self.data[at..].starts_with(b"<<") {
             return Ok(None);
         }
         let mut dict = Dictionary::new();
         let mut at = self.space(at + 2);
         while let Some((key, end)) = self.name(at) {
-            match self.direct_object(self.space(end), depth)? {
-                Some((value, end)) => {
-                    dict.set(key, value);
+            match self.direct_object(self.space(end), depth, out)? {
+                Some(end) => {
+                    dict.set(key, out.pop().expect("direct_object pushed the value"));
                     at = end;
                 }
                 None => break,
@@ -488,6 +543,41 @@ impl<'c> Reader<'c> {
         }
         Ok(self.data[at..].starts_with(b">>").then(|| (dict, at + 2)))
     }
+}
+
+/// `f32::from_str`'s value for `[+-]digits[.digits]`, worked out without
+/// it when that is exact: up to 7 significant digits (below 2^24, exact in
+/// an f32) over a power of ten up to 10^10 (also exact), one correctly
+/// rounded division gives the correctly rounded value, as `from_str` does.
+/// `None` for other numbers (the caller then uses `from_str`).
+fn exact_f32(text: &[u8]) -> Option<f32> {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, text),
+    };
+    let mut mantissa: u32 = 0;
+    let mut decimals: Option<usize> = None;
+    for &c in digits {
+        match c {
+            b'.' if decimals.is_none() => decimals = Some(0),
+            b'0'..=b'9' => {
+                mantissa = mantissa.checked_mul(10)?.checked_add(u32::from(c - b'0'))?;
+                if mantissa >= 1 << 24 {
+                    return None;
+                }
+                decimals = decimals.map(|d| d + 1);
+            }
+            _ => return None,
+        }
+    }
+    let decimals = decimals.unwrap_or(0);
+    if decimals > 10 {
+        return None;
+    }
+    const POWERS_OF_TEN: [f32; 11] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
+    let value = mantissa as f32 / POWERS_OF_TEN[decimals];
+    Some(if negative { -value } else { value })
 }
 
 /// As lopdf's `Operation` prints (pdf-extract's messages show operations).

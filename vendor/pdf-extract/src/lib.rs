@@ -1397,7 +1397,7 @@ fn show_text(gs: &mut GraphicsState, s: &[u8],
         dlog!("horizontal {} adjust {} {} {} {}", ts.horizontal_scaling, tx, w0, ts.font_size, spacing);
         // dlog!("w0: {}, tx: {}", w0, tx);
         ts.tm = ts.tm.pre_transform(&Transform2D::create_translation(tx, ty));
-        let _trm = ts.tm.pre_transform(&gs.ctm);
+        // evalmine patch: upstream worked out an unused `_trm` here, per glyph.
         //dlog!("post pos: {:?}", trm);
 
     }
@@ -1653,7 +1653,7 @@ fn make_colorspace<'a>(doc: &'a Document, name: &[u8], resources: &'a Dictionary
 pub const MAX_XOBJECT_DEPTH: usize = 32;
 
 struct Processor<'a> {
-    font_table: HashMap<usize, Rc<dyn PdfFont + 'a>>,
+    font_table: HashMap<usize, (Rc<dyn PdfFont + 'a>, bool)>, // evalmine patch: with whether the font is bold, worked out once (not at every Tf; one line, so that panic messages keep their line numbers)
     _none: PhantomData<&'a ()>,
     /// evalmine patch: form XObjects being drawn, one inside the other.
     xobject_depth: usize,
@@ -1817,8 +1817,8 @@ impl<'a> Processor<'a> {
                     // that share a font parse it once.
                     let font_dict = get::<&Dictionary>(doc, fonts, name);
                     let key = font_dict as *const Dictionary as usize;
-                    let font = self.font_table.entry(key).or_insert_with(|| make_font(doc, font_dict)).clone();
-                    gs.ts.bold = is_bold_font(doc, font_dict);
+                    let (font, bold) = self.font_table.entry(key).or_insert_with(|| (make_font(doc, font_dict), is_bold_font(doc, font_dict))).clone();
+                    gs.ts.bold = bold;
                     {
                         /*let file = font.get_descriptor().and_then(|desc| desc.get_file());
                     if let Some(file) = file {
