@@ -86,7 +86,6 @@ fn lowercase(word: &str) -> Cow<'_, str> {
     }
 }
 
-
 /// Fewest lines that tell whether a document hyphenates.
 const MIN_LINES_TO_JUDGE_HYPHENATION: usize = 60;
 /// A document that never hyphenates ends fewer than one line in this many
