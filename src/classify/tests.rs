@@ -291,3 +291,38 @@ fn under_a_sub_heading_without_theme_the_section_gives_it() {
     let labels = classifier.classify_one("Trois d'entre eux ont retrouvé un travail.", own);
     assert!(!labels.evidence.contains("section"), "{}", labels.evidence);
 }
+
+#[test]
+fn a_theme_named_in_one_sentence_of_a_long_paragraph_is_not_outvoted() {
+    // Four sentences on mediation, one on employment: the words of the
+    // others pull the paragraph's emploi logit down, the sentence alone
+    // does not.
+    let c = shipped_classifier();
+    let emploi = c.extractor.codebook.theme_index("emploi").unwrap();
+    let named = "À l'issue de leur contrat, deux sur trois ont décroché un emploi \
+                 durable ou une formation qualifiante.";
+    let text = format!(
+        "Les adultes-relais du quartier des Tilleuls assurent une présence \
+         quotidienne aux abords des écoles et dans les halls d'immeubles. Ils \
+         accompagnent les familles dans leurs démarches auprès des services \
+         sociaux, orientent les habitants vers les permanences d'accès aux \
+         droits et participent à la médiation lors des conflits de voisinage. \
+         Leur rôle auprès des bailleurs et des établissements scolaires est \
+         reconnu par l'ensemble des partenaires rencontrés. {named} Les \
+         associations porteuses souhaitent voir ces postes pérennisés."
+    );
+    let whole = |t: &str| {
+        let analysed = c.extractor.analyse(t, None);
+        LinearModel::theme_probability(c.model.weigh(&analysed.features).scores().themes[emploi])
+    };
+    let paragraph_alone = whole(&text);
+    let scored = c.score(&text, HeadingContext::default()).theme_scores[emploi];
+    assert!(
+        scored > paragraph_alone + 0.1,
+        "{scored} vs {paragraph_alone}"
+    );
+    // The paragraph keeps most of the weight: a sentence's share is at most
+    // 0.3, whatever it says.
+    assert!(scored <= 0.7 * paragraph_alone + 0.3 + 1e-9, "{scored}");
+    assert!(whole(named) > 0.5, "{}", whole(named));
+}
