@@ -322,7 +322,8 @@ fn a_theme_named_in_one_sentence_of_a_long_paragraph_is_not_outvoted() {
         "{scored} vs {paragraph_alone}"
     );
     // The paragraph keeps most of the weight: a sentence's share is at most
-    // 0.3, whatever it says.
-    assert!(scored <= 0.7 * paragraph_alone + 0.3 + 1e-9, "{scored}");
+    // its weight, whatever it says.
+    let w = super::score::BEST_SENTENCE_THEME_WEIGHT;
+    assert!(scored <= (1.0 - w) * paragraph_alone + w + 1e-9, "{scored}");
     assert!(whole(named) > 0.5, "{}", whole(named));
 }

@@ -77,8 +77,6 @@ fn is_whitespace(text: &str) -> bool {
     }
 }
 
-impl Glyph {}
-
 /// The glyphs of one page and its size.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PageGlyphs {
