@@ -49,6 +49,10 @@ pub struct Token {
     pub elision: bool,
     /// A stop word (never a feature; negations are still read from it).
     pub stop: bool,
+    /// A mark that ends a sentence or clause (. ! ? ; : …) stands between
+    /// the word before and this one: a negation does not reach across it
+    /// ("Le comité ne se réunit pas. Les échanges sont riches.").
+    pub after_stop_mark: bool,
 }
 
 impl Token {
@@ -175,9 +179,12 @@ impl Analyzer {
                     .pieces(text)
                     .filter_map(|(start, end)| self.word(&text[start..end], start, end)),
             );
+            mark_stop_marks(text, &mut tokens);
             return tokens;
         }
-        self.tokens_normalised(text)
+        let mut tokens = self.tokens_normalised(text);
+        mark_stop_marks(text, &mut tokens);
+        tokens
     }
 
     /// Tokens of text that is not NFC, through the `tokenizers` crate: its
@@ -224,6 +231,7 @@ impl Analyzer {
                 stem: String::new(),
                 elision: true,
                 stop: true,
+                after_stop_mark: false,
             };
         }
         let (stem, stop) = self.stem_and_stop(&lower);
@@ -234,6 +242,7 @@ impl Analyzer {
             lower,
             elision: false,
             stop,
+            after_stop_mark: false,
         }
     }
 
@@ -256,6 +265,15 @@ impl Analyzer {
             }
             found
         })
+    }
+}
+
+/// Sets `after_stop_mark` on each word that follows a sentence or clause
+/// mark in the text between it and the word before.
+fn mark_stop_marks(text: &str, tokens: &mut [Token]) {
+    for i in 1..tokens.len() {
+        let between = text.get(tokens[i - 1].end..tokens[i].start).unwrap_or("");
+        tokens[i].after_stop_mark = between.contains(['.', '!', '?', ';', ':', '…']);
     }
 }
 

@@ -276,11 +276,26 @@ impl Negators {
         self.words.contains(word)
     }
 
+    /// Whether the word at `at` is negated by one of the `window` words
+    /// before it, within its own sentence or clause.
+    pub(crate) fn negates(
+        &self,
+        tokens: &[crate::analyze::Token],
+        at: usize,
+        window: usize,
+    ) -> bool {
+        let mut from = at.saturating_sub(window);
+        if let Some(mark) = (from + 1..=at).rev().find(|&j| tokens[j].after_stop_mark) {
+            from = mark;
+        }
+        self.negate(&tokens[from..at])
+    }
+
     /// Whether the words just before a cue negate it. "ne ... que" restricts
     /// rather than negates ("ne peut qu'être satisfait", "n'a été suivi
     /// que par"): a "ne" followed by "que" before the cue, with no other
     /// negation word, does not negate.
-    pub(crate) fn negate(&self, before: &[crate::analyze::Token]) -> bool {
+    fn negate(&self, before: &[crate::analyze::Token]) -> bool {
         let is_ne = |w: &str| w == "ne" || w == "n'";
         let is_que = |w: &str| w == "que" || w == "qu'";
         let mut negated = false;

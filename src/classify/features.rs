@@ -94,8 +94,7 @@ pub(crate) fn find_evidence(tokens: &[Token], lexicon: &Lexicon, cues: &Cues) ->
                 .filter(|&(_, start, _)| !not_only(tokens, phrase[start].0))
                 .map(|(e, start, _)| {
                     let at = phrase[start].0;
-                    let from = at.saturating_sub(cues.window);
-                    let negated = cues.negators.negate(&tokens[from..at]);
+                    let negated = cues.negators.negates(tokens, at, cues.window);
                     let expr = set.get(e);
                     if contrast_at.is_some_and(|c| c < at) {
                         after_contrast[p] += if negated { -expr.weight } else { expr.weight };
@@ -226,8 +225,7 @@ pub fn features(
     // Words in the scope of a negation ("n'a pas permis", "sans effet") also
     // count as negated words, so the model can weigh them apart.
     for (i, t) in tokens.iter().enumerate().filter(|(_, t)| t.is_content()) {
-        let from = i.saturating_sub(3);
-        if negators.negate(&tokens[from..i]) {
+        if negators.negates(tokens, i, 3) {
             out.push(&["neg:", &t.stem], 1.0);
         }
     }

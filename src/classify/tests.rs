@@ -44,6 +44,25 @@ fn negation_flips_cues() {
 }
 
 #[test]
+fn negation_stops_at_the_end_of_its_sentence_or_clause() {
+    let x = FeatureExtractor::load(&models()).unwrap();
+    let (success, difficulty) = (
+        x.codebook.polarity_index("reussite").unwrap(),
+        x.codebook.polarity_index("difficulte").unwrap(),
+    );
+    for text in [
+        "Le comité ne se réunit pas. Les échanges sont riches.",
+        "Le comité ne se réunit pas ; les échanges sont riches.",
+    ] {
+        let s = cue_scores(&x, text);
+        assert!(s[success] > s[difficulty], "{text}: {s:?}");
+    }
+    // Within the sentence it still reaches the cue.
+    let s = cue_scores(&x, "Les échanges ne sont pas riches.");
+    assert!(s[difficulty] > s[success], "{s:?}");
+}
+
+#[test]
 fn negation_follows_french_grammar() {
     let x = FeatureExtractor::load(&models()).unwrap();
     let (success, difficulty) = (
