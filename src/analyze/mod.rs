@@ -182,9 +182,7 @@ impl Analyzer {
             mark_stop_marks(text, &mut tokens);
             return tokens;
         }
-        let mut tokens = self.tokens_normalised(text);
-        mark_stop_marks(text, &mut tokens);
-        tokens
+        self.tokens_normalised(text)
     }
 
     /// Tokens of text that is not NFC, through the `tokenizers` crate: its
@@ -198,11 +196,13 @@ impl Analyzer {
         if self.pre_tokenizer.pre_tokenize(&mut pretokenized).is_err() {
             return Vec::new();
         }
-        pretokenized
+        let mut tokens: Vec<Token> = pretokenized
             .get_splits(OffsetReferential::Original, OffsetType::Byte)
             .into_iter()
             .filter_map(|(word, (start, end), _)| self.word(word, start, end))
-            .collect()
+            .collect();
+        mark_stop_marks(text, &mut tokens);
+        tokens
     }
 
     /// The token of one piece of text; none for a piece without a letter or
