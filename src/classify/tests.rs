@@ -25,13 +25,18 @@ fn cue_scores(extractor: &FeatureExtractor, text: &str) -> Vec<f64> {
         .polarity_scores(&extractor.codebook)
 }
 
+/// The indices of `reussite` and `difficulte` in the codebook.
+fn success_and_difficulty(extractor: &FeatureExtractor) -> (usize, usize) {
+    (
+        extractor.codebook.polarity_index("reussite").unwrap(),
+        extractor.codebook.polarity_index("difficulte").unwrap(),
+    )
+}
+
 #[test]
 fn negation_flips_cues() {
     let x = FeatureExtractor::load(&models()).unwrap();
-    let (success, difficulty) = (
-        x.codebook.polarity_index("reussite").unwrap(),
-        x.codebook.polarity_index("difficulte").unwrap(),
-    );
+    let (success, difficulty) = success_and_difficulty(&x);
     let plain = cue_scores(&x, "Le dispositif a permis de toucher les jeunes.");
     assert!(plain[success] > plain[difficulty], "{plain:?}");
     let negated = cue_scores(&x, "Le dispositif n'a pas permis de toucher les jeunes.");
@@ -46,10 +51,7 @@ fn negation_flips_cues() {
 #[test]
 fn negation_stops_at_the_end_of_its_sentence_or_clause() {
     let x = FeatureExtractor::load(&models()).unwrap();
-    let (success, difficulty) = (
-        x.codebook.polarity_index("reussite").unwrap(),
-        x.codebook.polarity_index("difficulte").unwrap(),
-    );
+    let (success, difficulty) = success_and_difficulty(&x);
     for text in [
         "Le comité ne se réunit pas. Les échanges sont riches.",
         "Le comité ne se réunit pas ; les échanges sont riches.",
@@ -65,10 +67,7 @@ fn negation_stops_at_the_end_of_its_sentence_or_clause() {
 #[test]
 fn negation_follows_french_grammar() {
     let x = FeatureExtractor::load(&models()).unwrap();
-    let (success, difficulty) = (
-        x.codebook.polarity_index("reussite").unwrap(),
-        x.codebook.polarity_index("difficulte").unwrap(),
-    );
+    let (success, difficulty) = success_and_difficulty(&x);
     let leans_success = |text: &str| {
         let s = cue_scores(&x, text);
         s[success] > s[difficulty]
