@@ -1,0 +1,89 @@
+//! Space glyphs drawn inside the letter before them.
+//!
+//! Some producers place a space glyph over a letter of a word ("LIR E" for
+//! "LIRE", "fi le" for "file", "détaillé e"), the next letter set flush
+//! against the previous one, where the eye and pdftotext see one word. The
+//! page's drawing order says what the space is: the letters on both sides
+//! were drawn one after the other, so the space is either drawn after the
+//! next letter (its word's trailing space, placed too early) or comes from
+//! another part of the page.
+
+use super::glyphs::Glyph;
+
+/// A space glyph starting this far (in font sizes) inside the glyph before
+/// it, and followed by a glyph within `FLUSH` of that one's edge, is not a
+/// word space there.
+const DEPTH: f64 = 0.1;
+const FLUSH: f64 = 0.05;
+
+/// Below this share of neighbouring glyphs drawn one after the other, a
+/// line is text laid over other text (its two texts interleave once sorted
+/// by position), whose spaces are left as they are.
+const IN_ORDER_SHARE: f64 = 0.9;
+
+/// What a space glyph drawn inside the previous letter stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HiddenSpace {
+    /// Nothing between these two letters.
+    Dropped,
+    /// The space after the next glyph, drawn after it.
+    AfterNext,
+}
+
+/// Whether `space`, sorted between `previous` (whose drawn glyphs end at
+/// `previous_right`) and `next` on a line of `visible` glyphs, separates
+/// nothing (`None`: it is a word space). Only between letters drawn one
+/// after the other and on show: beside a bracket or a sign ("(E)", "± 5")
+/// a producer may set a space over a narrow glyph on purpose, and an OCR
+/// text layer places its glyphs by sharing out each word's box, so its
+/// spaces can fall anywhere.
+pub(super) fn hidden_space(
+    space: &Glyph,
+    (previous, previous_right): (&Glyph, f64),
+    next: &Glyph,
+    visible: &[&Glyph],
+) -> Option<HiddenSpace> {
+    let size = next.size;
+    let placed_inside = space.x < previous_right - DEPTH * size
+        && space.right() <= previous_right + FLUSH * size
+        && next.x - previous_right < FLUSH * size;
+    let letters = previous.text().chars().last().is_some_and(char::is_alphabetic)
+        && next.text().chars().next().is_some_and(char::is_alphabetic);
+    let shown = !(space.invisible || previous.invisible || next.invisible);
+    let hidden = placed_inside
+        && letters
+        && shown
+        && drawn_in_order_around(previous, next, visible)
+        && drawn_in_reading_order(visible);
+    if !hidden {
+        return None;
+    }
+    Some(if space.sequence == next.sequence {
+        HiddenSpace::AfterNext
+    } else {
+        HiddenSpace::Dropped
+    })
+}
+
+/// Whether `previous` and `next` are neighbours on the line drawn one after
+/// the other, and so are the glyphs on either side of them: a stray glyph
+/// of another text (a dot, a letter) drawn over a word breaks the run.
+fn drawn_in_order_around(previous: &Glyph, next: &Glyph, visible: &[&Glyph]) -> bool {
+    let Some(k) = visible.iter().position(|g| std::ptr::eq(*g, previous)) else {
+        return false;
+    };
+    let run = &visible[k.saturating_sub(1)..visible.len().min(k + 3)];
+    visible.get(k + 1).is_some_and(|g| std::ptr::eq(*g, next))
+        && run.windows(2).all(|pair| pair[0].drawn_just_before(pair[1]))
+}
+
+/// Whether nearly every glyph of a line (sorted by position) was drawn
+/// right after the one before it.
+fn drawn_in_reading_order(visible: &[&Glyph]) -> bool {
+    let pairs = visible.len().saturating_sub(1);
+    let in_order = visible
+        .windows(2)
+        .filter(|pair| pair[0].drawn_just_before(pair[1]))
+        .count();
+    in_order as f64 >= IN_ORDER_SHARE * pairs as f64
+}
