@@ -87,3 +87,44 @@ fn drawn_in_reading_order(visible: &[&Glyph]) -> bool {
         .count();
     in_order as f64 >= IN_ORDER_SHARE * pairs as f64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A glyph of size 10 drawn `sequence`-th on its page.
+    fn drawn(x: f64, advance: f64, text: &str, sequence: u32) -> Glyph {
+        let mut g = Glyph::new(x, 100.0, 10.0, advance, text, false, 0);
+        g.sequence = sequence;
+        g
+    }
+
+    #[test]
+    fn the_drawing_order_says_what_a_space_inside_a_letter_is() {
+        let (r, e) = (drawn(10.0, 7.0, "R", 1), drawn(17.0, 6.0, "E", 2));
+        let visible = [&r, &e];
+        // Drawn between them (it follows R), over the R.
+        let between = drawn(13.0, 3.0, " ", 1);
+        assert_eq!(
+            hidden_space(&between, (&r, r.right()), &e, &visible),
+            Some(HiddenSpace::Dropped)
+        );
+        // Drawn after the E: the E's trailing space.
+        let after = drawn(13.0, 3.0, " ", 2);
+        assert_eq!(
+            hidden_space(&after, (&r, r.right()), &e, &visible),
+            Some(HiddenSpace::AfterNext)
+        );
+        // At the R's edge: a word space.
+        let at_edge = drawn(17.0, 3.0, " ", 1);
+        assert_eq!(hidden_space(&at_edge, (&r, r.right()), &e, &visible), None);
+    }
+
+    #[test]
+    fn a_space_inside_a_letter_of_text_laid_over_text_is_left_alone() {
+        // "R" and "E" drawn apart: another text's glyphs came in between.
+        let (r, e) = (drawn(10.0, 7.0, "R", 1), drawn(17.0, 6.0, "E", 5));
+        let space = drawn(13.0, 3.0, " ", 1);
+        assert_eq!(hidden_space(&space, (&r, r.right()), &e, &[&r, &e]), None);
+    }
+}
