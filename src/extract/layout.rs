@@ -9,8 +9,8 @@
 use super::accents::{combining_mark, compose_accents};
 use super::baselines::merge_interleaved_rows;
 use super::columns::{assign_columns, find_gutter, order_lines};
-use super::spaces::{hidden_space, HiddenSpace};
 use super::glyphs::{Glyph, PageGlyphs};
+use super::spaces::{hidden_space, HiddenSpace};
 use crate::record::Line;
 use crate::text::{self, clean_text};
 
@@ -248,6 +248,8 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
     let mut pending_space: Option<&Glyph> = None;
     // A space drawn after the last glyph but placed before it (`HiddenSpace`).
     let mut owed_space = false;
+    // Where the text of the last glyph starts in `raw`.
+    let mut last_start = 0;
     let mut starts_with_marker = false;
     // Where the opening bold words end, when plain glyphs follow them.
     let mut bold_so_far = true;
@@ -316,6 +318,11 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
                     None => drawn_space = true,
                     Some(HiddenSpace::Dropped) => {}
                     Some(HiddenSpace::AfterNext) => owed_space = true,
+                    Some(HiddenSpace::BeforePrevious) => {
+                        if !raw[..last_start].ends_with(' ') {
+                            raw.insert(last_start, ' ');
+                        }
+                    }
                 }
             }
             if drawn_space || gap > gap_limit * g.size.max(prev.size) {
@@ -328,6 +335,7 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
                 lead_end = Some(raw.trim_end().len());
             }
         }
+        last_start = raw.len();
         raw.push_str(g.text());
         pending_space = None;
         last = Some(g);

@@ -28,6 +28,8 @@ pub(super) enum HiddenSpace {
     Dropped,
     /// The space after the next glyph, drawn after it.
     AfterNext,
+    /// The space before the previous glyph, drawn before it.
+    BeforePrevious,
 }
 
 /// Whether `space`, sorted between `previous` (whose drawn glyphs end at
@@ -44,10 +46,18 @@ pub(super) fn hidden_space(
     visible: &[&Glyph],
 ) -> Option<HiddenSpace> {
     let size = next.size;
+    // Drawn between the two letters, it is a word space of the content
+    // stream: only when placed wholly inside the previous letter is it not
+    // one on the page. Drawn elsewhere, it separates nothing here.
+    let drawn_between = space.sequence == previous.sequence;
     let placed_inside = space.x < previous_right - DEPTH * size
-        && space.right() <= previous_right + FLUSH * size
+        && (!drawn_between || space.right() <= previous_right + FLUSH * size)
         && next.x - previous_right < FLUSH * size;
-    let letters = previous.text().chars().last().is_some_and(char::is_alphabetic)
+    let letters = previous
+        .text()
+        .chars()
+        .last()
+        .is_some_and(char::is_alphabetic)
         && next.text().chars().next().is_some_and(char::is_alphabetic);
     let shown = !(space.invisible || previous.invisible || next.invisible);
     let hidden = placed_inside
@@ -60,21 +70,29 @@ pub(super) fn hidden_space(
     }
     Some(if space.sequence == next.sequence {
         HiddenSpace::AfterNext
+    } else if space.sequence + 1 == previous.sequence {
+        HiddenSpace::BeforePrevious
     } else {
         HiddenSpace::Dropped
     })
 }
 
+/// Glyphs on either side of the two letters that must be drawn in order too.
+const AROUND: usize = 3;
+
 /// Whether `previous` and `next` are neighbours on the line drawn one after
-/// the other, and so are the glyphs on either side of them: a stray glyph
-/// of another text (a dot, a letter) drawn over a word breaks the run.
+/// the other, and so are the `AROUND` glyphs on either side of them: a
+/// stray glyph of another text (a dot, a letter) drawn over a word breaks
+/// the run.
 fn drawn_in_order_around(previous: &Glyph, next: &Glyph, visible: &[&Glyph]) -> bool {
     let Some(k) = visible.iter().position(|g| std::ptr::eq(*g, previous)) else {
         return false;
     };
-    let run = &visible[k.saturating_sub(1)..visible.len().min(k + 3)];
+    let run = &visible[k.saturating_sub(AROUND)..visible.len().min(k + 2 + AROUND)];
     visible.get(k + 1).is_some_and(|g| std::ptr::eq(*g, next))
-        && run.windows(2).all(|pair| pair[0].drawn_just_before(pair[1]))
+        && run
+            .windows(2)
+            .all(|pair| pair[0].drawn_just_before(pair[1]))
 }
 
 /// Whether nearly every glyph of a line (sorted by position) was drawn

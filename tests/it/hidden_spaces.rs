@@ -19,7 +19,10 @@ fn a_space_drawn_inside_the_previous_letter_is_not_a_word_space() {
     assert!(text.contains("Merci de LIRE attentivement"), "{text}");
     // Drawn after the "e" of "exigence" but over its "c": the space goes
     // after the "e", before the "5" set flush against it.
-    assert!(text.contains("Voir l'exigence 5.1.4 de la norme."), "{text}");
+    assert!(
+        text.contains("Voir l'exigence 5.1.4 de la norme."),
+        "{text}"
+    );
 }
 
 #[test]
@@ -29,5 +32,8 @@ fn a_space_inside_a_letter_stays_beside_a_bracket_and_in_an_ocr_layer() {
     assert!(text.contains("L'ASSURE (E) ci-dessous."), "{text}");
     // Text drawn invisibly (render mode 3, an OCR layer over a scan): its
     // glyph positions are estimates, its spaces are the OCR's words.
-    assert!(text.contains("Le conseil de la jeunesse se réunit"), "{text}");
+    assert!(
+        text.contains("Le conseil de la jeunesse se réunit"),
+        "{text}"
+    );
 }
