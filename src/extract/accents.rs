@@ -4,6 +4,7 @@
 use super::glyphs::Glyph;
 
 /// The combining mark for a spacing accent drawn as a glyph of its own.
+#[inline]
 pub(super) fn combining_mark(accent: &str) -> Option<char> {
     // Asked of every glyph: one character compared, not ten strings.
     let mut chars = accent.chars();

@@ -206,17 +206,13 @@ impl OutputDev for GlyphCollector {
             return Ok(());
         }
         let mut glyph = Glyph::new(x, y, size, (width * size).max(0.0), text, bold, direction);
-        if !glyph.is_space() {
-            self.visible_drawn = self.visible_drawn.saturating_add(1);
-        }
+        // Wraps after 4 billion glyphs on a page: the order is then wrong
+        // there, which only stops hidden spaces from being recognised.
+        self.visible_drawn = self.visible_drawn.wrapping_add(u32::from(!glyph.space));
         glyph.sequence = self.visible_drawn;
         // Modes 3 (neither filled nor stroked) and 7 (clipping only) draw nothing.
-        let invisible = matches!(render_mode, 3 | 7);
-        self.page.glyphs.push(if invisible {
-            glyph.drawn_invisibly()
-        } else {
-            glyph
-        });
+        glyph.invisible = matches!(render_mode, 3 | 7);
+        self.page.glyphs.push(glyph);
         Ok(())
     }
 

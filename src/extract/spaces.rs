@@ -39,20 +39,24 @@ pub(super) enum HiddenSpace {
 /// a producer may set a space over a narrow glyph on purpose, and an OCR
 /// text layer places its glyphs by sharing out each word's box, so its
 /// spaces can fall anywhere.
+#[inline]
 pub(super) fn hidden_space(
     space: &Glyph,
     (previous, previous_right): (&Glyph, f64),
     next: &Glyph,
     visible: &[&Glyph],
 ) -> Option<HiddenSpace> {
+    // Asked of every word space: the position first, which nearly all of
+    // them fail.
     let size = next.size;
+    if space.x >= previous_right - DEPTH * size || next.x - previous_right >= FLUSH * size {
+        return None;
+    }
     // Drawn between the two letters, it is a word space of the content
     // stream: only when placed wholly inside the previous letter is it not
     // one on the page. Drawn elsewhere, it separates nothing here.
     let drawn_between = space.sequence == previous.sequence;
-    let placed_inside = space.x < previous_right - DEPTH * size
-        && (!drawn_between || space.right() <= previous_right + FLUSH * size)
-        && next.x - previous_right < FLUSH * size;
+    let inside = !drawn_between || space.right() <= previous_right + FLUSH * size;
     let letters = previous
         .text()
         .chars()
@@ -60,7 +64,7 @@ pub(super) fn hidden_space(
         .is_some_and(char::is_alphabetic)
         && next.text().chars().next().is_some_and(char::is_alphabetic);
     let shown = !(space.invisible || previous.invisible || next.invisible);
-    let hidden = placed_inside
+    let hidden = inside
         && letters
         && shown
         && drawn_in_order_around(previous, next, visible)
@@ -70,7 +74,7 @@ pub(super) fn hidden_space(
     }
     Some(if space.sequence == next.sequence {
         HiddenSpace::AfterNext
-    } else if space.sequence + 1 == previous.sequence {
+    } else if space.drawn_just_before(previous) {
         HiddenSpace::BeforePrevious
     } else {
         HiddenSpace::Dropped
