@@ -62,19 +62,21 @@ class Line:
         self.c.drawText(self.text)
 
 
+def space_over_letter(line, before, letter, after):
+    """Draws `before`, `letter`, a space over `letter`, then `after` flush."""
+    line.word(before)
+    at = line.glyph(letter)
+    line.space_inside_last((at, letter))
+    line.word(after)
+    line.finish()
+
+
 def main():
     c = canvas.Canvas(str(OUT), pagesize=(595, 842))
     c.setTitle("Espaces cachées")
 
     # "LIRE": the space drawn between R and E, over the R.
-    line = Line(c, 760)
-    line.word("Merci de ")
-    line.word("LI")
-    r = line.glyph("R")
-    line.space_inside_last((r, "R"))
-    line.glyph("E")
-    line.word(" attentivement la notice.")
-    line.finish()
+    space_over_letter(Line(c, 760), "Merci de LI", "R", "E attentivement la notice.")
 
     # "l'exigence 5.1.4": the space after "e" drawn after it, but placed
     # over the "c" before it, and "5" set flush against the "e".
@@ -87,21 +89,11 @@ def main():
     line.finish()
 
     # "ASSURE (E)": a space over the last E before a bracket stays a space.
-    line = Line(c, 640)
-    line.word("Signature de L'ASSUR")
-    e = line.glyph("E")
-    line.space_inside_last((e, "E"))
-    line.word("(E) ci-dessous.")
-    line.finish()
+    space_over_letter(Line(c, 640), "Signature de L'ASSUR", "E", "(E) ci-dessous.")
     c.showPage()
 
     # An invisible OCR layer: "la jeunesse", the space over the "a".
-    line = Line(c, 760, mode=3)
-    line.word("Le conseil de l")
-    a = line.glyph("a")
-    line.space_inside_last((a, "a"))
-    line.word("jeunesse se réunit chaque mois.")
-    line.finish()
+    space_over_letter(Line(c, 760, mode=3), "Le conseil de l", "a", "jeunesse se réunit chaque mois.")
     c.showPage()
     c.save()
 

@@ -156,21 +156,15 @@ fn paragraph_start_f1(oracle_file: &str) -> Option<f64> {
             .collect();
         by_letters.expected += text_letters.len();
         by_letters.produced += ours_letters.len();
+        let starts_block =
+            |o: &String, starts: &Vec<String>| starts.iter().any(|s| same_letters(o, s));
         by_letters.found += text_letters
             .iter()
-            .filter(|starts| {
-                ours_letters
-                    .iter()
-                    .any(|o| starts.iter().any(|s| same_letters(o, s)))
-            })
+            .filter(|starts| ours_letters.iter().any(|o| starts_block(o, starts)))
             .count();
         by_letters.starting += ours_letters
             .iter()
-            .filter(|o| {
-                text_letters
-                    .iter()
-                    .any(|starts| starts.iter().any(|s| same_letters(o, s)))
-            })
+            .filter(|o| text_letters.iter().any(|starts| starts_block(o, starts)))
             .count();
         for (kind, starts) in &blocks {
             if !is_text(kind) {
