@@ -60,8 +60,8 @@ pub(super) fn ends_open(text: &str) -> bool {
 }
 
 /// Indices of the text lines whose label recurs at least `MIN_TIMES` times
-/// in the document, each time with a line after it on the same page (a
-/// label introduces something).
+/// in the document or is closed by a colon, each time with a line after it
+/// on the same page (a label introduces something).
 pub(super) fn recurring_labels(lines: &[&Line], roles: &[Role]) -> HashSet<usize> {
     let candidates: Vec<usize> = (0..lines.len())
         .filter(|&i| {
@@ -77,9 +77,13 @@ pub(super) fn recurring_labels(lines: &[&Line], roles: &[Role]) -> HashSet<usize
     for &i in &candidates {
         *counts.entry(key(&lines[i].text)).or_default() += 1;
     }
+    // A label closed by a colon says by itself that it introduces what
+    // follows ("Avantages :", "Travail à faire :"): it need not recur.
     candidates
         .into_iter()
-        .filter(|&i| counts[&key(&lines[i].text)] >= MIN_TIMES)
+        .filter(|&i| {
+            counts[&key(&lines[i].text)] >= MIN_TIMES || lines[i].text.trim_end().ends_with(':')
+        })
         .collect()
 }
 
@@ -353,6 +357,25 @@ mod tests {
         // twice; "Voir plus haut." ends a sentence; "EN 301 549" is mostly digits.
         assert_eq!(got, [0, 4, 8]);
         assert!(ends_open("Nom du jeu de") && ends_open("Budget de l’"));
+    }
+
+    #[test]
+    fn a_label_closed_by_a_colon_need_not_recur() {
+        let texts = [
+            "Avantages :",
+            "Le texte est lu en bloc",
+            "Points forts",
+            "Le texte est lu en bloc",
+            "Les actions retenues sont les suivantes :",
+            "Le texte est lu en bloc",
+        ];
+        let lines: Vec<Line> = texts.iter().enumerate().map(|(i, t)| line(i, t)).collect();
+        let refs: Vec<&Line> = lines.iter().collect();
+        let roles = vec![Role::Text; refs.len()];
+        let got: Vec<usize> = recurring_labels(&refs, &roles).into_iter().collect();
+        // "Points forts" is set once without a colon; the lead-in sentence
+        // has more words than a label.
+        assert_eq!(got, [0]);
         assert!(!ends_open("Cas particuliers") && !ends_open("Mise en œuvre"));
     }
 }
