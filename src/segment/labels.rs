@@ -33,7 +33,10 @@ fn key(text: &str) -> String {
 /// mostly letters, closed by no sentence punctuation (a colon allowed).
 fn label_like(l: &Line) -> bool {
     let text = l.text.trim();
-    let words = text.split_whitespace().count();
+    // A closing colon set apart ("Avantages :") is no word, and a lead-in
+    // that stops on "de" before it ("Vous êtes libres de :") is a sentence.
+    let bare = key(text);
+    let words = bare.split_whitespace().count();
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     let others = text.chars().filter(|c| !c.is_whitespace()).count();
     (1..=MAX_WORDS).contains(&words)
@@ -41,7 +44,7 @@ fn label_like(l: &Line) -> bool {
         && letters * 10 >= others * 8
         && text.chars().next().is_some_and(char::is_uppercase)
         && !text.ends_with(['.', ';', ',', '…', '!', '?'])
-        && !ends_open(text)
+        && !ends_open(&bare)
 }
 
 /// Words a title does not end on: the text goes on on the next line
@@ -368,13 +371,15 @@ mod tests {
             "Le texte est lu en bloc",
             "Les actions retenues sont les suivantes :",
             "Le texte est lu en bloc",
+            "Vous êtes libres de :",
+            "Reproduire ces informations ;",
         ];
         let lines: Vec<Line> = texts.iter().enumerate().map(|(i, t)| line(i, t)).collect();
         let refs: Vec<&Line> = lines.iter().collect();
         let roles = vec![Role::Text; refs.len()];
         let got: Vec<usize> = recurring_labels(&refs, &roles).into_iter().collect();
         // "Points forts" is set once without a colon; the lead-in sentence
-        // has more words than a label.
+        // has more words than a label; "libres de :" stops on "de".
         assert_eq!(got, [0]);
         assert!(!ends_open("Cas particuliers") && !ends_open("Mise en œuvre"));
     }
