@@ -35,16 +35,19 @@ fn label_like(l: &Line) -> bool {
     let text = l.text.trim();
     // A closing colon set apart ("Avantages :") is no word, and a lead-in
     // that stops on "de" before it ("Vous êtes libres de :") is a sentence.
-    let bare = key(text);
-    let words = bare.split_whitespace().count();
+    let bare = text.trim_end_matches([':', ' ', '\u{a0}']);
+    // Asked of every text line: the word count first, which most fail.
+    let words = bare.split_whitespace().take(MAX_WORDS + 1).count();
+    if !(1..=MAX_WORDS).contains(&words) {
+        return false;
+    }
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     let others = text.chars().filter(|c| !c.is_whitespace()).count();
-    (1..=MAX_WORDS).contains(&words)
-        && letters >= 4
+    letters >= 4
         && letters * 10 >= others * 8
         && text.chars().next().is_some_and(char::is_uppercase)
         && !text.ends_with(['.', ';', ',', '…', '!', '?'])
-        && !ends_open(&bare)
+        && !ends_open(bare)
 }
 
 /// Words a title does not end on: the text goes on on the next line
