@@ -27,6 +27,17 @@ pub(crate) struct Glyph {
     space: bool,
     /// Drawn in a bold font.
     pub bold: bool,
+    /// Not drawn (text render mode 3 or 7): the text layer an OCR program
+    /// lays over a scanned page, or the words our own OCR read from one.
+    /// Its glyphs' positions are shares of each word's box, not the font's
+    /// widths.
+    pub invisible: bool,
+    /// Where the page draws it: for a visible glyph, its rank among the
+    /// page's visible glyphs in drawing order (from 1); for a space, the
+    /// rank of the visible glyph drawn last before it. 0 when the reader
+    /// does not say. Glyphs side by side on a line may come from unrelated
+    /// parts of the content stream (text laid over other text).
+    pub sequence: u32,
     /// Direction of the baseline in quarter turns (0 left to right, 1 bottom
     /// to top, 2 upside down, 3 top to bottom).
     pub direction: u8,
@@ -51,7 +62,21 @@ impl Glyph {
             space: is_whitespace(&text),
             text,
             bold,
+            invisible: false,
+            sequence: 0,
             direction,
+        }
+    }
+    /// Whether the visible glyph `next` was drawn right after this visible
+    /// glyph (spaces aside).
+    pub(crate) fn drawn_just_before(&self, next: &Glyph) -> bool {
+        self.sequence.checked_add(1) == Some(next.sequence)
+    }
+    /// The same glyph, not drawn (see `invisible`).
+    pub(crate) fn drawn_invisibly(self) -> Glyph {
+        Glyph {
+            invisible: true,
+            ..self
         }
     }
     pub fn right(&self) -> f64 {
@@ -94,6 +119,8 @@ pub(crate) struct GlyphCollector {
     page: PageGlyphs,
     origin_x: f64,
     top: f64,
+    /// Visible glyphs drawn so far on the page (`Glyph::sequence`).
+    visible_drawn: u32,
     /// The most glyphs a page of this document had so far: the next page's
     /// list starts that large instead of being copied as it grows.
     largest_page: usize,
@@ -127,6 +154,7 @@ impl OutputDev for GlyphCollector {
             glyphs: Vec::with_capacity(self.largest_page),
             skipped: Vec::new(),
         };
+        self.visible_drawn = 0;
         self.origin_x = media_box.llx.min(media_box.urx);
         self.top = media_box.ury.max(media_box.lly);
         Ok(())
@@ -144,7 +172,7 @@ impl OutputDev for GlyphCollector {
         font_size: f64,
         text: &str,
     ) -> Result<(), OutputError> {
-        self.output_styled_character(trm, width, spacing, font_size, text, false)
+        self.output_styled_character(trm, width, spacing, font_size, text, false, 0)
     }
 
     fn output_styled_character(
@@ -155,6 +183,7 @@ impl OutputDev for GlyphCollector {
         font_size: f64,
         text: &str,
         bold: bool,
+        render_mode: i64,
     ) -> Result<(), OutputError> {
         // The rendering matrix excludes the font size: the size as drawn is
         // the font size scaled by the matrix's area factor (robust to rotation).
@@ -176,15 +205,14 @@ impl OutputDev for GlyphCollector {
         if !x.is_finite() || !y.is_finite() {
             return Ok(());
         }
-        self.page.glyphs.push(Glyph::new(
-            x,
-            y,
-            size,
-            (width * size).max(0.0),
-            text,
-            bold,
-            direction,
-        ));
+        let mut glyph = Glyph::new(x, y, size, (width * size).max(0.0), text, bold, direction);
+        // Wraps after 4 billion glyphs on a page: the order is then wrong
+        // there, which only stops hidden spaces from being recognised.
+        self.visible_drawn = self.visible_drawn.wrapping_add(u32::from(!glyph.space));
+        glyph.sequence = self.visible_drawn;
+        // Modes 3 (neither filled nor stroked) and 7 (clipping only) draw nothing.
+        glyph.invisible = matches!(render_mode, 3 | 7);
+        self.page.glyphs.push(glyph);
         Ok(())
     }
 

@@ -6,9 +6,11 @@
 //! a full-width fragment (a heading across both columns) closes the band of
 //! columns above it.
 
+use super::accents::{combining_mark, compose_accents};
 use super::baselines::merge_interleaved_rows;
 use super::columns::{assign_columns, find_gutter, order_lines};
 use super::glyphs::{Glyph, PageGlyphs};
+use super::spaces::{hidden_space, HiddenSpace};
 use crate::record::Line;
 use crate::text::{self, clean_text};
 
@@ -19,7 +21,6 @@ const FRAGMENT_GAP: f64 = 1.5;
 /// 12 letters a word; tight justification sets word spaces of 0.14 em).
 const WORD_GAP: f64 = 0.15;
 const TIGHT_WORD_GAP: (f64, usize) = (0.1, 12);
-
 /// Raised digits and note signs below this size (of the text's) are
 /// footnote markers.
 const MARKER_SIZE: f64 = 0.85;
@@ -243,7 +244,12 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
     // Right edge of what was last drawn, markers included, so that
     // "agglomération¹." does not get a space before its full stop.
     let mut last_right = f64::NEG_INFINITY;
-    let mut pending_space = false;
+    // The first space glyph drawn since the last visible glyph, if any.
+    let mut pending_space: Option<&Glyph> = None;
+    // A space drawn after the last glyph but placed before it (`HiddenSpace`).
+    let mut owed_space = false;
+    // Where the text of the last glyph starts in `raw`.
+    let mut last_start = 0;
     let mut starts_with_marker = false;
     // Where the opening bold words end, when plain glyphs follow them.
     let mut bold_so_far = true;
@@ -252,7 +258,9 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
     while i < glyphs.len() {
         let g = glyphs[i];
         if g.is_space() {
-            pending_space = last.is_some();
+            if last.is_some() && pending_space.is_none() {
+                pending_space = Some(g);
+            }
             i += 1;
             continue;
         }
@@ -303,7 +311,21 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
             } else {
                 word_gap
             };
-            if pending_space || gap > gap_limit * g.size.max(prev.size) {
+            // Whether a space glyph puts a word space before this glyph.
+            let mut drawn_space = std::mem::take(&mut owed_space);
+            if let Some(space) = pending_space {
+                match hidden_space(space, (prev, last_right), g, &visible) {
+                    None => drawn_space = true,
+                    Some(HiddenSpace::Dropped) => {}
+                    Some(HiddenSpace::AfterNext) => owed_space = true,
+                    Some(HiddenSpace::BeforePrevious) => {
+                        if !raw[..last_start].ends_with(' ') {
+                            raw.insert(last_start, ' ');
+                        }
+                    }
+                }
+            }
+            if drawn_space || gap > gap_limit * g.size.max(prev.size) {
                 raw.push(' ');
             }
         }
@@ -313,8 +335,9 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
                 lead_end = Some(raw.trim_end().len());
             }
         }
+        last_start = raw.len();
         raw.push_str(g.text());
-        pending_space = false;
+        pending_space = None;
         last = Some(g);
         last_right = g.right();
         i += 1;
@@ -346,71 +369,6 @@ fn read_line(at: (u32, usize), glyphs: &[&Glyph], apostrophe: char, word_gap: f6
         bold: visible.iter().filter(|g| g.bold).count() * 10 >= visible.len() * 6,
         bold_lead,
     })
-}
-
-/// The combining mark for a spacing accent drawn as a glyph of its own.
-fn combining_mark(accent: &str) -> Option<char> {
-    // Asked of every glyph: one character compared, not ten strings.
-    let mut chars = accent.chars();
-    let (Some(accent), None) = (chars.next(), chars.next()) else {
-        return None;
-    };
-    Some(match accent {
-        '´' | '\u{02CA}' => '\u{0301}',
-        '`' | '\u{02CB}' => '\u{0300}',
-        'ˆ' | '^' => '\u{0302}',
-        '¨' => '\u{0308}',
-        '˜' | '~' => '\u{0303}',
-        '¸' => '\u{0327}',
-        '˚' => '\u{030A}',
-        'ˇ' => '\u{030C}',
-        _ => return None,
-    })
-}
-
-/// TeX and some other producers draw "é" as "´" over "e": put the accent
-/// back on its letter (the line is NFC-normalised later), so that
-/// "pr´esenter" reads "présenter".
-fn compose_accents(glyphs: &[&Glyph]) -> Vec<Glyph> {
-    let mut out: Vec<Glyph> = Vec::with_capacity(glyphs.len());
-    let mut pending: Option<(char, f64)> = None;
-    for &g in glyphs {
-        if let Some(mark) = combining_mark(g.text()) {
-            let center = g.x + g.advance / 2.0;
-            // An accent after its letter, over it.
-            if let Some(prev) = out.last_mut() {
-                if prev.text().chars().all(char::is_alphabetic)
-                    && center > prev.x
-                    && center < prev.right()
-                {
-                    prev.set_text(with_mark(prev.text(), mark));
-                    continue;
-                }
-            }
-            pending = Some((mark, center));
-            out.push(g.clone());
-            continue;
-        }
-        if let Some((mark, center)) = pending.take() {
-            // An accent before its letter, over it.
-            let is_letter = g.text().chars().all(char::is_alphabetic);
-            if is_letter && center > g.x - 0.1 * g.size && center < g.right() + 0.1 * g.size {
-                out.pop();
-                let mut letter = g.clone();
-                letter.set_text(with_mark(g.text(), mark));
-                out.push(letter);
-                continue;
-            }
-        }
-        out.push(g.clone());
-    }
-    out
-}
-
-fn with_mark(letter: &str, mark: char) -> String {
-    // TeX puts the circumflex of "î" on a dotless i.
-    let base = if letter == "ı" { "i" } else { letter };
-    format!("{base}{mark}")
 }
 
 /// The font size carrying most characters, rounded to a quarter point.

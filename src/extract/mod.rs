@@ -6,6 +6,7 @@
 //! page by page through its `OutputDev` so that a page that fails (an error
 //! or a panic inside the parser) loses only itself.
 
+mod accents;
 mod baselines;
 mod columns;
 mod config;
@@ -17,6 +18,7 @@ mod layout;
 mod ocr;
 mod open;
 mod repair;
+mod spaces;
 
 use pdf_extract::{Dictionary, PageExtractor};
 

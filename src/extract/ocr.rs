@@ -366,7 +366,7 @@ fn glyphs_of(page: &OcrPage) -> PageGlyphs {
 
 fn push_line(glyphs: &mut Vec<Glyph>, line: &OcrLine) {
     let glyph = |x: f64, advance: f64, text: CompactString| {
-        Glyph::new(x, line.baseline, line.size, advance, text, false, 0)
+        Glyph::new(x, line.baseline, line.size, advance, text, false, 0).drawn_invisibly()
     };
     for (i, word) in line.words.iter().enumerate() {
         if i > 0 {

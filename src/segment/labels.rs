@@ -33,15 +33,21 @@ fn key(text: &str) -> String {
 /// mostly letters, closed by no sentence punctuation (a colon allowed).
 fn label_like(l: &Line) -> bool {
     let text = l.text.trim();
-    let words = text.split_whitespace().count();
+    // A closing colon set apart ("Avantages :") is no word, and a lead-in
+    // that stops on "de" before it ("Vous êtes libres de :") is a sentence.
+    let bare = text.trim_end_matches([':', ' ', '\u{a0}']);
+    // Asked of every text line: the word count first, which most fail.
+    let words = bare.split_whitespace().take(MAX_WORDS + 1).count();
+    if !(1..=MAX_WORDS).contains(&words) {
+        return false;
+    }
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     let others = text.chars().filter(|c| !c.is_whitespace()).count();
-    (1..=MAX_WORDS).contains(&words)
-        && letters >= 4
+    letters >= 4
         && letters * 10 >= others * 8
         && text.chars().next().is_some_and(char::is_uppercase)
         && !text.ends_with(['.', ';', ',', '…', '!', '?'])
-        && !ends_open(text)
+        && !ends_open(bare)
 }
 
 /// Words a title does not end on: the text goes on on the next line
@@ -60,8 +66,8 @@ pub(super) fn ends_open(text: &str) -> bool {
 }
 
 /// Indices of the text lines whose label recurs at least `MIN_TIMES` times
-/// in the document, each time with a line after it on the same page (a
-/// label introduces something).
+/// in the document or is closed by a colon, each time with a line after it
+/// on the same page (a label introduces something).
 pub(super) fn recurring_labels(lines: &[&Line], roles: &[Role]) -> HashSet<usize> {
     let candidates: Vec<usize> = (0..lines.len())
         .filter(|&i| {
@@ -77,9 +83,13 @@ pub(super) fn recurring_labels(lines: &[&Line], roles: &[Role]) -> HashSet<usize
     for &i in &candidates {
         *counts.entry(key(&lines[i].text)).or_default() += 1;
     }
+    // A label closed by a colon says by itself that it introduces what
+    // follows ("Avantages :", "Travail à faire :"): it need not recur.
     candidates
         .into_iter()
-        .filter(|&i| counts[&key(&lines[i].text)] >= MIN_TIMES)
+        .filter(|&i| {
+            counts[&key(&lines[i].text)] >= MIN_TIMES || lines[i].text.trim_end().ends_with(':')
+        })
         .collect()
 }
 
@@ -353,6 +363,27 @@ mod tests {
         // twice; "Voir plus haut." ends a sentence; "EN 301 549" is mostly digits.
         assert_eq!(got, [0, 4, 8]);
         assert!(ends_open("Nom du jeu de") && ends_open("Budget de l’"));
+    }
+
+    #[test]
+    fn a_label_closed_by_a_colon_need_not_recur() {
+        let texts = [
+            "Avantages :",
+            "Le texte est lu en bloc",
+            "Points forts",
+            "Le texte est lu en bloc",
+            "Les actions retenues sont les suivantes :",
+            "Le texte est lu en bloc",
+            "Vous êtes libres de :",
+            "Reproduire ces informations ;",
+        ];
+        let lines: Vec<Line> = texts.iter().enumerate().map(|(i, t)| line(i, t)).collect();
+        let refs: Vec<&Line> = lines.iter().collect();
+        let roles = vec![Role::Text; refs.len()];
+        let got: Vec<usize> = recurring_labels(&refs, &roles).into_iter().collect();
+        // "Points forts" is set once without a colon; the lead-in sentence
+        // has more words than a label; "libres de :" stops on "de".
+        assert_eq!(got, [0]);
         assert!(!ends_open("Cas particuliers") && !ends_open("Mise en œuvre"));
     }
 }

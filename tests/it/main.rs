@@ -7,6 +7,7 @@
 //! - `cli`: the `evalmine` binary end to end (tables, statuses, exit codes);
 //! - `anywhere`: the binary in an empty folder (built-in defaults) and after `evalmine init`;
 //! - `layout_matrix`: the sample reports in 19 typographic styles (tests/layout_matrix), page-exact paragraphs;
+//! - `hidden_spaces`: space glyphs drawn inside the letter before them (tests/hidden_spaces);
 //! - `hostile`: generated hostile and broken PDFs, worker time and memory limits;
 //! - `ocr`: the sample scans read by OCR (Tesseract) against their oracles and text versions;
 //! - `names`: file names that are not UTF-8 or hold control characters;
@@ -32,6 +33,7 @@ mod content_stream;
 mod corpus;
 mod covers;
 mod edges;
+mod hidden_spaces;
 mod hostile;
 mod layout_matrix;
 mod names;

@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 
 use evalmine::record::ParagraphKind;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::real_pdfs::real_documents;
 use crate::repo_root;
@@ -33,6 +34,43 @@ fn words(text: &str) -> Vec<String> {
 fn same_start(ours: &[String], oracle: &[String]) -> bool {
     let n = WORDS.min(ours.len()).min(oracle.len());
     n > 0 && ours[..n] == oracle[..n]
+}
+
+/// Letters and digits of the first `WORDS` words, lower case, accents
+/// folded, nothing between them: for the second figure printed beside the
+/// official one, which a text layer that splits and merges words unlike
+/// the print (an OCR layer: "c esta vec grandp laisir") does not fail.
+fn letters(words: &[String]) -> String {
+    words
+        .iter()
+        .take(WORDS)
+        .flat_map(|w| w.nfd())
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+fn same_letters(ours: &str, oracle: &str) -> bool {
+    let n = ours.chars().count().min(oracle.chars().count());
+    n > 0 && ours.chars().take(n).eq(oracle.chars().take(n))
+}
+
+/// Paragraph starts found and ours produced, and how many of each matched.
+#[derive(Default)]
+struct Tally {
+    expected: usize,
+    found: usize,
+    produced: usize,
+    starting: usize,
+}
+
+impl Tally {
+    /// Precision, recall and F1.
+    fn scores(&self) -> (f64, f64, f64) {
+        let precision = self.starting as f64 / self.produced.max(1) as f64;
+        let recall = self.found as f64 / self.expected.max(1) as f64;
+        let f1 = 2.0 * precision * recall / (precision + recall).max(f64::EPSILON);
+        (precision, recall, f1)
+    }
 }
 
 #[test]
@@ -80,6 +118,8 @@ fn paragraph_start_f1(oracle_file: &str) -> Option<f64> {
         .map(|d| (format!("{}.pdf", d.doc_id), d))
         .collect();
     let (mut found, mut produced, mut expected) = (0usize, 0usize, 0usize);
+    // The same counts with the letters-only matcher (`letters`).
+    let mut by_letters = Tally::default();
     let mut missed = Vec::new();
     let mut extra = Vec::new();
     for page in oracle["pages"].as_array().unwrap() {
@@ -108,6 +148,24 @@ fn paragraph_start_f1(oracle_file: &str) -> Option<f64> {
             .map(|p| words(&p.text))
             .collect();
         let is_text = |kind: &str| matches!(kind, "body" | "list_item");
+        let ours_letters: Vec<String> = ours.iter().map(|o| letters(o)).collect();
+        let text_letters: Vec<Vec<String>> = blocks
+            .iter()
+            .filter(|(kind, _)| is_text(kind))
+            .map(|(_, starts)| starts.iter().map(|s| letters(s)).collect())
+            .collect();
+        by_letters.expected += text_letters.len();
+        by_letters.produced += ours_letters.len();
+        let starts_block =
+            |o: &String, starts: &Vec<String>| starts.iter().any(|s| same_letters(o, s));
+        by_letters.found += text_letters
+            .iter()
+            .filter(|starts| ours_letters.iter().any(|o| starts_block(o, starts)))
+            .count();
+        by_letters.starting += ours_letters
+            .iter()
+            .filter(|o| text_letters.iter().any(|starts| starts_block(o, starts)))
+            .count();
         for (kind, starts) in &blocks {
             if !is_text(kind) {
                 continue;
@@ -144,6 +202,11 @@ fn paragraph_start_f1(oracle_file: &str) -> Option<f64> {
     println!(
         "real pages ({oracle_file}): {expected} oracle paragraph starts, {produced} of ours; precision {precision:.3}, recall {recall:.3}, F1 {f1:.3}"
     );
+    // Printed beside the official figure, never asserted.
+    let (p, r, f) = by_letters.scores();
+    println!(
+        "  letters-only matcher (accents folded, spaces and punctuation ignored): precision {p:.3}, recall {r:.3}, F1 {f:.3}"
+    );
     // REAL_PAGES_SHOW=n lists more (or fewer) of each.
     let show = std::env::var("REAL_PAGES_SHOW")
         .ok()
@@ -158,16 +221,19 @@ fn paragraph_start_f1(oracle_file: &str) -> Option<f64> {
     Some(f1)
 }
 
-/// F1 today (0.881: precision 0.838, recall 0.930; 0.850 before the
+/// F1 today (0.888: precision 0.854, recall 0.926, after space glyphs
+/// drawn inside a letter were no longer read as word spaces, 0.884, and
+/// short labels closed by a colon became headings; 0.881: precision
+/// 0.838, recall 0.930 before; 0.850 before the
 /// second issue 11 session: line pitch per size, OCR baselines, labelled
 /// lists, `other` for figures alone, lead-in sentences, tight word
 /// spaces, room at a page foot, stretched word spaces; 0.791
 /// before captions and label headings; 0.759 when the test was written),
 /// less a margin of about one page.
-const FLOOR: f64 = 0.870;
+const FLOOR: f64 = 0.877;
 
-/// F1 on the held-out pages today (0.805: precision 0.745, recall 0.875,
-/// measured once after the second issue 11 session, which did not see
-/// them; 0.756 when they were first measured, on main at 609d2b3), less a
-/// margin of about one page.
+/// F1 on the held-out pages today (0.800: precision 0.744, recall 0.865,
+/// measured once after the fourth issue 11 session; 0.805 after the
+/// second; no session saw them; 0.756 when they were first measured, on
+/// main at 609d2b3), less a margin of about one page.
 const HELD_OUT_FLOOR: f64 = 0.79;

@@ -1311,7 +1311,7 @@ struct TextState<'a>
 {
     font: Option<Rc<dyn PdfFont + 'a>>,
     /// evalmine patch: whether the current font is bold.
-    bold: bool,
+    bold: bool, render_mode: i64, // evalmine patch: and the text render mode (Tr: 3 and 7 draw nothing)
     font_size: f64,
     character_spacing: f64,
     word_spacing: f64,
@@ -1390,7 +1390,7 @@ fn show_text(gs: &mut GraphicsState, s: &[u8],
                 &decoded
             }
         };
-        output.output_styled_character(&trm, w0, spacing, ts.font_size, text, ts.bold)?;
+        output.output_styled_character(&trm, w0, spacing, ts.font_size, text, ts.bold, ts.render_mode)?;
         let tj = 0.;
         let ty = 0.;
         let tx = ts.horizontal_scaling * ((w0 - tj/1000.)* ts.font_size + spacing);
@@ -1671,7 +1671,7 @@ impl<'a> Processor<'a> {
         let mut gs: GraphicsState = GraphicsState {
             ts: TextState {
                 font: None,
-                bold: false,
+                bold: false, render_mode: 0,
                 font_size: std::f64::NAN,
                 character_spacing: 0.,
                 word_spacing: 0.,
@@ -1703,7 +1703,7 @@ impl<'a> Processor<'a> {
             // is skipped, as viewers do, instead of panicking on the missing
             // one (and losing the whole page).
             let needed = match operation.operator {
-                "w" | "Tc" | "Tw" | "Tz" | "TL" | "Ts" | "Tj" | "TJ" | "gs" => 1,
+                "w" | "Tc" | "Tw" | "Tz" | "TL" | "Ts" | "Tr" | "Tj" | "TJ" | "gs" => 1,
                 "m" | "l" | "Td" | "TD" | "Tf" => 2,
                 "v" | "y" | "re" => 4,
                 "c" | "cm" | "Tm" => 6,
@@ -1904,7 +1904,7 @@ impl<'a> Processor<'a> {
                     let state: &Dictionary = get(doc, ext_gstate, name);
                     apply_state(doc, &mut gs, state);
                 }
-                "i" => { dlog!("unhandled graphics state flattness operator {:?}", operation); }
+                "i" => { dlog!("unhandled graphics state flattness operator {:?}", operation); } "Tr" => { if let Object::Integer(mode) = operation.operands[0] { gs.ts.render_mode = mode; } } // evalmine patch: Tr kept
                 "w" => { gs.line_width = as_num(&operation.operands[0]); }
                 "J" | "j" | "M" | "d" | "ri"  => { dlog!("unknown graphics state operator {:?}", operation); }
                 "m" => { path.ops.push(PathOp::MoveTo(as_num(&operation.operands[0]), as_num(&operation.operands[1]))) }
@@ -1999,10 +1999,10 @@ pub trait OutputDev {
     fn begin_page(&mut self, page_num: u32, media_box: &MediaBox, art_box: Option<(f64, f64, f64, f64)>)-> Result<(), OutputError>;
     fn end_page(&mut self)-> Result<(), OutputError>;
     fn output_character(&mut self, trm: &Transform, width: f64, spacing: f64, font_size: f64, char: &str) -> Result<(), OutputError>;
-    /// evalmine patch: as `output_character`, with the font's weight (from
-    /// its name or descriptor). Defaults to `output_character`.
-    fn output_styled_character(&mut self, trm: &Transform, width: f64, spacing: f64, font_size: f64, char: &str, bold: bool) -> Result<(), OutputError> {
-        let _ = bold;
+    /// evalmine patch: as `output_character`, with the font's weight (from its
+    /// name or descriptor) and the text render mode (`Tr`). Defaults to `output_character`.
+    fn output_styled_character(&mut self, trm: &Transform, width: f64, spacing: f64, font_size: f64, char: &str, bold: bool, render_mode: i64) -> Result<(), OutputError> {
+        let _ = (bold, render_mode);
         self.output_character(trm, width, spacing, font_size, char)
     }
     /// evalmine patch: part of the page was not read, and why (defaults to
