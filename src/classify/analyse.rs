@@ -7,7 +7,7 @@ use super::data::{Codebook, Cues, Lexicon};
 use super::feature_list::FeatureList;
 use super::features::{self, find_evidence, Evidence};
 use super::models::ModelFiles;
-use crate::analyze::{Analyzer, Token};
+use crate::analyze::{Analyzer, InPlace, Token};
 use crate::error::Result;
 
 /// Turns text into evidence and features (everything but the trained weights).
@@ -121,6 +121,12 @@ impl FeatureExtractor {
             heading_evidence: heading.map(|h| h.evidence.clone()),
             tokens,
         }
+    }
+
+    /// The words of the paragraph `text` (as `analysed`) read in place for
+    /// its parts: a sentence need not be analysed again (see `InPlace`).
+    pub(crate) fn in_place<'a>(&self, text: &str, analysed: &'a Analysed) -> InPlace<'a> {
+        self.analyzer.in_place(text, &analysed.tokens)
     }
 
     /// The features of each sentence of an analysed paragraph, read as if
