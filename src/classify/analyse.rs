@@ -46,6 +46,9 @@ pub struct Analysed {
     pub stems: Vec<String>,
     /// The paragraph's words, kept to read its sentences one by one.
     tokens: Vec<Token>,
+    /// The paragraph's sentences, as byte spans (`sentence_spans`), found
+    /// once for the features and the quotes.
+    pub sentences: Vec<(usize, usize)>,
 }
 
 impl FeatureExtractor {
@@ -120,6 +123,7 @@ impl FeatureExtractor {
             evidence,
             heading_evidence: heading.map(|h| h.evidence.clone()),
             tokens,
+            sentences: crate::analyze::sentence_spans(text),
         }
     }
 
@@ -139,7 +143,7 @@ impl FeatureExtractor {
         analysed: &Analysed,
         heading: Option<&AnalysedHeading>,
     ) -> Vec<FeatureList> {
-        let spans = crate::analyze::sentence_spans(text);
+        let spans = &analysed.sentences;
         if spans.len() < 2 {
             return Vec::new();
         }

@@ -279,11 +279,7 @@ impl Classifier {
             return;
         }
         let codebook = &self.extractor.codebook;
-        let spans = if findings {
-            crate::analyze::sentence_spans(text)
-        } else {
-            Vec::new()
-        };
+        let spans: &[(usize, usize)] = if findings { &a.sentences } else { &[] };
         // Per sentence: its evidence, and its content stems (to quote the
         // sentence that names an action type).
         // The sentences' words are the paragraph's, read in place where
