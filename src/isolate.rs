@@ -139,6 +139,17 @@ impl WorkerPool {
         }
     }
 
+    /// Starts `n` workers ahead of the first request, so that their
+    /// start-up overlaps the caller's. One that cannot start is left out:
+    /// the first request that finds no idle worker starts one, and a
+    /// failure then becomes that document's error.
+    pub fn start(&self, n: usize) {
+        let started: Vec<Worker> = (0..n).filter_map(|_| self.spawn().ok()).collect();
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.extend(started);
+        }
+    }
+
     /// Extracts one file in a worker. Never fails: every problem becomes
     /// the entry's status and message. When a worker dies or runs out of
     /// time on a page, the document is read again without that page (up

@@ -143,6 +143,22 @@ pub fn escape_name(name: &std::ffi::OsStr) -> String {
     out
 }
 
+/// What a thread of `Pipeline::build` made (its panic goes on here).
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Threads that process documents (`[input] threads`, 0 for one per
+/// core), each with its worker process when extraction is isolated.
+fn threads(config: &PipelineConfig) -> usize {
+    match config.input.threads {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    }
+}
+
 /// Told how a run goes (`run` shows its progress bar, or a line per
 /// document, with it).
 pub trait Progress: Send + Sync {
@@ -213,33 +229,48 @@ impl Pipeline {
             path: config.input.dir.clone(),
             source,
         })?;
-        let classifier = Classifier::load(&config.classify)?;
-        // The key of cached scores, hashed now from the model files just
-        // loaded rather than when the first document is classified.
-        classifier.scoring_key();
-        let (meta_cues, departements) =
-            crate::models::ModelFiles::configured(config.classify.models.as_deref())
-                .metadata_files();
-        let meta_rules = Rules::load(&meta_cues, &departements)?;
-        let cache = config
-            .cache
-            .enabled
-            .then(|| Cache::new(&config.cache.dir, &config.extract, !options.no_cache));
+        // The worker processes start first: loading the program is their
+        // part of the start-up, done on the other cores while the models
+        // load here.
         let workers = match (&options.worker_program, config.extract.isolation) {
-            (Some(program), Isolation::Process) => Some(WorkerPool::new(
-                program,
-                &config.extract,
-                &options.passwords,
-            )),
+            (Some(program), Isolation::Process) => {
+                let pool = WorkerPool::new(program, &config.extract, &options.passwords);
+                pool.start(threads(config));
+                Some(pool)
+            }
             _ => None,
         };
+        // The classifier, the metadata rules and the cache key (which asks
+        // the OCR engine its version) do not depend on each other: each is
+        // made on its own thread.
+        let (classifier, meta_rules, cache) = std::thread::scope(|scope| {
+            let meta_rules = scope.spawn(|| {
+                let (cues, departements) =
+                    crate::models::ModelFiles::configured(config.classify.models.as_deref())
+                        .metadata_files();
+                Rules::load(&cues, &departements)
+            });
+            let cache = scope.spawn(|| {
+                config
+                    .cache
+                    .enabled
+                    .then(|| Cache::new(&config.cache.dir, &config.extract, !options.no_cache))
+            });
+            let classifier = Classifier::load(&config.classify);
+            // The key of cached scores, hashed now from the model files just
+            // loaded rather than when the first document is classified.
+            if let Ok(classifier) = &classifier {
+                classifier.scoring_key();
+            }
+            (classifier, joined(meta_rules), joined(cache))
+        });
         Ok(Pipeline {
             config: config.clone(),
             options,
-            classifier,
+            classifier: classifier?,
             cache,
             workers,
-            meta_rules,
+            meta_rules: meta_rules?,
             counters: stats::Counters::default(),
         })
     }

@@ -62,6 +62,40 @@ impl Token {
     }
 }
 
+/// The tokens of parts of a text, read among the tokens of the whole.
+///
+/// Text in NFC is cut into pieces by their characters alone (a run of word
+/// characters, and one apostrophe after it, or a run of others), and each
+/// piece gives its token by itself: a part whose ends cut no token gives
+/// the same pieces and tokens as the whole within it, and need not be
+/// analysed again. Text that is not NFC goes through a normaliser, which
+/// may read across a part's ends: its parts are never read in place.
+pub struct InPlace<'t> {
+    tokens: &'t [Token],
+    in_nfc: bool,
+}
+
+impl<'t> InPlace<'t> {
+    /// The tokens `Analyzer::tokens(&text[start..end])` would give (their
+    /// offsets aside: these keep the whole text's); none when a token
+    /// crosses `start` or `end`, or the text is not NFC (the part must then
+    /// be analysed on its own).
+    pub fn tokens(&self, (start, end): (usize, usize)) -> Option<&'t [Token]> {
+        if !self.in_nfc {
+            return None;
+        }
+        // Tokens are in text order and do not overlap: those that end after
+        // `start` and begin before `end` are one run.
+        let tokens = self.tokens;
+        let first = tokens.partition_point(|t| t.end <= start);
+        let past = tokens.partition_point(|t| t.start < end).max(first);
+        let inside = &tokens[first..past];
+        let cut = inside.first().is_some_and(|t| t.start < start)
+            || inside.last().is_some_and(|t| t.end > end);
+        (!cut).then_some(inside)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AnalysisData {
@@ -185,6 +219,14 @@ impl Analyzer {
         self.tokens_normalised(text)
     }
 
+    /// The parts of `text` (its sentences) read in place among `tokens`,
+    /// the tokens of the whole text (see `InPlace`).
+    pub fn in_place<'t>(&self, text: &str, tokens: &'t [Token]) -> InPlace<'t> {
+        let in_nfc = unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes;
+        InPlace { tokens, in_nfc }
+    }
+
     /// Tokens of text that is not NFC, through the `tokenizers` crate: its
     /// normaliser keeps offsets pointing into the original text.
     fn tokens_normalised(&self, text: &str) -> Vec<Token> {
@@ -286,6 +328,60 @@ mod tests {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("models/analysis.toml"),
         ))
         .unwrap()
+    }
+
+    /// A part's tokens read in place are those it gives analysed alone
+    /// (offsets aside), for every part: whole sentences, parts whose ends
+    /// cut a word or fall on an elision's apostrophe (none read in place
+    /// then: the part is analysed again), and text not in NFC (never).
+    #[test]
+    fn parts_read_in_place_are_the_parts_analysed_alone() {
+        let a = analyzer();
+        let without_offsets = |tokens: &[Token]| -> Vec<(String, String, bool, bool)> {
+            tokens
+                .iter()
+                .map(|t| (t.lower.clone(), t.stem.clone(), t.elision, t.stop))
+                .collect()
+        };
+        let decomposed = "Le re\u{301}sultat est mitige\u{301}. L'e\u{301}quipe l'a dit.";
+        let texts = [
+            "L’Égalité femmes-hommes : 12,5 % des « actions ». D'aller-vers, l'équipe a conclu.",
+            "Les quartiers prioritaires n'ont pas été consultés. Aujourd'hui, 3 ateliers ; M. Dupont l'a dit.",
+            decomposed,
+        ];
+        let mut read_in_place = 0;
+        for text in texts {
+            let tokens = a.tokens(text);
+            let in_place = a.in_place(text, &tokens);
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for (i, &start) in bounds.iter().enumerate() {
+                for &end in &bounds[i..] {
+                    let Some(inside) = in_place.tokens((start, end)) else {
+                        continue;
+                    };
+                    read_in_place += 1;
+                    assert_eq!(
+                        without_offsets(inside),
+                        without_offsets(&a.tokens(&text[start..end])),
+                        "{:?}",
+                        &text[start..end]
+                    );
+                }
+            }
+            let whole = (0, text.len());
+            assert_eq!(in_place.tokens(whole).is_some(), text != decomposed);
+        }
+        assert!(read_in_place > 1000, "{read_in_place}");
+        // A part ending inside a word, or between a word and its apostrophe, is not read in place.
+        let text = texts[0];
+        let tokens = a.tokens(text);
+        let in_place = a.in_place(text, &tokens);
+        let egalite = text.find("Égalité").unwrap();
+        assert!(in_place.tokens((0, egalite + 3)).is_none());
+        let apostrophe = text.find("D'").unwrap() + 1;
+        assert!(in_place.tokens((0, apostrophe)).is_none());
     }
 
     #[test]

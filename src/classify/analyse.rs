@@ -7,7 +7,7 @@ use super::data::{Codebook, Cues, Lexicon};
 use super::feature_list::FeatureList;
 use super::features::{self, find_evidence, Evidence};
 use super::models::ModelFiles;
-use crate::analyze::{Analyzer, Token};
+use crate::analyze::{Analyzer, InPlace, Token};
 use crate::error::Result;
 
 /// Turns text into evidence and features (everything but the trained weights).
@@ -46,6 +46,9 @@ pub struct Analysed {
     pub stems: Vec<String>,
     /// The paragraph's words, kept to read its sentences one by one.
     tokens: Vec<Token>,
+    /// The paragraph's sentences, as byte spans (`sentence_spans`), found
+    /// once for the features and the quotes.
+    pub sentences: Vec<(usize, usize)>,
 }
 
 impl FeatureExtractor {
@@ -120,7 +123,14 @@ impl FeatureExtractor {
             evidence,
             heading_evidence: heading.map(|h| h.evidence.clone()),
             tokens,
+            sentences: crate::analyze::sentence_spans(text),
         }
+    }
+
+    /// The words of the paragraph `text` (as `analysed`) read in place for
+    /// its parts: a sentence need not be analysed again (see `InPlace`).
+    pub(crate) fn in_place<'a>(&self, text: &str, analysed: &'a Analysed) -> InPlace<'a> {
+        self.analyzer.in_place(text, &analysed.tokens)
     }
 
     /// The features of each sentence of an analysed paragraph, read as if
@@ -133,7 +143,7 @@ impl FeatureExtractor {
         analysed: &Analysed,
         heading: Option<&AnalysedHeading>,
     ) -> Vec<FeatureList> {
-        let spans = crate::analyze::sentence_spans(text);
+        let spans = &analysed.sentences;
         if spans.len() < 2 {
             return Vec::new();
         }

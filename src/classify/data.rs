@@ -120,10 +120,11 @@ impl ExpressionSet {
         let mut found = Vec::new();
         for (i, stem) in stems.iter().enumerate() {
             if let Some(candidates) = self.by_first.get(*stem) {
+                // Each candidate's first stem is this one (the key it was found by).
                 for &e in candidates {
                     let want = &self.expressions[e].stems;
                     if stems.len() - i >= want.len()
-                        && want.iter().zip(&stems[i..]).all(|(a, b)| a == b)
+                        && want[1..].iter().zip(&stems[i + 1..]).all(|(a, b)| a == b)
                     {
                         found.push((e, i, want.len()));
                     }

@@ -40,9 +40,10 @@ impl ExpressionIndex {
             let Some(candidates) = self.by_first.get(*stem) else {
                 continue;
             };
+            // Each candidate's first stem is this one (the key it was found by).
             for (s, e, want) in candidates {
                 if stems.len() - i >= want.len()
-                    && want.iter().zip(&stems[i..]).all(|(a, b)| a == b)
+                    && want[1..].iter().zip(&stems[i + 1..]).all(|(a, b)| a == b)
                 {
                     found[*s].push((*e, i, want.len()));
                 }

@@ -284,25 +284,31 @@ impl Classifier {
             return;
         }
         let codebook = &self.extractor.codebook;
-        let spans = if findings {
-            crate::analyze::sentence_spans(text)
-        } else {
-            Vec::new()
-        };
+        let spans: &[(usize, usize)] = if findings { &a.sentences } else { &[] };
         // Per sentence: its evidence, and its content stems (to quote the
         // sentence that names an action type).
+        // The sentences' words are the paragraph's, read in place where
+        // they can be (nearly always), else analysed again.
+        let in_place = self.extractor.in_place(text, a);
         let (sentences, sentence_stems): (Vec<SentenceEvidence>, Vec<Vec<String>>) =
             if spans.len() > 1 {
                 spans
                     .iter()
                     .map(|&(s, e)| {
-                        let tokens = self.extractor.analyzer.tokens(&text[s..e]);
+                        let analysed_again;
+                        let tokens = match in_place.tokens((s, e)) {
+                            Some(tokens) => tokens,
+                            None => {
+                                analysed_again = self.extractor.analyzer.tokens(&text[s..e]);
+                                &analysed_again
+                            }
+                        };
                         let evidence =
-                            find_evidence(&tokens, &self.extractor.lexicon, &self.extractor.cues);
+                            find_evidence(tokens, &self.extractor.lexicon, &self.extractor.cues);
                         let stems = tokens
-                            .into_iter()
+                            .iter()
                             .filter(|t| t.is_content())
-                            .map(|t| t.stem)
+                            .map(|t| t.stem.clone())
                             .collect();
                         (((s, e), evidence), stems)
                     })

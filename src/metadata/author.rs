@@ -168,7 +168,10 @@ pub(crate) fn evaluators<'a>(units: &'a [Unit<'a>], rules: &Rules) -> Vec<Who<'a
             continue;
         }
         for cue in &rules.evaluator_cues {
-            for caps in cue.pattern.captures_iter(&unit.folded.text) {
+            if !cue.pattern.may_match(&unit.folded.text) {
+                continue;
+            }
+            for caps in cue.pattern.regex.captures_iter(&unit.folded.text) {
                 // The name follows the cue ("réalisé par X"), or the cue
                 // marks it as `who` ("X a conduit l'évaluation").
                 let text = match caps.name("who") {
@@ -322,7 +325,10 @@ pub(crate) fn modalite(units: &[Unit], who: &[Who], rules: &Rules) -> Option<Fou
             .collect();
         let zone_weight = if unit.zone == Zone::Body { 0.8 } else { 1.0 };
         for cue in &rules.modalite_cues {
-            for m in cue.pattern.find_iter(text) {
+            if !cue.pattern.may_match(text) {
+                continue;
+            }
+            for m in cue.pattern.regex.find_iter(text) {
                 // A negated sentence counts only for the cues written for it.
                 let negated = !negations.is_empty()
                     && !negations.iter().any(|&(s, e)| s < m.end() && m.start() < e);

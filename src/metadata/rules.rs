@@ -51,13 +51,92 @@ pub(crate) enum Role {
 pub(crate) struct ModaliteCue {
     pub modalite: Modalite,
     pub weight: f64,
-    pub pattern: Regex,
+    pub pattern: CuePattern,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct EvaluatorCue {
     pub role: Role,
-    pub pattern: Regex,
+    pub pattern: CuePattern,
+}
+
+/// A cue's pattern, with the words every match of it ends with (or starts
+/// with), when the pattern has a short list of them: a sentence holding
+/// none of them is not searched. Searching for a few words is fast; some
+/// patterns are slow to search however they end, such as a bounded run of
+/// characters before a phrase ("(?P<who>[^,;:.]{3,80}?) a conduit ..."),
+/// whose search follows every start the run could have.
+#[derive(Debug, Clone)]
+pub(crate) struct CuePattern {
+    pub regex: Regex,
+    /// Matches one of the words; none when the pattern has no such list.
+    needs: Option<Regex>,
+}
+
+/// Above this many words, a list is no quicker to search than the pattern.
+const MAX_NEEDED_WORDS: usize = 64;
+
+impl CuePattern {
+    fn new(pattern: &str) -> std::result::Result<CuePattern, regex::Error> {
+        Ok(CuePattern {
+            regex: Regex::new(pattern)?,
+            needs: needed_words(pattern),
+        })
+    }
+
+    /// False when `text` cannot hold a match (it lacks every needed word).
+    pub fn may_match(&self, text: &str) -> bool {
+        self.needs.as_ref().is_none_or(|words| words.is_match(text))
+    }
+}
+
+/// A search for words one of which every match of `pattern` holds; none
+/// when the pattern has no short list of them.
+fn needed_words(pattern: &str) -> Option<Regex> {
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let words = words_in_every_match(&hir)?;
+    let alternatives: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    Regex::new(&alternatives.join("|")).ok()
+}
+
+/// Non-empty words one of which every match of `hir` holds, as short a
+/// list of as long words as can be found: a part of a sequence that must
+/// match, with the words its matches start with (regex-syntax works them
+/// out); for alternatives, the lists of all of them together.
+fn words_in_every_match(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::HirKind;
+    let shortest = |words: &Vec<String>| words.iter().map(String::len).min().unwrap_or(0);
+    match hir.kind() {
+        HirKind::Capture(group) => words_in_every_match(&group.sub),
+        HirKind::Concat(parts) => parts
+            .iter()
+            .filter_map(words_in_every_match)
+            .max_by_key(shortest),
+        HirKind::Alternation(branches) => {
+            let mut words = Vec::new();
+            for branch in branches {
+                words.extend(words_in_every_match(branch)?);
+            }
+            words.sort();
+            words.dedup();
+            (words.len() <= MAX_NEEDED_WORDS).then_some(words)
+        }
+        _ => {
+            let mut extractor = Extractor::new();
+            extractor.kind(ExtractKind::Prefix);
+            let words = extractor
+                .extract(hir)
+                .literals()?
+                .iter()
+                .map(|l| String::from_utf8(l.as_bytes().to_vec()).ok())
+                .collect::<Option<Vec<String>>>()?;
+            let useful = !words.is_empty()
+                && words.len() <= MAX_NEEDED_WORDS
+                && words.iter().all(|w| !w.is_empty());
+            useful.then_some(words)
+        }
+    }
 }
 
 /// A grouping known by a name that does not say its kind ("Plaine Commune").
@@ -157,6 +236,9 @@ impl Rules {
         let regex = |pattern: &str| {
             Regex::new(pattern).map_err(|e| fail(cues, format!("pattern `{pattern}`: {e}")))
         };
+        let cue = |pattern: &str| {
+            CuePattern::new(pattern).map_err(|e| fail(cues, format!("pattern `{pattern}`: {e}")))
+        };
         let ambiguous: Vec<String> = file
             .territory
             .ambiguous_departements
@@ -200,7 +282,7 @@ impl Rules {
                     Ok(ModaliteCue {
                         modalite: c.modalite,
                         weight: c.weight,
-                        pattern: regex(&c.pattern)?,
+                        pattern: cue(&c.pattern)?,
                     })
                 })
                 .collect::<Result<_>>()?,
@@ -214,7 +296,7 @@ impl Rules {
                 .map(|c| {
                     Ok(EvaluatorCue {
                         role: c.role,
-                        pattern: regex(&c.pattern)?,
+                        pattern: cue(&c.pattern)?,
                     })
                 })
                 .collect::<Result<_>>()?,
@@ -251,5 +333,74 @@ impl Rules {
         self.departements
             .iter()
             .find(|d| d.code.eq_ignore_ascii_case(code))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(pattern: &str) -> Option<Vec<String>> {
+        words_in_every_match(&regex_syntax::parse(pattern).unwrap())
+    }
+
+    #[test]
+    fn the_needed_words_are_those_every_match_holds() {
+        // The longest words a match must hold: the phrase that ends "who
+        // conducted it" rather than the run of characters before it.
+        let who = r"(?:^|[,;:] )(?P<who>[^,;:.]{3,80}?) (?:a|ont) (?:\w+ ){0,2}?(?:conduit|mene) (?:l'evaluation|ce bilan)";
+        assert_eq!(words(who).unwrap(), ["ce bilan", "l'evaluation"]);
+        assert_eq!(
+            words(r"\bcabinet |\bbureau d'etudes ").unwrap(),
+            ["bureau d'etudes ", "cabinet "]
+        );
+        // Nothing a match must hold: no list, the pattern is always searched.
+        for pattern in [r"\w+", r"cabinet|\w+", r"(?:par)? ?", r"[^,]{3,80}"] {
+            assert_eq!(words(pattern), None, "{pattern}");
+        }
+    }
+
+    /// On sentences that match the shipped cues and sentences that do not,
+    /// a cue whose needed words are missing never matches: skipping its
+    /// search changes nothing.
+    #[test]
+    fn a_cue_is_skipped_only_where_it_cannot_match() {
+        let rules = crate::metadata::text::tests::rules();
+        let sentences = [
+            "le rapport a ete realise par le cabinet pollen etudes.",
+            "realisation : alterna conseil",
+            "l'evaluation a ete confiee au cabinet ostinato en 2021.",
+            "la direction de la cohesion sociale a conduit l'evaluation avec l'appui du cabinet x",
+            "evaluation conduite en interne, sans recours a un prestataire",
+            "une demarche d'evaluation mixte, co-construite avec le cabinet",
+            "les conseils citoyens se sont reunis six fois « en 2021 ».",
+            "le bilan, redige par nos propres services, a ete presente.",
+        ];
+        let mut skipped = 0;
+        let mut matched = 0;
+        let patterns = rules
+            .evaluator_cues
+            .iter()
+            .map(|c| &c.pattern)
+            .chain(rules.modalite_cues.iter().map(|c| &c.pattern));
+        for pattern in patterns {
+            assert!(pattern.needs.is_some(), "{}", pattern.regex.as_str());
+            for sentence in sentences {
+                let matches = pattern.regex.is_match(sentence);
+                matched += usize::from(matches);
+                if !pattern.may_match(sentence) {
+                    skipped += 1;
+                    assert!(
+                        !matches,
+                        "{} skipped on {sentence:?}",
+                        pattern.regex.as_str()
+                    );
+                }
+            }
+        }
+        assert!(
+            skipped > 20 && matched > 5,
+            "skipped {skipped}, matched {matched}"
+        );
     }
 }

@@ -234,10 +234,7 @@ impl Pipeline {
 
     /// Threads that process documents (`[input] threads`, 0 for one per core).
     fn threads(&self) -> usize {
-        match self.config.input.threads {
-            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
-            n => n,
-        }
+        super::threads(&self.config)
     }
 
     /// The loop of `stream`: keeps `window` documents spawned, and hands
