@@ -338,6 +338,16 @@ mod tests {
         Line::plain(page, row, (72.0, 300.0), y, 11.0, text)
     }
 
+    /// The rows read as labels among lines of body text, in order.
+    fn labels_among(texts: &[&str]) -> Vec<usize> {
+        let lines: Vec<Line> = texts.iter().enumerate().map(|(i, t)| line(i, t)).collect();
+        let refs: Vec<&Line> = lines.iter().collect();
+        let roles = vec![Role::Text; refs.len()];
+        let mut got: Vec<usize> = recurring_labels(&refs, &roles).into_iter().collect();
+        got.sort();
+        got
+    }
+
     #[test]
     fn a_label_set_three_times_recurs_but_a_sentence_or_a_pair_does_not() {
         let texts = [
@@ -354,11 +364,7 @@ mod tests {
             "Voir plus haut.",
             "Voir plus haut.",
         ];
-        let lines: Vec<Line> = texts.iter().enumerate().map(|(i, t)| line(i, t)).collect();
-        let refs: Vec<&Line> = lines.iter().collect();
-        let roles = vec![Role::Text; refs.len()];
-        let mut got: Vec<usize> = recurring_labels(&refs, &roles).into_iter().collect();
-        got.sort();
+        let got = labels_among(&texts);
         // "Références" three times (colon aside); "Cas particuliers" only
         // twice; "Voir plus haut." ends a sentence; "EN 301 549" is mostly digits.
         assert_eq!(got, [0, 4, 8]);
@@ -377,10 +383,7 @@ mod tests {
             "Vous êtes libres de :",
             "Reproduire ces informations ;",
         ];
-        let lines: Vec<Line> = texts.iter().enumerate().map(|(i, t)| line(i, t)).collect();
-        let refs: Vec<&Line> = lines.iter().collect();
-        let roles = vec![Role::Text; refs.len()];
-        let got: Vec<usize> = recurring_labels(&refs, &roles).into_iter().collect();
+        let got = labels_among(&texts);
         // "Points forts" is set once without a colon; the lead-in sentence
         // has more words than a label; "libres de :" stops on "de".
         assert_eq!(got, [0]);
