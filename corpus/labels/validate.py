@@ -19,12 +19,15 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--threshold", type=float, default=0.3)
 ap.add_argument("--unnamed", type=float, default=0.6)
 ap.add_argument("--jobs", type=int, default=2)
+ap.add_argument("--exclude", default="", help="writers left out entirely, e.g. s,t (files being written)")
 ap.add_argument("train_options", nargs="*")
 args = ap.parse_args()
 
 target = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/evalmine-target"))
 binary = os.path.join(target, "release", "evalmine")
-writers = sorted(os.path.basename(p)[6:-4] for p in glob.glob("corpus/labels/train_*.csv"))
+excluded = set(filter(None, args.exclude.split(",")))
+writers = sorted(w for w in (os.path.basename(p)[6:-4] for p in glob.glob("corpus/labels/train_*.csv"))
+                 if w not in excluded)
 work = tempfile.mkdtemp(prefix="evalmine-validate-")
 
 

@@ -97,11 +97,24 @@ impl ExpressionSet {
         stems_of: impl Fn(&str) -> Vec<String>,
     ) -> ExpressionSet {
         let mut set = ExpressionSet::default();
+        let mut seen: rustc_hash::FxHashMap<Vec<String>, usize> = Default::default();
         for (text, weight) in entries {
             let stems = stems_of(&text);
             if stems.is_empty() {
                 continue;
             }
+            // Inflections of one expression ("pourrait", "pourraient") stem
+            // alike: one entry with the higher weight, so that listing more
+            // forms of a cue does not make it count twice in one place.
+            if let Some(&e) = seen.get(&stems) {
+                let kept: &mut Expression = &mut set.expressions[e];
+                if weight > kept.weight {
+                    kept.weight = weight;
+                    kept.text = text;
+                }
+                continue;
+            }
+            seen.insert(stems.clone(), set.expressions.len());
             set.by_first
                 .entry(stems[0].clone())
                 .or_default()

@@ -82,4 +82,21 @@ mod tests {
             assert_eq!(index.find(&stems), each, "{text}");
         }
     }
+
+    #[test]
+    fn forms_that_stem_alike_are_one_expression_with_the_higher_weight() {
+        // A stemmer that drops a final "s" stands for the French one.
+        let set = ExpressionSet::build(
+            [("pourrait", 1.5), ("pourraits", 2.0), ("pourrait ici", 1.0)]
+                .map(|(t, w)| (t.to_string(), w)),
+            |text| {
+                text.split(' ')
+                    .map(|w| w.trim_end_matches('s').to_string())
+                    .collect()
+            },
+        );
+        assert_eq!(set.len(), 2);
+        assert_eq!(set.find(&["pourrait"]), vec![(0, 0, 1)]);
+        assert_eq!(set.get(0).weight, 2.0);
+    }
 }

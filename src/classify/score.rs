@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 /// Bump when what `Scored` holds or means changes, so cached scores of an
 /// older program are not reused.
-pub(super) const SCORING_FORMAT: &str = "scored-13";
+pub(super) const SCORING_FORMAT: &str = "scored-14";
 
 /// Below this probability a theme is not expected to be assigned, so its
 /// explanation, quote and code are not prepared with the scores; a lower
