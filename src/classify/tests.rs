@@ -152,6 +152,30 @@ fn false_friends_do_not_count() {
             .theme_score(emploi),
         0.0
     );
+    // Common words that Snowball stems like an acronym of the lexicon.
+    let fh = x.codebook.theme_index("egalite_fh").unwrap();
+    for (text, theme, acronym) in [
+        (
+            "Les postes sont financés par le biais d'une subvention.",
+            fh,
+            "Le BIE note les projets.",
+        ),
+        (
+            "Un café des parents se tient chaque mardi.",
+            dc,
+            "La CAF cofinance le centre social.",
+        ),
+    ] {
+        assert_eq!(
+            x.analyse(text, None).evidence.theme_score(theme),
+            0.0,
+            "{text}"
+        );
+        assert!(
+            x.analyse(acronym, None).evidence.theme_score(theme) > 0.0,
+            "{acronym}"
+        );
+    }
 }
 
 #[test]
