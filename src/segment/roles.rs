@@ -112,7 +112,7 @@ fn mark_footnotes(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
 /// standing apart.
 fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
     let body = typo.body_size;
-    let recurring = super::labels::recurring_labels(lines, roles);
+    let recurring = super::labels::recurring_labels(lines, typo, roles);
     let series = super::labels::series_headings(lines, typo, roles);
     for i in 0..lines.len() {
         if roles[i] != Role::Text {

@@ -294,6 +294,12 @@ impl Typography {
             .unwrap_or(self.line_step * size / self.body_size)
     }
 
+    /// The smallest difference between two baseline steps that says one
+    /// is wider (`MIN_SPACING`, or more in a text layer whose lines stray).
+    pub(crate) fn min_spacing(&self) -> f64 {
+        spacing_floor(self.jitter)
+    }
+
     /// Above this baseline step a line of `size` starts a new paragraph:
     /// `break_step` for the body, in the same proportion to the size's own
     /// pitch for other sizes.
