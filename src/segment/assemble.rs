@@ -329,7 +329,8 @@ impl<'a> Assembler<'a> {
                 return false;
             }
             if !ends_sentence(&prev.text) {
-                return true;
+                let broken = line.page != prev.page || line.column != prev.column;
+                return !(broken && self.stops_short(prev, line));
             }
             // A line set in from its column's edge after a finished
             // sentence opens a paragraph with a first-line indent.
@@ -383,20 +384,24 @@ impl<'a> Assembler<'a> {
             }
             _ => {}
         }
-        // A line stopping before two thirds of its column, followed by one
-        // opening with a capital, ends its block even without punctuation:
-        // the lines of a list set without bullets ("Le titre du papier" /
-        // "Le résumé de l'auteur"), a label over its text. Running text
-        // wraps where the next word no longer fits, far later (a long word
-        // cut at a hyphen aside).
-        if self.typo.is_short(prev)
-            && !prev.text.ends_with(['-', '\u{AD}'])
-            && line.text.chars().next().is_some_and(char::is_uppercase)
-        {
+        if self.stops_short(prev, line) {
             return false;
         }
         // A short line that ends a sentence ends its paragraph.
         !ends_sentence(&prev.text) || self.ended_full(prev, line) || self.wrapped(prev, line)
+    }
+
+    /// `prev` stops before two thirds of its column and `line` opens with
+    /// a capital: `prev` ends its block even without punctuation, on the
+    /// same page (the lines of a list set without bullets, "Le titre du
+    /// papier" / "Le résumé de l'auteur"; a label over its text) as at the
+    /// foot of a page or column ("Titre sur 2 lignes distinctes" / "Table
+    /// restituée..." on the next page). Running text wraps where the next
+    /// word no longer fits, far later (a long word cut at a hyphen aside).
+    fn stops_short(&self, prev: &Line, line: &Line) -> bool {
+        self.typo.is_short(prev)
+            && !prev.text.ends_with(['-', '\u{AD}'])
+            && line.text.chars().next().is_some_and(char::is_uppercase)
     }
 
     /// In ragged text whose paragraphs stand apart by a space, `line`

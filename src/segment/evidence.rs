@@ -1,7 +1,7 @@
 //! Tests of the evidence segmentation weighs against each document's own
 //! measures: a size's own line pitch, a labelled list, a bold lead-in, the
-//! room left at a page foot, a justified line cut at stretched word
-//! spaces, lines of figures alone.
+//! room left at a page foot, a short open line at a page foot, a
+//! justified line cut at stretched word spaces, lines of figures alone.
 
 use super::segment;
 use super::tables::tests::kinds as read;
@@ -154,6 +154,37 @@ fn a_sentence_ended_with_room_left_at_a_page_foot_ends_its_paragraph() {
     assert!(new_paragraph_on_page_5(46));
     // At the foot of the text, the paragraph may go on over the page.
     assert!(!new_paragraph_on_page_5(47));
+}
+
+#[test]
+fn a_short_open_line_at_a_page_foot_ends_its_block_before_a_capital() {
+    // The page's last line stops short without punctuation ("Titre sur
+    // deux lignes distinctes", an unbulleted list's last line): the next
+    // page's line opening with a capital starts a block. A full open line
+    // goes on over the break, capital or not (a name, "État").
+    let pages_ending_with = |last: &'static str| {
+        [
+            page(
+                1,
+                &[(14.0, 11.0, FULL), (14.0, 11.0, FULL), (14.0, 11.0, last)],
+            ),
+            page(
+                2,
+                &[(
+                    14.0,
+                    11.0,
+                    "Table restituée avec le titre du premier suivi du second.",
+                )],
+            ),
+        ]
+    };
+    let starts_page_2 = |last: &'static str| {
+        read(&pages_ending_with(last))
+            .iter()
+            .any(|p| p.1.starts_with("Table restituée"))
+    };
+    assert!(starts_page_2("Titre sur deux lignes distinctes"));
+    assert!(!starts_page_2(FULL));
 }
 
 #[test]
