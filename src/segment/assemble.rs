@@ -339,7 +339,15 @@ impl<'a> Assembler<'a> {
         }
         let step = line.y - prev.y;
         if step > self.typo.break_step_at(line.size) {
-            return false;
+            // A box or a quiz may set its text with a leading of its own,
+            // wider than the body's: its line still goes on with the one
+            // above when that one filled its column with its sentence open
+            // and this one carries the sentence on in lower case.
+            return step <= WIDE_LEADING * self.typo.pitch(line.size)
+                && self.typo.is_full(prev)
+                && !self.typo.next_word_fits(prev, line)
+                && !ends_sentence(&prev.text)
+                && line.text.chars().next().is_some_and(char::is_lowercase);
         }
         let indent = line.x0 - prev.x0;
         match kind {
@@ -424,6 +432,9 @@ impl<'a> Assembler<'a> {
     }
 }
 
+/// Widest leading (in line pitches of the size) a box may set its wrapped
+/// lines at.
+const WIDE_LEADING: f64 = 1.6;
 /// Widest word space (in font sizes) a justified line stretches to.
 const STRETCHED_SPACE: f64 = 3.0;
 /// Room under the last line of a page or column (in line pitches) for

@@ -1,7 +1,8 @@
 //! Tests of the evidence segmentation weighs against each document's own
 //! measures: a size's own line pitch, a labelled list, a bold lead-in, the
-//! room left at a page foot, a short open line at a page foot, a
-//! justified line cut at stretched word spaces, lines of figures alone.
+//! room left at a page foot, a short open line at a page foot, a box's
+//! wider leading, a justified line cut at stretched word spaces, lines of
+//! figures alone.
 
 use super::segment;
 use super::tables::tests::kinds as read;
@@ -185,6 +186,34 @@ fn a_short_open_line_at_a_page_foot_ends_its_block_before_a_capital() {
     };
     assert!(starts_page_2("Titre sur deux lignes distinctes"));
     assert!(!starts_page_2(FULL));
+}
+
+#[test]
+fn a_box_set_with_a_wider_leading_keeps_its_wrapped_lines() {
+    // Body text at a 14 pt pitch, then a box whose lines stand 21 pt
+    // apart: a full open line goes on in lower case under it; a line
+    // opening with a capital there starts a block of its own.
+    let mut lines = Vec::new();
+    for _ in 0..4 {
+        lines.extend([
+            (24.0, 11.0, FULL),
+            (14.0, 11.0, FULL),
+            (14.0, 11.0, "et des moyens."),
+        ]);
+    }
+    lines.extend([
+        (30.0, 11.0, FULL),
+        (21.0, 11.0, "la mise en oeuvre du contrat."),
+        (21.0, 11.0, FULL),
+        (21.0, 11.0, "Le bilan des actions menées."),
+    ]);
+    let got = read(&[page(1, &lines)]);
+    assert!(
+        got.iter()
+            .any(|p| p.1.ends_with("de la mise en oeuvre du contrat.")),
+        "{got:?}"
+    );
+    assert!(got.iter().any(|p| p.1.starts_with("Le bilan")), "{got:?}");
 }
 
 #[test]
