@@ -1,8 +1,8 @@
 //! Tests of the evidence segmentation weighs against each document's own
-//! measures: a size's own line pitch, a labelled list, a bold lead-in, the
-//! room left at a page foot, a short open line at a page foot, a box's
-//! wider leading, a justified line cut at stretched word spaces, lines of
-//! figures alone.
+//! measures: a size's own line pitch, a labelled list, a bold lead-in, a
+//! run of bold lines, the room left at a page foot, a short open line at a
+//! page foot, a box's wider leading, a justified line cut at stretched
+//! word spaces, lines of figures alone.
 
 use super::segment;
 use super::tables::tests::kinds as read;
@@ -115,6 +115,34 @@ fn a_long_bold_sentence_closed_by_a_colon_is_no_heading_but_a_bold_label_is() {
     let seg = segment(&[p]);
     assert_eq!(seg.headings, ["Avantages :"], "{:?}", seg.paragraphs);
     assert!(seg.paragraphs[0].text.starts_with("L'ouverture"));
+}
+
+#[test]
+fn the_last_line_of_a_bold_run_is_no_heading_but_a_bold_line_after_a_space_is() {
+    // Three bold lines at the line pitch (a list set in bold without
+    // bullets), then the text after a space; then a bold label alone.
+    let mut p = page(
+        1,
+        &[
+            (14.0, 12.0, FULL),
+            (14.0, 12.0, "et des moyens."),
+            (26.0, 12.0, "Le nom du fichier d'origine"),
+            (14.0, 12.0, "Le titre du papier"),
+            (14.0, 12.0, "Le résumé de l'auteur"),
+            (
+                26.0,
+                12.0,
+                "Considérez que les sections ne sont pas toutes présentes.",
+            ),
+            (26.0, 12.0, "Consignes"),
+            (14.0, 12.0, "Les équipes sont fixées en séance."),
+        ],
+    );
+    for i in [2, 3, 4, 6] {
+        p.lines[i].bold = true;
+    }
+    let seg = segment(&[p]);
+    assert_eq!(seg.headings, ["Consignes"], "{:?}", seg.paragraphs);
 }
 
 #[test]
