@@ -22,7 +22,7 @@ use crate::record::Extracted;
 
 /// Bump when extraction or segmentation changes what they produce, so old
 /// entries are not reused (the program version is part of the key too).
-const EXTRACTION_FORMAT: &str = "extract-17";
+const EXTRACTION_FORMAT: &str = "extract-18";
 
 /// Settings of the cache (pipeline.toml `[cache]`).
 #[derive(Debug, Clone, Serialize, Deserialize)]

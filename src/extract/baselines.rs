@@ -90,7 +90,7 @@ mod tests {
             ..Default::default()
         };
         page_lines(&page, '\'')
-            .0
+            .lines
             .into_iter()
             .map(|l| l.text)
             .collect()

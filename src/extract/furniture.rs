@@ -61,20 +61,28 @@ fn furniture_key(text: &str) -> String {
     key
 }
 
+/// Baselines this close (pt) on two pages are drawn at the same height.
+const SAME_HEIGHT: f64 = 1.0;
+
 /// Takes headers, footers, page numbers and tables of contents out of the pages.
 pub(crate) fn remove_furniture(pages: &mut [ExtractedPage], config: &ExtractConfig) {
     let in_top = |l: &Line, p: &ExtractedPage| l.y < config.header_band * p.height;
     let in_bottom = |l: &Line, p: &ExtractedPage| l.y > (1.0 - config.footer_band) * p.height;
 
-    // Count on how many pages each masked text appears in a band.
-    let mut seen: HashMap<(bool, String), HashSet<u32>> = HashMap::new();
+    // Count on how many pages each masked text appears in a band, and
+    // where (page, baseline).
+    let mut seen: HashMap<(bool, String), Vec<(u32, f64)>> = HashMap::new();
     for page in pages.iter() {
         for line in &page.lines {
             let top = in_top(line, page);
             if top || in_bottom(line, page) {
-                seen.entry((top, furniture_key(&line.text)))
-                    .or_default()
-                    .insert(page.number);
+                let places = seen.entry((top, furniture_key(&line.text))).or_default();
+                if places
+                    .last()
+                    .is_none_or(|&(number, _)| number != page.number)
+                {
+                    places.push((page.number, line.y));
+                }
             }
         }
     }
@@ -84,11 +92,23 @@ pub(crate) fn remove_furniture(pages: &mut [ExtractedPage], config: &ExtractConf
     let min_pages = ((config.repeated_min_share * text_pages as f64).ceil() as usize)
         .min(config.repeated_min_pages)
         .max(2);
-    let recurring = |top: bool, line: &Line| {
-        text_pages >= 3
-            && seen
-                .get(&(top, furniture_key(&line.text)))
-                .is_some_and(|s| s.len() >= min_pages)
+    let on_both_at_same_height = |top: bool, line: &Line| {
+        seen.get(&(top, furniture_key(&line.text)))
+            .is_some_and(|places| {
+                places.len() == 2 && (places[0].1 - places[1].1).abs() <= SAME_HEIGHT
+            })
+    };
+    let two_page_running = if text_pages == 2 {
+        edge_stacks(pages, &in_top, &in_bottom, on_both_at_same_height)
+    } else {
+        HashSet::new()
+    };
+    let recurring = |top: bool, line: &Line| match text_pages {
+        0 | 1 => false,
+        2 => two_page_running.contains(&(line.page, line.row)),
+        _ => seen
+            .get(&(top, furniture_key(&line.text)))
+            .is_some_and(|places| places.len() >= min_pages),
     };
 
     let page_total = pages.len();
@@ -141,6 +161,46 @@ pub(crate) fn remove_furniture(pages: &mut [ExtractedPage], config: &ExtractConf
         remove_toc(page, page_total);
     }
     restore_if_nothing_left(pages);
+}
+
+/// The (page, row) of the running lines of a two-page document, too few
+/// pages to count on: the lines drawn on both pages at the same height,
+/// each alone on its row, stacked from the top or bottom edge of the page
+/// with nothing else between them and it (a letterhead, the team line of
+/// a two-page report; not the header row of a table set on both pages,
+/// whose first row holds several cells).
+fn edge_stacks(
+    pages: &[ExtractedPage],
+    in_top: &impl Fn(&Line, &ExtractedPage) -> bool,
+    in_bottom: &impl Fn(&Line, &ExtractedPage) -> bool,
+    on_both_at_same_height: impl Fn(bool, &Line) -> bool,
+) -> HashSet<(u32, usize)> {
+    let mut running = HashSet::new();
+    for page in pages {
+        let mut lines_per_row: HashMap<usize, usize> = HashMap::new();
+        for line in &page.lines {
+            *lines_per_row.entry(line.row).or_default() += 1;
+        }
+        let mut by_height: Vec<&Line> = page.lines.iter().collect();
+        by_height.sort_by(|a, b| a.y.total_cmp(&b.y));
+        let runs = |line: &Line, top: bool| {
+            lines_per_row[&line.row] == 1 && on_both_at_same_height(top, line)
+        };
+        for line in by_height
+            .iter()
+            .take_while(|l| in_top(l, page) && runs(l, true))
+        {
+            running.insert((page.number, line.row));
+        }
+        for line in by_height
+            .iter()
+            .rev()
+            .take_while(|l| in_bottom(l, page) && runs(l, false))
+        {
+            running.insert((page.number, line.row));
+        }
+    }
+    running
 }
 
 /// A document whose only text recurs on every page (a one-line-per-page
@@ -357,6 +417,57 @@ mod tests {
             );
             assert!(p.lines[0].text.starts_with("Texte courant"));
         }
+    }
+
+    #[test]
+    fn a_two_page_document_loses_the_lines_stacked_at_its_edge_on_both() {
+        // The team lines of a two-page report, drawn at the same height on
+        // both pages, go; a table's header row set on both pages (two cells
+        // on its first row, the second line of a cell under it) stays.
+        let cell = |n: u32, row: usize, x0: f64, y: f64, text: &str| Line {
+            x0,
+            ..line(n, row, y, text)
+        };
+        let mut pages: Vec<ExtractedPage> = (1..=2)
+            .map(|n| {
+                page_with(
+                    n,
+                    vec![
+                        line(n, 0, 40.0, "Maître Scrum : Théau Huteau"),
+                        line(n, 1, 55.0, "Équipe de développement : A. Jamelot"),
+                        cell(n, 2, 72.0, 80.0, "Nom de la solution"),
+                        cell(n, 2, 300.0, 80.0, "Date mise"),
+                        cell(n, 3, 300.0, 92.0, "en Prod"),
+                        line(n, 4, 300.0, &format!("Texte courant de la page {n}.")),
+                    ],
+                )
+            })
+            .collect();
+        remove_furniture(&mut pages, &ExtractConfig::default());
+        for p in &pages {
+            let kept: Vec<&str> = p.lines.iter().map(|l| l.text.as_str()).collect();
+            assert_eq!(
+                kept[..3],
+                ["Nom de la solution", "Date mise", "en Prod"],
+                "page {}",
+                p.number
+            );
+            assert_eq!(p.dropped.len(), 2, "page {}", p.number);
+        }
+        // Drawn at another height on the second page: kept.
+        let mut pages: Vec<ExtractedPage> = (1..=2)
+            .map(|n| {
+                page_with(
+                    n,
+                    vec![
+                        line(n, 0, 30.0 + 10.0 * n as f64, "Maître Scrum : Théau Huteau"),
+                        line(n, 1, 300.0, "Texte courant."),
+                    ],
+                )
+            })
+            .collect();
+        remove_furniture(&mut pages, &ExtractConfig::default());
+        assert!(pages.iter().all(|p| p.lines.len() == 2));
     }
 
     #[test]

@@ -45,8 +45,20 @@ fn is_letter(g: &Glyph) -> bool {
     g.text().chars().last().is_some_and(char::is_alphabetic)
 }
 
+/// The page's lines in reading order, how many columns they form, and the
+/// page's (width, height) in the frame its text reads in.
+pub(crate) struct PageLayout {
+    pub lines: Vec<Line>,
+    pub columns: u8,
+    /// A page whose text runs sideways (a landscape page drawn on a
+    /// portrait sheet and turned by /Rotate) is as wide as the sheet is
+    /// high: its header and footer bands are measured that way round.
+    pub width: f64,
+    pub height: f64,
+}
+
 /// Builds the page's lines in reading order.
-pub(crate) fn page_lines(page: &PageGlyphs, apostrophe: char) -> (Vec<Line>, u8) {
+pub(crate) fn page_lines(page: &PageGlyphs, apostrophe: char) -> PageLayout {
     // Text is read in the page's main direction; sideways margin notes and
     // rotated labels in charts would otherwise scatter letters into lines.
     let mut per_direction = [0usize; 4];
@@ -75,7 +87,12 @@ pub(crate) fn page_lines(page: &PageGlyphs, apostrophe: char) -> (Vec<Line>, u8)
     merge_lone_markers(&mut lines);
     let columns = assign_columns(&mut lines, width, height);
     order_lines(&mut lines);
-    (lines, columns)
+    PageLayout {
+        lines,
+        columns,
+        width,
+        height,
+    }
 }
 
 /// Groups glyphs into rows sharing a baseline (see `add_to_rows`).
@@ -463,10 +480,39 @@ pub(super) mod tests {
     fn words_and_lines_are_rebuilt() {
         let mut g = text_at(72.0, 100.0, 10.0, "Le conseil citoyen");
         g.extend(text_at(72.0, 112.0, 10.0, "se réunit chaque mois."));
-        let (lines, columns) = page_lines(&page(g), '\'');
+        let PageLayout { lines, columns, .. } = page_lines(&page(g), '\'');
         assert_eq!(columns, 1);
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["Le conseil citoyen", "se réunit chaque mois."]);
+    }
+
+    #[test]
+    fn a_page_whose_text_runs_sideways_is_measured_the_way_it_reads() {
+        // A landscape page drawn on a portrait sheet (/Rotate 90): its text
+        // runs up the sheet, so it reads on a page 842 wide and 595 high,
+        // where its page number at y 560 sits in the footer band.
+        let sideways = |glyphs: Vec<Glyph>| -> Vec<Glyph> {
+            glyphs
+                .into_iter()
+                .map(|mut g| {
+                    g.direction = 1;
+                    g
+                })
+                .collect()
+        };
+        let mut g = sideways(text_at(
+            72.0,
+            100.0,
+            10.0,
+            "Parmi les marchés en croissance",
+        ));
+        g.extend(sideways(text_at(780.0, 560.0, 10.0, "3")));
+        let extracted = crate::extract::page_of(&page(g), '\'');
+        assert_eq!((extracted.width, extracted.height), (842.0, 595.0));
+        // Upright text keeps the sheet's size.
+        let extracted =
+            crate::extract::page_of(&page(text_at(72.0, 100.0, 10.0, "Le conseil")), '\'');
+        assert_eq!((extracted.width, extracted.height), (595.0, 842.0));
     }
 
     #[test]
@@ -474,7 +520,7 @@ pub(super) mod tests {
         let mut g = text_at(72.0, 100.0, 10.0, "des femmes");
         g.push(glyph(122.0, 96.0, 6.0, 3.0, "1"));
         g.extend(text_at(128.0, 100.0, 10.0, " dans"));
-        let (lines, _) = page_lines(&page(g), '\'');
+        let lines = page_lines(&page(g), '\'').lines;
         assert_eq!(lines[0].text, "des femmes dans");
     }
 
@@ -484,7 +530,7 @@ pub(super) mod tests {
         g.push(glyph(92.0, 96.0, 6.0, 3.0, "e"));
         g.push(glyph(95.0, 96.0, 6.0, 3.0, "r"));
         g.extend(text_at(98.0, 100.0, 10.0, " trimestre"));
-        let (lines, _) = page_lines(&page(g), '\'');
+        let lines = page_lines(&page(g), '\'').lines;
         assert_eq!(lines[0].text, "le 1er trimestre");
     }
 
@@ -506,7 +552,7 @@ pub(super) mod tests {
                 &format!("droite {i} texte de la colonne qui continue"),
             ));
         }
-        let (lines, columns) = page_lines(&page(g), '\'');
+        let PageLayout { lines, columns, .. } = page_lines(&page(g), '\'');
         assert_eq!(columns, 2);
         assert!(lines[..10].iter().all(|l| l.text.starts_with("gauche")));
         assert!(lines[10..].iter().all(|l| l.text.starts_with("droite")));
@@ -517,7 +563,7 @@ pub(super) mod tests {
     fn a_number_set_apart_by_a_tab_joins_its_heading() {
         let mut g = text_at(57.0, 100.0, 14.0, "4.2.8");
         g.extend(text_at(113.0, 100.0, 14.0, "Utilisation"));
-        let (lines, _) = page_lines(&page(g), '\'');
+        let lines = page_lines(&page(g), '\'').lines;
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].text, "4.2.8 Utilisation");
     }
@@ -527,7 +573,7 @@ pub(super) mod tests {
         let mut g = text_at(72.0, 100.0, 10.0, "pr");
         g.push(glyph(82.5, 100.0, 10.0, 5.0, "´"));
         g.extend(text_at(82.0, 100.0, 10.0, "esenter"));
-        let (lines, _) = page_lines(&page(g), '\'');
+        let lines = page_lines(&page(g), '\'').lines;
         assert_eq!(lines[0].text, "présenter");
     }
 
@@ -539,7 +585,7 @@ pub(super) mod tests {
             g.push(glyph(x, 100.0, 12.0, 6.0, c.to_compact_string()));
             g.push(glyph(x + 0.4, 100.0, 12.0, 6.0, c.to_compact_string()));
         }
-        let (lines, _) = page_lines(&page(g), '\'');
+        let lines = page_lines(&page(g), '\'').lines;
         assert_eq!(lines[0].text, "Titre");
     }
 }

@@ -262,13 +262,13 @@ fn read_page(
 }
 
 pub(super) fn page_of(page: &glyphs::PageGlyphs, apostrophe: char) -> ExtractedPage {
-    let (lines, columns) = layout::page_lines(page, apostrophe);
+    let layout = layout::page_lines(page, apostrophe);
     ExtractedPage {
         number: page.number,
-        width: page.width,
-        height: page.height,
-        columns,
-        lines,
+        width: layout.width,
+        height: layout.height,
+        columns: layout.columns,
+        lines: layout.lines,
         dropped: Vec::new(),
         failed: false,
     }

@@ -329,7 +329,8 @@ impl<'a> Assembler<'a> {
                 return false;
             }
             if !ends_sentence(&prev.text) {
-                return true;
+                let broken = line.page != prev.page || line.column != prev.column;
+                return !(broken && self.stops_short(prev, line));
             }
             // A line set in from its column's edge after a finished
             // sentence opens a paragraph with a first-line indent.
@@ -338,7 +339,15 @@ impl<'a> Assembler<'a> {
         }
         let step = line.y - prev.y;
         if step > self.typo.break_step_at(line.size) {
-            return false;
+            // A box or a quiz may set its text with a leading of its own,
+            // wider than the body's: its line still goes on with the one
+            // above when that one filled its column with its sentence open
+            // and this one carries the sentence on in lower case.
+            return step <= WIDE_LEADING * self.typo.pitch(line.size)
+                && self.typo.is_full(prev)
+                && !self.typo.next_word_fits(prev, line)
+                && !ends_sentence(&prev.text)
+                && line.text.chars().next().is_some_and(char::is_lowercase);
         }
         let indent = line.x0 - prev.x0;
         match kind {
@@ -383,20 +392,24 @@ impl<'a> Assembler<'a> {
             }
             _ => {}
         }
-        // A line stopping before two thirds of its column, followed by one
-        // opening with a capital, ends its block even without punctuation:
-        // the lines of a list set without bullets ("Le titre du papier" /
-        // "Le résumé de l'auteur"), a label over its text. Running text
-        // wraps where the next word no longer fits, far later (a long word
-        // cut at a hyphen aside).
-        if self.typo.is_short(prev)
-            && !prev.text.ends_with(['-', '\u{AD}'])
-            && line.text.chars().next().is_some_and(char::is_uppercase)
-        {
+        if self.stops_short(prev, line) {
             return false;
         }
         // A short line that ends a sentence ends its paragraph.
         !ends_sentence(&prev.text) || self.ended_full(prev, line) || self.wrapped(prev, line)
+    }
+
+    /// `prev` stops before two thirds of its column and `line` opens with
+    /// a capital: `prev` ends its block even without punctuation, on the
+    /// same page (the lines of a list set without bullets, "Le titre du
+    /// papier" / "Le résumé de l'auteur"; a label over its text) as at the
+    /// foot of a page or column ("Titre sur 2 lignes distinctes" / "Table
+    /// restituée..." on the next page). Running text wraps where the next
+    /// word no longer fits, far later (a long word cut at a hyphen aside).
+    fn stops_short(&self, prev: &Line, line: &Line) -> bool {
+        self.typo.is_short(prev)
+            && !prev.text.ends_with(['-', '\u{AD}'])
+            && line.text.chars().next().is_some_and(char::is_uppercase)
     }
 
     /// In ragged text whose paragraphs stand apart by a space, `line`
@@ -419,6 +432,9 @@ impl<'a> Assembler<'a> {
     }
 }
 
+/// Widest leading (in line pitches of the size) a box may set its wrapped
+/// lines at.
+const WIDE_LEADING: f64 = 1.6;
 /// Widest word space (in font sizes) a justified line stretches to.
 const STRETCHED_SPACE: f64 = 3.0;
 /// Room under the last line of a page or column (in line pitches) for

@@ -1,7 +1,8 @@
 //! Tests of the evidence segmentation weighs against each document's own
-//! measures: a size's own line pitch, a labelled list, a bold lead-in, the
-//! room left at a page foot, a justified line cut at stretched word
-//! spaces, lines of figures alone.
+//! measures: a size's own line pitch, a labelled list, a bold lead-in, a
+//! run of bold lines, the room left at a page foot, a short open line at a
+//! page foot, a box's wider leading, a justified line cut at stretched
+//! word spaces, lines of figures alone.
 
 use super::segment;
 use super::tables::tests::kinds as read;
@@ -117,6 +118,34 @@ fn a_long_bold_sentence_closed_by_a_colon_is_no_heading_but_a_bold_label_is() {
 }
 
 #[test]
+fn the_last_line_of_a_bold_run_is_no_heading_but_a_bold_line_after_a_space_is() {
+    // Three bold lines at the line pitch (a list set in bold without
+    // bullets), then the text after a space; then a bold label alone.
+    let mut p = page(
+        1,
+        &[
+            (14.0, 12.0, FULL),
+            (14.0, 12.0, "et des moyens."),
+            (26.0, 12.0, "Le nom du fichier d'origine"),
+            (14.0, 12.0, "Le titre du papier"),
+            (14.0, 12.0, "Le résumé de l'auteur"),
+            (
+                26.0,
+                12.0,
+                "Considérez que les sections ne sont pas toutes présentes.",
+            ),
+            (26.0, 12.0, "Consignes"),
+            (14.0, 12.0, "Les équipes sont fixées en séance."),
+        ],
+    );
+    for i in [2, 3, 4, 6] {
+        p.lines[i].bold = true;
+    }
+    let seg = segment(&[p]);
+    assert_eq!(seg.headings, ["Consignes"], "{:?}", seg.paragraphs);
+}
+
+#[test]
 fn a_sentence_ended_with_room_left_at_a_page_foot_ends_its_paragraph() {
     // Three full pages tell where the text ends.
     let full_page = |n: u32| page(n, &[(14.0, 11.0, FULL); 48]);
@@ -154,6 +183,65 @@ fn a_sentence_ended_with_room_left_at_a_page_foot_ends_its_paragraph() {
     assert!(new_paragraph_on_page_5(46));
     // At the foot of the text, the paragraph may go on over the page.
     assert!(!new_paragraph_on_page_5(47));
+}
+
+#[test]
+fn a_short_open_line_at_a_page_foot_ends_its_block_before_a_capital() {
+    // The page's last line stops short without punctuation ("Titre sur
+    // deux lignes distinctes", an unbulleted list's last line): the next
+    // page's line opening with a capital starts a block. A full open line
+    // goes on over the break, capital or not (a name, "État").
+    let pages_ending_with = |last: &'static str| {
+        [
+            page(
+                1,
+                &[(14.0, 11.0, FULL), (14.0, 11.0, FULL), (14.0, 11.0, last)],
+            ),
+            page(
+                2,
+                &[(
+                    14.0,
+                    11.0,
+                    "Table restituée avec le titre du premier suivi du second.",
+                )],
+            ),
+        ]
+    };
+    let starts_page_2 = |last: &'static str| {
+        read(&pages_ending_with(last))
+            .iter()
+            .any(|p| p.1.starts_with("Table restituée"))
+    };
+    assert!(starts_page_2("Titre sur deux lignes distinctes"));
+    assert!(!starts_page_2(FULL));
+}
+
+#[test]
+fn a_box_set_with_a_wider_leading_keeps_its_wrapped_lines() {
+    // Body text at a 14 pt pitch, then a box whose lines stand 21 pt
+    // apart: a full open line goes on in lower case under it; a line
+    // opening with a capital there starts a block of its own.
+    let mut lines = Vec::new();
+    for _ in 0..4 {
+        lines.extend([
+            (24.0, 11.0, FULL),
+            (14.0, 11.0, FULL),
+            (14.0, 11.0, "et des moyens."),
+        ]);
+    }
+    lines.extend([
+        (30.0, 11.0, FULL),
+        (21.0, 11.0, "la mise en oeuvre du contrat."),
+        (21.0, 11.0, FULL),
+        (21.0, 11.0, "Le bilan des actions menées."),
+    ]);
+    let got = read(&[page(1, &lines)]);
+    assert!(
+        got.iter()
+            .any(|p| p.1.ends_with("de la mise en oeuvre du contrat.")),
+        "{got:?}"
+    );
+    assert!(got.iter().any(|p| p.1.starts_with("Le bilan")), "{got:?}");
 }
 
 #[test]

@@ -66,9 +66,14 @@ pub(super) fn ends_open(text: &str) -> bool {
 }
 
 /// Indices of the text lines whose label recurs at least `MIN_TIMES` times
-/// in the document or is closed by a colon, each time with a line after it
-/// on the same page (a label introduces something).
-pub(super) fn recurring_labels(lines: &[&Line], roles: &[Role]) -> HashSet<usize> {
+/// in the document or is closed by a colon and set apart from what it
+/// introduces, each time with a line after it on the same page (a label
+/// introduces something).
+pub(super) fn recurring_labels(
+    lines: &[&Line],
+    typo: &Typography,
+    roles: &[Role],
+) -> HashSet<usize> {
     let candidates: Vec<usize> = (0..lines.len())
         .filter(|&i| {
             roles[i] == Role::Text
@@ -84,13 +89,39 @@ pub(super) fn recurring_labels(lines: &[&Line], roles: &[Role]) -> HashSet<usize
         *counts.entry(key(&lines[i].text)).or_default() += 1;
     }
     // A label closed by a colon says by itself that it introduces what
-    // follows ("Avantages :", "Travail à faire :"): it need not recur.
+    // follows ("Avantages :", "Travail à faire :"): it need not recur, but
+    // it heads what follows only when set apart from it. One the next
+    // lines follow at their own line pitch ("Membres :" over the names,
+    // "Sujet abordé :" over its dashes) opens that text, as a lead-in would.
     candidates
         .into_iter()
         .filter(|&i| {
-            counts[&key(&lines[i].text)] >= MIN_TIMES || lines[i].text.trim_end().ends_with(':')
+            counts[&key(&lines[i].text)] >= MIN_TIMES
+                || (lines[i].text.trim_end().ends_with(':') && !runs_on_below(lines, typo, i))
         })
         .collect()
+}
+
+/// Whether the text after line `i` follows it at its own line pitch,
+/// as the lines of a paragraph follow each other: the pitch of the next
+/// two lines when they are one block's, else the document's pitch for
+/// the size (the next line alone, or the last on its page).
+fn runs_on_below(lines: &[&Line], typo: &Typography, i: usize) -> bool {
+    let (l, next) = (lines[i], lines[i + 1]);
+    if next.column != l.column || next.y < l.y {
+        return false;
+    }
+    let same_block = |a: &Line, b: &Line| {
+        b.page == a.page
+            && b.column == a.column
+            && b.y > a.y
+            && b.y - a.y <= typo.break_step_at(a.size)
+    };
+    let pitch = match lines.get(i + 2) {
+        Some(after) if same_block(next, after) => after.y - next.y,
+        _ => typo.pitch(l.size),
+    };
+    next.y - l.y <= pitch + typo.min_spacing()
 }
 
 /// A word and a number opening a line, then a separator or a capital
@@ -333,17 +364,15 @@ mod tests {
         assert!(got[0].2.starts_with("Séance publique"), "{got:?}");
     }
 
-    fn line(row: usize, text: &str) -> Line {
-        let (page, y) = (1 + row as u32 / 10, 100.0 + 20.0 * (row % 10) as f64);
-        Line::plain(page, row, (72.0, 300.0), y, 11.0, text)
-    }
-
-    /// The rows read as labels among lines of body text, in order.
-    fn labels_among(texts: &[&str]) -> Vec<usize> {
-        let lines: Vec<Line> = texts.iter().enumerate().map(|(i, t)| line(i, t)).collect();
-        let refs: Vec<&Line> = lines.iter().collect();
+    /// The rows read as labels among lines of body text, in order: (gap
+    /// before in 20 pt steps, text) at 11 pt on one page.
+    fn labels_among(rows: &[(f64, &str)]) -> Vec<usize> {
+        let rows: Vec<(f64, f64, &str)> = rows.iter().map(|&(gap, t)| (gap, 11.0, t)).collect();
+        let pages = [ExtractedPage::at_margin(1, 20.0, &rows)];
+        let refs: Vec<&Line> = pages[0].lines.iter().collect();
         let roles = vec![Role::Text; refs.len()];
-        let mut got: Vec<usize> = recurring_labels(&refs, &roles).into_iter().collect();
+        let typo = Typography::measure(&pages);
+        let mut got: Vec<usize> = recurring_labels(&refs, &typo, &roles).into_iter().collect();
         got.sort();
         got
     }
@@ -364,7 +393,8 @@ mod tests {
             "Voir plus haut.",
             "Voir plus haut.",
         ];
-        let got = labels_among(&texts);
+        let rows: Vec<(f64, &str)> = texts.iter().map(|&t| (1.0, t)).collect();
+        let got = labels_among(&rows);
         // "Références" three times (colon aside); "Cas particuliers" only
         // twice; "Voir plus haut." ends a sentence; "EN 301 549" is mostly digits.
         assert_eq!(got, [0, 4, 8]);
@@ -372,20 +402,30 @@ mod tests {
     }
 
     #[test]
-    fn a_label_closed_by_a_colon_need_not_recur() {
-        let texts = [
-            "Avantages :",
-            "Le texte est lu en bloc",
-            "Points forts",
-            "Le texte est lu en bloc",
-            "Les actions retenues sont les suivantes :",
-            "Le texte est lu en bloc",
-            "Vous êtes libres de :",
-            "Reproduire ces informations ;",
+    fn a_label_closed_by_a_colon_need_not_recur_but_must_be_set_apart() {
+        // Paragraphs two line pitches apart, their lines one pitch apart.
+        let rows = [
+            (1.0, "Avantages :"),
+            (2.0, "Le texte est lu en bloc"),
+            (1.0, "et il est lu en bloc."),
+            (2.0, "Points forts"),
+            (2.0, "Le texte est lu en bloc"),
+            (1.0, "et il est lu en bloc."),
+            (2.0, "Les actions retenues sont les suivantes :"),
+            (2.0, "Le texte est lu en bloc"),
+            (1.0, "et il est lu en bloc."),
+            (2.0, "Vous êtes libres de :"),
+            (2.0, "Reproduire ces informations ;"),
+            (1.0, "et il est lu en bloc."),
+            (2.0, "Membres :"),
+            (1.0, "M. Gaëtan Gagné, conseiller municipal"),
+            (1.0, "M. David Huggins-Daines, conseiller municipal"),
+            (2.0, "Le texte est lu en bloc"),
         ];
-        let got = labels_among(&texts);
+        let got = labels_among(&rows);
         // "Points forts" is set once without a colon; the lead-in sentence
-        // has more words than a label; "libres de :" stops on "de".
+        // has more words than a label; "libres de :" stops on "de";
+        // "Membres :" runs on into its names at the line pitch.
         assert_eq!(got, [0]);
         assert!(!ends_open("Cas particuliers") && !ends_open("Mise en œuvre"));
     }

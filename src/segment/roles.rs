@@ -112,7 +112,7 @@ fn mark_footnotes(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
 /// standing apart.
 fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
     let body = typo.body_size;
-    let recurring = super::labels::recurring_labels(lines, roles);
+    let recurring = super::labels::recurring_labels(lines, typo, roles);
     let series = super::labels::series_headings(lines, typo, roles);
     for i in 0..lines.len() {
         if roles[i] != Role::Text {
@@ -182,10 +182,22 @@ fn mark_headings(lines: &[&Line], typo: &Typography, roles: &mut [Role]) {
             .filter(|w| w.chars().any(char::is_alphabetic))
             .count();
         let lead_in = l.text.trim_end().ends_with(':') && word_count >= LEAD_IN_MIN_WORDS;
+        // The last of a run of bold lines at the line pitch (a list set in
+        // bold without bullets) ends that run: no heading over what follows.
+        let ends_bold_run = i > 0 && roles[i - 1] != Role::Heading && {
+            let p = lines[i - 1];
+            p.bold
+                && p.page == l.page
+                && p.column == l.column
+                && l.y > p.y
+                && l.y - p.y <= typo.break_step_at(l.size)
+                && (p.size - l.size).abs() <= SIZE_CHANGE * l.size
+        };
         let bold = l.bold
             && letters >= 3
             && words <= 15
             && !lead_in
+            && !ends_bold_run
             && !l.text.trim_end().ends_with(['.', ';', ',', '…'])
             && (apart_after || lines.get(i + 1).is_some_and(|n| !n.bold));
         // A short label at body size, set apart above and below and closed

@@ -37,6 +37,9 @@ pub(super) struct Typography {
 
 /// A page with this many body lines is full of text.
 const FULL_PAGE_LINES: usize = 10;
+/// Fewest steps under wrapped lines that tell the line pitch by
+/// themselves.
+const MIN_STEPS_AFTER_WRAP: usize = 5;
 /// Fewest full pages that tell where the text usually ends.
 const MIN_FULL_PAGES: usize = 3;
 
@@ -219,6 +222,10 @@ impl Typography {
             e.1 = e.1.max(l.x1);
         }
         let mut steps: HashMap<i64, usize> = HashMap::new();
+        // The steps under lines that wrapped (the next line's first word
+        // would not have fitted at their end): these are the line pitch
+        // even in a text made mostly of one-line paragraphs.
+        let mut steps_after_wrap: HashMap<i64, usize> = HashMap::new();
         let (mut full, mut total) = (0usize, 0usize);
         for page in pages {
             for w in page.lines.windows(2) {
@@ -229,7 +236,14 @@ impl Typography {
                 if is_body(a) && is_body(b) && same_size && a.column == b.column && b.row != a.row {
                     let step = b.y - a.y;
                     if step > 0.5 * body_size && step < 3.0 * body_size {
-                        *steps.entry((step * 4.0).round() as i64).or_default() += 1;
+                        let bin = (step * 4.0).round() as i64;
+                        *steps.entry(bin).or_default() += 1;
+                        let wrapped = edges
+                            .get(&(a.page, a.column))
+                            .is_some_and(|&(_, right)| !word_fits_before(right, a, b));
+                        if wrapped {
+                            *steps_after_wrap.entry(bin).or_default() += 1;
+                        }
                     }
                 }
             }
@@ -242,10 +256,18 @@ impl Typography {
                 }
             }
         }
-        let line_step = steps
-            .iter()
-            .max_by_key(|(k, n)| (**n, -**k))
-            .map_or(1.2 * body_size, |(k, _)| *k as f64 / 4.0);
+        let most_frequent = |steps: &HashMap<i64, usize>| {
+            steps
+                .iter()
+                .max_by_key(|(k, n)| (**n, -**k))
+                .map(|(k, _)| *k as f64 / 4.0)
+        };
+        let line_step = if steps_after_wrap.values().sum::<usize>() >= MIN_STEPS_AFTER_WRAP {
+            most_frequent(&steps_after_wrap)
+        } else {
+            most_frequent(&steps)
+        }
+        .unwrap_or(1.2 * body_size);
         let (text_bottom, lowest) = bottoms(pages, is_body);
         let jitter = jitter(&steps, line_step);
         let paragraph_step = paragraph_step(&steps, line_step, jitter);
@@ -292,6 +314,12 @@ impl Typography {
             .get(&size_bin(size))
             .copied()
             .unwrap_or(self.line_step * size / self.body_size)
+    }
+
+    /// The smallest difference between two baseline steps that says one
+    /// is wider (`MIN_SPACING`, or more in a text layer whose lines stray).
+    pub(crate) fn min_spacing(&self) -> f64 {
+        spacing_floor(self.jitter)
     }
 
     /// Above this baseline step a line of `size` starts a new paragraph:
@@ -346,15 +374,7 @@ impl Typography {
     /// paragraph ended). The word's width is taken from `next`'s mean
     /// character width, which its stretched spaces, if any, only widen.
     pub(crate) fn next_word_fits(&self, l: &Line, next: &Line) -> bool {
-        let (_, right) = self.edges(l);
-        let chars = next.text.chars().count();
-        let word = first_unbreakable(&next.text);
-        if word == 0 {
-            return false;
-        }
-        let char_width = (next.x1 - next.x0) / chars as f64;
-        let needed = char_width * word as f64 + WORD_SPACE_AND_SLACK * l.size;
-        right - l.x1 >= needed
+        word_fits_before(self.edges(l).1, l, next)
     }
 
     /// The line reaches (nearly) the right edge of its column.
@@ -373,6 +393,18 @@ impl Typography {
 /// end: its first word, with the marks French sets apart by a no-break
 /// space ("« avant", "témoigne :", "vrai ?") and the words that follow
 /// them.
+/// `next_word_fits` against a given right edge.
+fn word_fits_before(right: f64, l: &Line, next: &Line) -> bool {
+    let chars = next.text.chars().count();
+    let word = first_unbreakable(&next.text);
+    if word == 0 {
+        return false;
+    }
+    let char_width = (next.x1 - next.x0) / chars as f64;
+    let needed = char_width * word as f64 + WORD_SPACE_AND_SLACK * l.size;
+    right - l.x1 >= needed
+}
+
 fn first_unbreakable(text: &str) -> usize {
     let mut words = text.split_whitespace().peekable();
     let Some(mut word) = words.next() else {
@@ -389,4 +421,31 @@ fn first_unbreakable(text: &str) -> usize {
         words.next();
     }
     count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FULL: &str = "Le contrat de ville a réuni les partenaires autour de trois piliers et de";
+
+    #[test]
+    fn the_line_pitch_is_read_under_wrapped_lines_when_one_line_paragraphs_outnumber_them() {
+        // Eight one-line paragraphs 1.6 pitches apart, five paragraphs of
+        // two lines (a full line wrapped onto a short one) one pitch apart:
+        // the step seen most is the spacing, the pitch is the wrap's.
+        let mut rows = Vec::new();
+        for _ in 0..8 {
+            rows.push((1.6, 11.0, "Une remarque sur une seule ligne."));
+        }
+        for _ in 0..5 {
+            rows.push((1.6, 11.0, FULL));
+            rows.push((1.0, 11.0, "et des moyens."));
+        }
+        let typo = Typography::measure(&[ExtractedPage::at_margin(1, 14.0, &rows)]);
+        assert!((typo.line_step - 14.0).abs() < 0.3, "{}", typo.line_step);
+        // Without enough wrapped lines to tell, the most frequent step.
+        let typo = Typography::measure(&[ExtractedPage::at_margin(1, 14.0, &rows[..10])]);
+        assert!((typo.line_step - 22.4).abs() < 0.3, "{}", typo.line_step);
+    }
 }

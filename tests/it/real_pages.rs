@@ -221,7 +221,11 @@ fn paragraph_start_f1(oracle_file: &str) -> Option<f64> {
     Some(f1)
 }
 
-/// F1 today (0.888: precision 0.854, recall 0.926, after space glyphs
+/// F1 today (0.900: precision 0.864, recall 0.940, after the fifth issue
+/// 11 session: colon labels running on at the line pitch, two-page
+/// running lines, the pitch read under wrapped lines, short open lines at
+/// a page foot, sideways pages, boxes with a wider leading, bold runs;
+/// 0.888: precision 0.854, recall 0.926, after space glyphs
 /// drawn inside a letter were no longer read as word spaces, 0.884, and
 /// short labels closed by a colon became headings; 0.881: precision
 /// 0.838, recall 0.930 before; 0.850 before the
@@ -230,10 +234,11 @@ fn paragraph_start_f1(oracle_file: &str) -> Option<f64> {
 /// spaces, room at a page foot, stretched word spaces; 0.791
 /// before captions and label headings; 0.759 when the test was written),
 /// less a margin of about one page.
-const FLOOR: f64 = 0.877;
+const FLOOR: f64 = 0.89;
 
-/// F1 on the held-out pages today (0.800: precision 0.744, recall 0.865,
-/// measured once after the fourth issue 11 session; 0.805 after the
+/// F1 on the held-out pages today (0.808: precision 0.752, recall 0.872,
+/// measured once after the fifth issue 11 session; 0.800 after the
+/// fourth; 0.805 after the
 /// second; no session saw them; 0.756 when they were first measured, on
 /// main at 609d2b3), less a margin of about one page.
-const HELD_OUT_FLOOR: f64 = 0.79;
+const HELD_OUT_FLOOR: f64 = 0.798;
